@@ -1,0 +1,137 @@
+"""What one pass over an image finds. ``Analysis.model_dump(mode="json")`` is the documented
+``tailor inspect --format json`` contract (see docs/json-contract.md): add fields, never rename."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class LayerInfo(BaseModel):
+    index: int
+    digest: str = Field(description="digest of the blob as stored (compressed when compressed)")
+    diff_id: str | None = Field(description="digest of the uncompressed tar")
+    media_type: str
+    compressed_size_bytes: int
+    size_bytes: int = Field(description="sum of the sizes of the regular files the layer holds")
+    tar_size_bytes: int = Field(description="length of the uncompressed tar stream")
+    created_by: str | None = Field(description="the instruction that created the layer (history)")
+    comment: str | None = None
+    files_added: int = 0
+    files_modified: int = 0
+    files_removed: int = 0
+
+
+class InefficientFile(BaseModel):
+    """A path dive counts as wasted: it appears in two or more layers."""
+
+    path: str
+    count: int
+    size_bytes: int
+
+
+class DiveFigures(BaseModel):
+    """dive's figures by dive's own definition (filetree/efficiency.go), so both agree."""
+
+    efficiency: float
+    wasted_bytes: int
+    user_size_bytes: int
+    wasted_user_percent: float
+    inefficient_files: list[InefficientFile] = Field(default_factory=list)
+
+
+class HiddenFile(BaseModel):
+    """Bytes stored in a layer that never reach the final file system."""
+
+    path: str
+    size_bytes: int
+    layer: int = Field(description="index of the layer that wrote the bytes")
+    hidden_by_layer: int = Field(description="index of the layer that overwrote or deleted them")
+    how: str = Field(description="'overwritten' or 'deleted'")
+    created_by: str | None = None
+    hidden_by_created_by: str | None = None
+
+
+class HiddenBytes(BaseModel):
+    total_bytes: int
+    files: list[HiddenFile] = Field(default_factory=list)
+
+
+class FileInfo(BaseModel):
+    """A path of the merged (final) file system."""
+
+    path: str
+    kind: str = Field(description="file, dir, symlink, hardlink, char, block, fifo")
+    size_bytes: int
+    mode: int
+    uid: int
+    gid: int
+    layer: int
+    link_target: str | None = None
+
+
+class ToolHit(BaseModel):
+    name: str
+    category: str
+    path: str | None = Field(description="where it is in the final tree; None for package-only")
+    layer: int | None
+    evidence: str = Field(description="'file', 'busybox-applet', 'package' or 'directory'")
+    package: str | None = None
+
+
+class PackageInfo(BaseModel):
+    name: str
+    version: str
+    manager: str = Field(description="dpkg, apk, python, npm")
+    layer: int | None = None
+
+
+class SecretHit(BaseModel):
+    kind: str = Field(description="catalogue id, e.g. private-key, aws-access-key, npm-token")
+    description: str
+    location: str = Field(description="'file', 'env', 'label' or 'history'")
+    path: str | None = Field(description="file path, env name or label key")
+    layer: int | None
+    excerpt: str = Field(description="the match with its secret part redacted")
+
+
+class ConfigSummary(BaseModel):
+    os: str | None = None
+    architecture: str | None = None
+    user: str | None = None
+    entrypoint: list[str] | None = None
+    cmd: list[str] | None = None
+    workdir: str | None = None
+    exposed_ports: list[str] = Field(default_factory=list)
+    env_names: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(
+        default_factory=dict, description="env values; values that look secret are redacted"
+    )
+    labels: dict[str, str] = Field(default_factory=dict)
+    volumes: list[str] = Field(default_factory=list)
+    entrypoint_path: str | None = Field(
+        default=None, description="the program entrypoint/cmd runs, resolved in the final tree"
+    )
+    entrypoint_exists: bool | None = None
+    entrypoint_executable: bool | None = None
+
+
+class Analysis(BaseModel):
+    schema_version: int = 1
+    reference: str
+    manifest_digest: str | None
+    config_digest: str
+    size_bytes: int = Field(
+        description="sum of the layers' size_bytes (what dive calls image size)"
+    )
+    compressed_size_bytes: int
+    final_size_bytes: int = Field(description="bytes of regular files in the merged file system")
+    file_count: int = Field(description="entries in the merged file system")
+    layers: list[LayerInfo]
+    dive: DiveFigures
+    hidden: HiddenBytes
+    tools: dict[str, list[str]] = Field(description="category -> sorted paths/names found")
+    tool_hits: list[ToolHit] = Field(default_factory=list)
+    packages: list[PackageInfo] = Field(default_factory=list)
+    secrets: list[SecretHit] = Field(default_factory=list)
+    config: ConfigSummary
+    biggest_files: list[FileInfo] = Field(default_factory=list)
