@@ -1,0 +1,317 @@
+"""Each built-in rule on hand-built analyses: exact findings, for each purpose, both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from imagetailor.policy.evaluate import evaluate, policy_rule_ids
+from imagetailor.policy.settings import Overrides, resolve
+from imagetailor.rules import Severity, all_rules
+from tests.policy.builders import (
+    APP_LAYER,
+    BASE_LAYER,
+    HiddenBytes,
+    HiddenFile,
+    PackageInfo,
+    SecretHit,
+    clean_analysis,
+    hit,
+)
+
+
+def check(analysis, purpose, **flags):
+    return evaluate(analysis, resolve(purpose, overrides=Overrides(**flags)))
+
+
+def triples(report):
+    return [(f.rule, f.path, f.layer) for f in report.findings]
+
+
+BUSYBOX_TOOLS = [
+    hit("sh", "shell", "/bin/sh", 0, evidence="busybox-applet"),
+    hit("wget", "network", "/bin/wget", 0, evidence="busybox-applet"),
+    hit("vi", "editor", "/bin/vi", 0, evidence="busybox-applet"),
+]
+
+
+def test_clean_image_fits_deploy_and_lists_every_rule_it_judged():
+    report = check(clean_analysis(), "deploy")
+    assert report.fit is True
+    assert report.findings == []
+    assert [r.rule for r in report.rules] == [
+        "TP101", "TP102", "TP103", "TP104", "TP105", "TP106", "TP107", "TP108", "TP109",
+        "TP110", "TP201", "TP202", "TP203", "TP204", "TP301", "TP302", "TP404",
+    ]  # fmt: skip
+    assert report.summary.total == 0
+
+
+def test_busybox_as_root_fails_deploy_with_each_tool_named():
+    report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS, config={"user": None}), "deploy")
+    assert report.fit is False
+    assert triples(report) == [
+        ("TP101", "/bin/sh", 0),
+        ("TP106", "/bin/wget", 0),
+        ("TP109", "/bin/vi", 0),
+        ("TP201", None, None),
+    ]
+    shell = report.findings[0]
+    assert shell.message == "shell sh at /bin/sh (shell); a deploy image must not carry it"
+    assert shell.created_by == BASE_LAYER
+    assert shell.severity is Severity.ERROR
+    assert shell.fix.startswith("Copy only the application")
+    assert (
+        report.findings[3].message == "the config's User is not set, so the container runs as root"
+    )
+    assert report.summary.model_dump() == {
+        "error": 4, "warning": 0, "info": 0, "style": 0, "total": 4
+    }  # fmt: skip
+
+
+def test_local_allows_shell_and_wget_but_not_the_editor():
+    report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS), "local")
+    assert triples(report) == [("TP109", "/bin/vi", 0)]
+    assert report.fit is False
+    report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS[:2]), "local")
+    assert report.fit is True and report.findings == []
+
+
+def test_local_still_forbids_compilers_and_other_network_tools():
+    tools = [hit("gcc", "compiler", "/usr/bin/gcc", 1), hit("nc", "network", "/bin/nc", 1)]
+    report = check(clean_analysis(tool_hits=tools), "local")
+    assert triples(report) == [("TP103", "/usr/bin/gcc", 1), ("TP106", "/bin/nc", 1)]
+    assert report.findings[0].created_by == APP_LAYER
+
+
+@pytest.mark.parametrize(
+    ("category", "rule"),
+    [
+        ("shell", "TP101"),
+        ("package-manager", "TP102"),
+        ("compiler", "TP103"),
+        ("debugger", "TP104"),
+        ("test", "TP105"),
+        ("lint", "TP105"),
+        ("coverage", "TP105"),
+        ("network", "TP106"),
+        ("monitoring", "TP107"),
+        ("vcs", "TP108"),
+        ("editor", "TP109"),
+    ],
+)
+def test_each_forbidden_category_has_its_rule_in_deploy_and_none_in_ci(category, rule):
+    analysis = clean_analysis(tool_hits=[hit("thing", category, "/usr/bin/thing", 1)])
+    assert triples(check(analysis, "deploy")) == [(rule, "/usr/bin/thing", 1)]
+    assert check(analysis, "ci").findings == []
+
+
+def test_allow_flag_takes_tool_names_and_categories():
+    analysis = clean_analysis(tool_hits=BUSYBOX_TOOLS)
+    assert triples(check(analysis, "deploy", allow=("vi", "network"))) == [("TP101", "/bin/sh", 0)]
+
+
+def test_inventory_paths_without_hits_still_count():
+    analysis = clean_analysis(tools={"vcs": ["/app/.git"]})
+    report = check(analysis, "deploy")
+    assert triples(report) == [("TP108", "/app/.git", None)]
+    assert report.findings[0].message == (
+        "version-control data .git at /app/.git (vcs); a deploy image must not carry it"
+    )
+
+
+def test_package_only_tool_has_no_path():
+    tools = [hit("apt", "package-manager", None, None, evidence="package", package="apt")]
+    report = check(clean_analysis(tool_hits=tools), "deploy")
+    assert triples(report) == [("TP102", None, None)]
+    assert report.findings[0].message == (
+        "package manager apt (installed package) (package-manager); "
+        "a deploy image must not carry it"
+    )
+
+
+def test_second_language_runtime():
+    python = [hit("python3", "runtime", "/usr/bin/python3", 0),
+              hit("python3", "runtime", "/usr/bin/python3.11", 0)]  # fmt: skip
+    assert check(clean_analysis(tool_hits=python), "deploy").findings == []
+    both = [*python, hit("node", "runtime", "/usr/local/bin/node", 1)]
+    report = check(clean_analysis(tool_hits=both), "deploy")
+    assert triples(report) == [
+        ("TP110", "/usr/bin/python3", 0),
+        ("TP110", "/usr/local/bin/node", 1),
+    ]
+    assert report.findings[1].message == (
+        "language runtime node at /usr/local/bin/node is one of 2 (node, python3); "
+        "a deploy image should carry one"
+    )
+    assert check(clean_analysis(tool_hits=both), "deploy", allow=("node",)).findings == []
+    assert check(clean_analysis(tool_hits=both), "dev", ignore=("TP121", "TP122")).findings == []
+
+
+def test_ci_requires_what_it_is_asked_for():
+    analysis = clean_analysis(
+        tool_hits=[hit("pytest", "test", "/usr/local/bin/pytest", 1)],
+        packages=[PackageInfo(name="promtool", version="2.45", manager="dpkg", layer=1)],
+    )
+    report = check(analysis, "ci", require=("pytest", "promtool", "/usr/local/bin/pytest"))
+    assert report.fit is True
+    assert [r.rule for r in report.rules] == ["TP120", "TP301", "TP302"]
+    report = check(analysis, "ci", require=("pytest", "helm", "/usr/bin/pytest"))
+    assert report.fit is False
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("TP120", "required tool /usr/bin/pytest was not found in the image"),
+        ("TP120", "required tool helm was not found in the image"),
+    ]
+
+
+def test_ci_without_requirements_only_checks_secrets():
+    report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS, config={"user": None}), "ci")
+    assert report.fit is True
+    assert [r.rule for r in report.rules] == ["TP301", "TP302"]
+
+
+def test_dev_needs_a_toolchain_and_a_debugger():
+    report = check(clean_analysis(), "dev")
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("TP121", "no compiler, and no language runtime together with a package manager"),
+        ("TP122", "no debugger or profiler found"),
+    ]
+    compiled = [hit("gcc", "compiler", "/usr/bin/gcc"), hit("gdb", "debugger", "/usr/bin/gdb")]
+    assert check(clean_analysis(tool_hits=compiled), "dev").fit is True
+    runtime_only = [
+        hit("python3", "runtime", "/usr/bin/python3"),
+        hit("gdb", "debugger", "/usr/bin/gdb"),
+    ]
+    assert triples(check(clean_analysis(tool_hits=runtime_only), "dev")) == [("TP121", None, None)]
+    with_pip = [*runtime_only, hit("pip", "package-manager", "/usr/bin/pip")]
+    assert check(clean_analysis(tool_hits=with_pip), "dev").fit is True
+
+
+@pytest.mark.parametrize("user", [None, "", "root", "0", "0:0", "root:wheel", " 0 "])
+def test_root_users(user):
+    assert triples(check(clean_analysis(config={"user": user}), "deploy")) == [
+        ("TP201", None, None)
+    ]
+
+
+@pytest.mark.parametrize("user", ["10001", "app", "10001:0", "nobody:nogroup", "1000"])
+def test_non_root_users(user):
+    assert check(clean_analysis(config={"user": user}), "deploy").findings == []
+
+
+def test_env_naming_an_environment():
+    env = {
+        "NODE_ENV": "production",
+        "DB_HOST": "db.prod.internal",
+        "PRODUCT": "productivity-suite",
+        "STAGE_DIR": "/srv/app",
+    }
+    report = check(clean_analysis(config={"env": env}), "deploy")
+    assert [(f.rule, f.path, f.message) for f in report.findings] == [
+        ("TP202", "DB_HOST", "Env DB_HOST='db.prod.internal' names the environment 'prod'"),
+        ("TP202", "NODE_ENV", "Env NODE_ENV='production' names the environment 'production'"),
+    ]
+    assert check(clean_analysis(config={"env": env}), "dev", ignore=("TP121", "TP122")).fit
+
+
+def test_entrypoint_missing_or_not_executable():
+    report = check(clean_analysis(config={"entrypoint": None, "cmd": None}), "deploy")
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("TP203", "the config has neither Entrypoint nor Cmd")
+    ]
+    report = check(clean_analysis(config={"entrypoint_exists": False}), "deploy")
+    assert [(f.rule, f.path, f.message) for f in report.findings] == [
+        ("TP203", "/app/server", "the entrypoint /app/server does not exist in the image")
+    ]
+    report = check(clean_analysis(config={"entrypoint_executable": False}), "deploy")
+    assert triples(report) == [("TP204", "/app/server", 1)]
+    assert report.findings[0].created_by == APP_LAYER
+    # Unknown (None) is not a finding: the analysis could not tell.
+    unknown = {"entrypoint_exists": None, "entrypoint_executable": None}
+    assert check(clean_analysis(config=unknown), "deploy").findings == []
+
+
+SECRETS = [
+    SecretHit(kind="npm-token", description="npm access token", location="file",
+              path="/root/.npmrc", layer=1, excerpt="//registry.npmjs.org/:_authToken=npm_****"),
+    SecretHit(kind="aws-secret-key", description="AWS secret access key", location="env",
+              path="AWS_SECRET_ACCESS_KEY", layer=None, excerpt="AWS_SECRET_ACCESS_KEY=****"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("purpose", ["deploy", "ci", "local", "dev"])
+def test_secrets_fail_every_purpose(purpose):
+    tools = [hit("gcc", "compiler", "/usr/bin/gcc"), hit("gdb", "debugger", "/usr/bin/gdb")]
+    analysis = clean_analysis(secrets=SECRETS)
+    if purpose == "dev":
+        analysis = clean_analysis(secrets=SECRETS, tool_hits=tools)
+    report = check(analysis, purpose)
+    assert report.fit is False
+    assert triples(report) == [
+        ("TP301", "/root/.npmrc", 1),
+        ("TP302", "AWS_SECRET_ACCESS_KEY", None),
+    ]
+    assert report.findings[0].created_by == APP_LAYER
+    assert report.findings[1].message == (
+        "AWS secret access key (aws-secret-key) in Env AWS_SECRET_ACCESS_KEY: "
+        "AWS_SECRET_ACCESS_KEY=****"
+    )
+
+
+def test_thresholds():
+    hidden = HiddenBytes(
+        total_bytes=5_000_000,
+        files=[
+            HiddenFile(path="/var/cache/apt/pkgcache.bin", size_bytes=4_000_000, layer=0,
+                       hidden_by_layer=1, how="deleted"),
+            HiddenFile(path="/tmp/x", size_bytes=1_000_000, layer=1, hidden_by_layer=1,
+                       how="overwritten"),
+        ],
+    )  # fmt: skip
+    analysis = clean_analysis(hidden=hidden)
+    analysis.dive.efficiency = 0.5
+    report = check(analysis, "ci", max_size="2.9MB", max_wasted="4MiB", max_layers=1)
+    assert [(f.rule, f.path, f.layer, f.message) for f in report.findings] == [
+        ("TP401", None, 1,
+         "image size 3.0 MB (3000000 bytes) is over the limit 2.9 MB (2900000 bytes); "
+         "the biggest layer is 1"),
+        ("TP402", "/var/cache/apt/pkgcache.bin", 0,
+         "5.0 MB (5000000 bytes) never reach the final file system, over the limit 4.2 MB "
+         "(4194304 bytes); the largest is /var/cache/apt/pkgcache.bin (4.0 MB), written by "
+         "layer 0 and deleted by layer 1"),
+        ("TP403", None, None, "2 layers, over the limit of 1"),
+    ]  # fmt: skip
+    assert check(analysis, "ci", max_size="3MB", max_wasted=5_000_000, max_layers=2).fit
+    deploy = check(analysis, "deploy")
+    assert [(f.rule, f.severity, f.message) for f in deploy.findings] == [
+        ("TP404", Severity.WARNING, "efficiency 0.5000 is below the minimum 0.9000")
+    ]
+    assert deploy.fit is True  # a warning does not fail by default
+    assert check(analysis, "deploy", fail_on="warning").fit is False
+    assert check(analysis, "deploy", min_efficiency=0.4).findings == []
+
+
+def test_ignore_and_severity_override_from_config():
+    config = {"deploy": {"ignore": ["TP109"], "severity": {"TP101": "warning"}}}
+    settings = resolve("deploy", config, known_rules=policy_rule_ids())
+    report = evaluate(clean_analysis(tool_hits=BUSYBOX_TOOLS), settings)
+    assert [(f.rule, f.severity) for f in report.findings] == [
+        ("TP106", Severity.ERROR),
+        ("TP101", Severity.WARNING),
+    ]
+    assert "TP109" not in [r.rule for r in report.rules]
+
+
+def test_a_users_own_category_falls_to_tp100():
+    config = {"slim": {"extends": "deploy", "forbid": ["container-runtime"]}}
+    settings = resolve("slim", config)
+    tools = [hit("runc", "container-runtime", "/usr/sbin/runc", 1), *BUSYBOX_TOOLS]
+    report = evaluate(clean_analysis(tool_hits=tools), settings)
+    assert triples(report) == [("TP100", "/usr/sbin/runc", 1)]
+    assert report.purpose == "slim" and report.base_purpose == "deploy"
+
+
+def test_every_policy_rule_is_listed_by_tailor_rules_with_docs():
+    listed = {r.id: r for r in all_rules() if r.scope == "image"}
+    assert set(listed) >= policy_rule_ids()
+    for rule_id in policy_rule_ids():
+        rule = listed[rule_id]
+        assert rule.title and len(rule.explanation) > 60 and rule.fix
