@@ -1,0 +1,1 @@
+"""A small HTTP service that greets and answers health checks."""

@@ -1,0 +1,3 @@
+from python_app.server import main
+
+raise SystemExit(main())
