@@ -1,0 +1,72 @@
+"""``tailor lint``: purpose-aware Dockerfile rules, hadolint-compatible where they overlap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from imagetailor.errors import UsageError
+from imagetailor.lint.config import LintConfig, load_config, parse_target_option
+from imagetailor.lint.engine import Finding, exceeds, lint_path
+from imagetailor.lint.formats import FORMATS, render
+from imagetailor.rules import Severity
+
+THRESHOLDS = ("error", "warning", "info", "style", "none")
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--target",
+    "target_options",
+    multiple=True,
+    metavar="NAME=PURPOSE",
+    help="Give a target (stage) its purpose: deploy, ci, local or dev. Repeatable.",
+)
+@click.option(
+    "--threshold",
+    type=click.Choice(THRESHOLDS),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity (default: info, like hadolint; "
+    "style findings alone never fail). 'none' never fails.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="tailor.toml with a [lint] table (default: ./tailor.toml when present).",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text")
+def command(
+    paths: tuple[Path, ...],
+    target_options: tuple[str, ...],
+    threshold: str | None,
+    config_path: Path | None,
+    fmt: str,
+) -> int:
+    """Lint Dockerfiles (default ./Dockerfile) against the purpose of each target."""
+    config = _config(config_path)
+    targets = dict(parse_target_option(option) for option in target_options)
+    chosen = threshold or config.threshold or "info"
+    if chosen not in THRESHOLDS:
+        raise UsageError(f"threshold {chosen!r}: use one of {', '.join(THRESHOLDS)}")
+    files = list(paths) or [Path("Dockerfile")]
+    findings: list[Finding] = []
+    for path in files:
+        findings.extend(lint_path(path, config, targets))
+    output = render(findings, [str(p) for p in files], fmt)
+    if output:
+        click.echo(output)
+    if fmt == "text":
+        summary = f"{len(findings)} finding(s) in {len(files)} file(s)"
+        click.echo(summary, err=True)
+    return 1 if exceeds(findings, None if chosen == "none" else Severity(chosen)) else 0
+
+
+def _config(config_path: Path | None) -> LintConfig:
+    if config_path is not None:
+        return load_config(config_path)
+    default = Path("tailor.toml")
+    return load_config(default) if default.is_file() else LintConfig()

@@ -1,0 +1,111 @@
+"""The lint data (src/imagetailor/data/lint.toml): tool lists, runtimes, patterns users extend."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    tools: dict[str, tuple[str, ...]]  # category -> package globs
+    build_tool_categories: tuple[str, ...]
+    sdk_images: tuple[str, ...]
+    runtimes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # name -> (packages, images)
+    distributions: tuple[str, ...]
+    static_build_markers: tuple[str, ...]
+    minimal_bases: str
+    manifests: tuple[str, ...]
+    install_commands: tuple[tuple[str, ...], ...]
+    single_file_run: int
+    deployment_words: frozenset[str]
+    development_words: frozenset[str]
+    build_mode_variables: frozenset[str]
+    secret_names: frozenset[str]
+    secret_name_substrings: tuple[str, ...]
+    safe_name_suffixes: tuple[str, ...]
+    secret_value_patterns: tuple[re.Pattern[str], ...]
+    vague_stage_names: tuple[re.Pattern[str], ...]
+
+    def tool_category(self, package: str) -> str | None:
+        for category, globs in self.tools.items():
+            if matches_any(package, globs):
+                return category
+        return None
+
+    def runtime_of_package(self, package: str) -> str | None:
+        for name, (packages, _) in self.runtimes.items():
+            if matches_any(package, packages):
+                return name
+        return None
+
+    def runtime_of_image(self, image: str) -> str | None:
+        repository = image_repository(image)
+        for name, (_, images) in self.runtimes.items():
+            if matches_any(repository, images):
+                return name
+        return None
+
+
+def matches_any(name: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name.lower(), glob.lower()) for glob in globs)
+
+
+def image_repository(image: str) -> str:
+    """`docker.io/library/python:3.12-slim@sha256:..` -> `python`; registries other than
+    Docker Hub keep their host so `gcr.io/distroless/static` stays distinct."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name = name[: len(name) - len(last)] + last.split(":", 1)[0]
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    return name.lower()
+
+
+def _strings(table: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    return tuple(str(item) for item in value)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    text = resources.files("imagetailor.data").joinpath("lint.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    runtimes = {
+        name: (_strings(entry, "packages"), _strings(entry, "images"))
+        for name, entry in data["runtimes"].items()
+    }
+    return Catalogue(
+        tools={category: tuple(globs) for category, globs in data["tools"].items()},
+        build_tool_categories=_strings(data["build_tools"], "categories"),
+        sdk_images=_strings(data["build_tools"], "sdk_images"),
+        runtimes=runtimes,
+        distributions=_strings(data["distributions"], "images"),
+        static_build_markers=_strings(data["distributions"], "static_build_markers"),
+        minimal_bases=str(data["distributions"]["minimal_bases"]),
+        manifests=_strings(data["dependencies"], "manifests"),
+        install_commands=tuple(
+            tuple(command.split()) for command in _strings(data["dependencies"], "install_commands")
+        ),
+        single_file_run=int(data["copies"]["single_file_run"]),
+        deployment_words=frozenset(_strings(data["environment"], "deployment_words")),
+        development_words=frozenset(_strings(data["environment"], "development_words")),
+        build_mode_variables=frozenset(_strings(data["environment"], "build_mode_variables")),
+        secret_names=frozenset(_strings(data["secrets"], "names")),
+        secret_name_substrings=_strings(data["secrets"], "name_substrings"),
+        safe_name_suffixes=_strings(data["secrets"], "safe_name_suffixes"),
+        secret_value_patterns=tuple(
+            re.compile(pattern) for pattern in _strings(data["secrets"], "value_patterns")
+        ),
+        vague_stage_names=tuple(
+            re.compile(pattern, re.IGNORECASE) for pattern in _strings(data["stage_names"], "vague")
+        ),
+    )

@@ -1,0 +1,205 @@
+"""Read a Dockerfile with BuildKit's own parser and check what that parser lets through.
+
+The ``dockerfile`` package wraps moby/buildkit's parser: it knows heredocs, flags and line
+continuations exactly as the engine does, but it accepts unknown instructions and instructions
+before FROM (BuildKit rejects those later, at build time). We reject them here so users hear about
+it before a build, with the file, the line and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dockerfile
+
+from imagetailor.errors import TailorError
+
+# A Dockerfile is source text; anything this large is not one and would only cost memory.
+MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024
+
+KNOWN_INSTRUCTIONS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
+
+# Instructions that cannot be written without arguments.
+NEEDS_ARGUMENTS = KNOWN_INSTRUCTIONS - {"CMD", "ENTRYPOINT", "HEALTHCHECK"}
+
+
+class DockerfileSyntaxError(TailorError):
+    """The Dockerfile cannot be parsed; the message names the file, the line and the reason."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: cannot parse Dockerfile: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Heredoc:
+    name: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One instruction as BuildKit sees it, with 1-based inclusive line numbers."""
+
+    keyword: str
+    args: tuple[str, ...]
+    flags: tuple[str, ...]
+    json_form: bool
+    start_line: int
+    end_line: int
+    original: str
+    heredocs: tuple[Heredoc, ...] = ()
+    sub_keyword: str | None = None  # the instruction an ONBUILD wraps
+
+    def flag_values(self, name: str) -> list[str]:
+        """Values of ``--name=value`` flags, in order (a flag may repeat, like --mount)."""
+        prefix = f"--{name}="
+        return [flag[len(prefix) :] for flag in self.flags if flag.startswith(prefix)]
+
+    def flag_value(self, name: str) -> str | None:
+        values = self.flag_values(name)
+        return values[-1] if values else None
+
+
+@dataclass(frozen=True)
+class ParsedDockerfile:
+    path: str
+    lines: tuple[str, ...]  # the source lines, for pragmas and for showing offending lines
+    instructions: tuple[Instruction, ...]
+
+
+def read_dockerfile(path: Path, display_name: str | None = None) -> ParsedDockerfile:
+    name = display_name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCKERFILE_BYTES:
+            raise DockerfileSyntaxError(name, 1, f"file is {size} bytes, over the 4 MiB limit")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TailorError(f"{name}: no such Dockerfile") from None
+    except IsADirectoryError:
+        raise TailorError(f"{name}: is a directory, not a Dockerfile") from None
+    except OSError as exc:
+        raise TailorError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DockerfileSyntaxError(name, line, "not UTF-8 text") from None
+    return parse_text(text, name)
+
+
+def parse_text(text: str, name: str = "Dockerfile") -> ParsedDockerfile:
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DockerfileSyntaxError(name, line, "NUL byte: this is not a text file")
+    try:
+        commands = dockerfile.parse_string(text)
+    except dockerfile.GoParseError as exc:
+        raise DockerfileSyntaxError(name, _failing_line(text), str(exc)) from None
+    instructions = tuple(_instruction(command) for command in commands)
+    _check_structure(instructions, name)
+    return ParsedDockerfile(name, tuple(text.splitlines()), instructions)
+
+
+def _instruction(command: dockerfile.Command) -> Instruction:
+    return Instruction(
+        keyword=command.cmd.upper(),
+        args=tuple(command.value),
+        flags=tuple(command.flags),
+        json_form=bool(command.json),
+        start_line=command.start_line,
+        end_line=max(command.end_line, command.start_line),
+        original=command.original,
+        heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
+        sub_keyword=command.sub_cmd.upper() if command.sub_cmd else None,
+    )
+
+
+def _failing_line(text: str) -> int:
+    """The parser's errors carry no line: find the line after the longest prefix that parses.
+
+    An unterminated heredoc, for example, makes every prefix from its opening line on fail, so
+    the answer is that opening line. Dockerfiles are small; a few dozen re-parses cost little.
+    """
+    lines = text.splitlines(keepends=True)
+    good = 0
+    for end in range(len(lines), 0, -1):
+        prefix = "".join(lines[:end])
+        if not prefix.strip():
+            break
+        try:
+            dockerfile.parse_string(prefix)
+        except dockerfile.GoParseError:
+            continue
+        good = end
+        break
+    for number in range(good + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return max(1, min(good + 1, len(lines)))
+
+
+def _check_structure(instructions: tuple[Instruction, ...], name: str) -> None:
+    seen_from = False
+    for instruction in instructions:
+        keyword = instruction.keyword
+        if keyword not in KNOWN_INSTRUCTIONS:
+            raise DockerfileSyntaxError(
+                name, instruction.start_line, f"unknown instruction {keyword!r}"
+            )
+        if keyword == "ONBUILD" and instruction.sub_keyword not in KNOWN_INSTRUCTIONS:
+            raise DockerfileSyntaxError(
+                name, instruction.start_line, f"ONBUILD of unknown {instruction.sub_keyword!r}"
+            )
+        if keyword in NEEDS_ARGUMENTS and not any(arg.strip() for arg in instruction.args):
+            raise DockerfileSyntaxError(
+                name, instruction.start_line, f"{keyword} needs at least one argument"
+            )
+        if keyword in {"COPY", "ADD"} and len(instruction.args) < 2 and not instruction.heredocs:
+            raise DockerfileSyntaxError(
+                name, instruction.start_line, f"{keyword} needs a source and a destination"
+            )
+        if keyword == "FROM":
+            seen_from = True
+            _check_from(instruction, name)
+        elif not seen_from and keyword != "ARG":
+            raise DockerfileSyntaxError(
+                name, instruction.start_line, f"{keyword} before the first FROM (only ARG may be)"
+            )
+    if not seen_from:
+        raise DockerfileSyntaxError(name, 1, "no FROM instruction")
+
+
+def _check_from(instruction: Instruction, name: str) -> None:
+    args = instruction.args
+    if len(args) == 1 or (len(args) == 3 and args[1].upper() == "AS"):
+        return
+    raise DockerfileSyntaxError(
+        name, instruction.start_line, "FROM takes an image and an optional 'AS name'"
+    )

@@ -1,0 +1,208 @@
+"""Just enough shell to read RUN lines: split scripts into simple commands and pipelines.
+
+This is not a shell parser; it tokenizes like POSIX sh (quotes, escapes, ``&& || ; | &``, new
+lines) and knows the wrappers people put in front of commands (sudo, env, VAR=value).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from imagetailor.lint.parse import Instruction
+
+_OPERATORS = {"&&", "||", ";", ";;", "&", "|", "|&", "\n"}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WRAPPERS = {"sudo", "exec", "time", "nice", "nohup", "command", "xargs"}
+
+
+@dataclass(frozen=True)
+class SimpleCommand:
+    words: tuple[str, ...]  # wrappers and leading VAR=value removed
+    piped: bool  # its output feeds the next command through |
+
+    @property
+    def name(self) -> str:
+        return self.words[0].rsplit("/", 1)[-1] if self.words else ""
+
+    def has(self, *words: str) -> bool:
+        return any(word in self.words for word in words)
+
+    def has_prefix(self, prefix: str) -> bool:
+        return any(word.startswith(prefix) for word in self.words)
+
+
+def run_script(instruction: Instruction) -> str:
+    """The shell text a RUN executes: its arguments, plus heredoc bodies fed to a shell."""
+    if instruction.json_form:
+        return shlex.join(instruction.args)
+    text = " ".join(instruction.args)
+    for heredoc in instruction.heredocs:
+        marker = re.compile(r"<<-?\s*['\"]?" + re.escape(heredoc.name) + r"['\"]?")
+        head = marker.sub("", text).strip()
+        # `RUN <<EOF` and `RUN bash <<EOF` run the body as a script; `RUN python3 <<EOF` does not.
+        if head in {
+            "",
+            "sh",
+            "bash",
+            "/bin/sh",
+            "/bin/bash",
+            "ash",
+            "dash",
+            "set -e",
+        } or head.endswith(("sh -e", "bash -e", "sh -ex", "bash -ex", "sh -eux", "bash -eux")):
+            text = head + "\n" + heredoc.content
+        else:
+            text = head
+    return text
+
+
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+def tokenize(script: str) -> list[str]:
+    """Tokens with operators (and line ends) as their own tokens; comments dropped."""
+    tokens: list[str] = []
+    for line in script.replace("\\\n", " ").split("\n"):
+        line = _COMMENT.sub("", line)
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        try:
+            tokens.extend(list(lexer))
+        except ValueError:  # unbalanced quotes: plain words are still useful to the rules
+            tokens.extend(line.split())
+        tokens.append("\n")
+    return tokens
+
+
+def commands(script: str) -> list[SimpleCommand]:
+    result: list[SimpleCommand] = []
+    words: list[str] = []
+    for token in tokenize(script):
+        if token in _OPERATORS or (set(token) <= set(";&|\n") and token):
+            if words:
+                result.append(_simple(words, piped=token in {"|", "|&"}))
+            words = []
+        else:
+            words.append(token)
+    if words:
+        result.append(_simple(words, piped=False))
+    return result
+
+
+def _simple(words: list[str], piped: bool) -> SimpleCommand:
+    start = 0
+    while start < len(words):
+        word = words[start]
+        if _ASSIGNMENT.match(word):
+            start += 1
+        elif word in _WRAPPERS or word == "env":
+            start += 1
+            while start < len(words) and words[start].startswith("-"):
+                start += 1
+        else:
+            break
+    return SimpleCommand(tuple(words[start:]), piped)
+
+
+def has_pipe(script: str) -> bool:
+    return any(command.piped for command in commands(script))
+
+
+def sets_pipefail(script: str) -> bool:
+    return any(c.name == "set" and "pipefail" in c.words for c in commands(script))
+
+
+@dataclass(frozen=True)
+class Install:
+    manager: str  # apt, apk, rpm, pip, npm, gem, go
+    package: str  # bare name, version and extras removed
+
+
+# Options whose next word is a value, not a package.
+_OPTION_VALUES = {
+    "apk": {"--virtual", "-t", "--repository", "-X", "--root", "-p"},
+    "pip": {
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-t",
+        "--target",
+        "-f",
+        "--find-links",
+        "--prefix",
+        "--root",
+    },
+    "apt": {"-o", "-t", "--target-release"},
+    "rpm": {"--setopt", "--enablerepo", "--disablerepo", "--installroot"},
+    "npm": {"--prefix"},
+    "gem": {"-v", "--version", "-i", "--install-dir"},
+}
+
+
+def _package_words(words: tuple[str, ...], manager: str) -> list[str]:
+    names = []
+    takes_value = _OPTION_VALUES.get(manager, set())
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in takes_value
+        elif word:
+            names.append(word)
+    return names
+
+
+def _bare(package: str, manager: str) -> str:
+    if manager == "npm":
+        scoped = package.startswith("@")
+        name = package[1:] if scoped else package
+        name = name.split("@", 1)[0]
+        return ("@" + name) if scoped else name
+    if manager == "go":
+        return package.split("@", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return re.split(r"[=<>~!\[;@ ]|/(?=[a-z-]+$)", package, maxsplit=1)[0]
+
+
+def installs(command: SimpleCommand) -> list[Install]:
+    """Packages one simple command installs, by package manager."""
+    name, words = command.name, command.words
+    if name in {"apt-get", "apt", "aptitude"} and "install" in words:
+        manager, rest = "apt", words[words.index("install") + 1 :]
+    elif name == "apk" and "add" in words:
+        manager, rest = "apk", words[words.index("add") + 1 :]
+    elif name in {"dnf", "yum", "microdnf", "zypper", "tdnf"} and "install" in words:
+        manager, rest = "rpm", words[words.index("install") + 1 :]
+    elif name in {"pip", "pip3"} or (name.startswith("python") and words[1:3] == ("-m", "pip")):
+        if "install" not in words:
+            return []
+        manager, rest = "pip", words[words.index("install") + 1 :]
+    elif (
+        name in {"npm", "pnpm"}
+        and {"install", "i", "add"} & set(words)
+        and command.has("-g", "--global")
+    ):
+        verb = next(w for w in words if w in {"install", "i", "add"})
+        manager, rest = "npm", words[words.index(verb) + 1 :]
+    elif name == "yarn" and words[1:3] == ("global", "add"):
+        manager, rest = "npm", words[3:]
+    elif name == "gem" and "install" in words:
+        manager, rest = "gem", words[words.index("install") + 1 :]
+    elif name == "go" and words[1:2] == ("install",):
+        manager, rest = "go", words[2:]
+    else:
+        return []
+    return [
+        Install(manager, _bare(word, manager))
+        for word in _package_words(tuple(rest), manager)
+        if not word.startswith(("$", "."))
+    ]
