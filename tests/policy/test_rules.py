@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
+from imagetailor.policy.rules import runtime_language
 from imagetailor.policy.settings import Overrides, resolve
 from imagetailor.rules import Severity, all_rules
 from tests.policy.builders import (
@@ -39,7 +40,7 @@ def test_clean_image_fits_deploy_and_lists_every_rule_it_judged():
     assert report.fit is True
     assert report.findings == []
     assert [r.rule for r in report.rules] == [
-        "TP101", "TP102", "TP103", "TP104", "TP105", "TP106", "TP107", "TP108", "TP109",
+        "TP100", "TP101", "TP102", "TP103", "TP104", "TP105", "TP106", "TP107", "TP108", "TP109",
         "TP110", "TP201", "TP202", "TP203", "TP204", "TP301", "TP302", "TP404",
     ]  # fmt: skip
     assert report.summary.total == 0
@@ -129,8 +130,11 @@ def test_package_only_tool_has_no_path():
 
 
 def test_second_language_runtime():
-    python = [hit("python3", "runtime", "/usr/bin/python3", 0),
-              hit("python3", "runtime", "/usr/bin/python3.11", 0)]  # fmt: skip
+    python = [
+        hit("python3", "runtime", "/usr/bin/python3", 0),
+        hit("python3.11", "runtime", "/usr/bin/python3.11", 0),
+        hit("python3.11-minimal", "runtime", None, None, evidence="package"),
+    ]
     assert check(clean_analysis(tool_hits=python), "deploy").findings == []
     both = [*python, hit("node", "runtime", "/usr/local/bin/node", 1)]
     report = check(clean_analysis(tool_hits=both), "deploy")
@@ -139,11 +143,49 @@ def test_second_language_runtime():
         ("TP110", "/usr/local/bin/node", 1),
     ]
     assert report.findings[1].message == (
-        "language runtime node at /usr/local/bin/node is one of 2 (node, python3); "
-        "a deploy image should carry one"
+        "node runtime node at /usr/local/bin/node is one of 2 language runtimes "
+        "(node, python); a deploy image should carry one"
     )
     assert check(clean_analysis(tool_hits=both), "deploy", allow=("node",)).findings == []
     assert check(clean_analysis(tool_hits=both), "dev", ignore=("TP121", "TP122")).findings == []
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("python3.11", "python"),
+        ("pypy3", "python"),
+        ("nodejs", "node"),
+        ("openjdk-17-jre-headless", "java"),
+        ("perl-base", "perl"),
+        ("php8.2-fpm", "php"),
+        ("ruby3.1", "ruby"),
+        ("guile3.0", "guile"),
+    ],
+)
+def test_runtime_languages_come_from_the_data_file(name, language):
+    assert runtime_language(name) == language
+
+
+def test_package_hit_beside_the_file_hit_is_one_finding():
+    tools = [
+        hit("bash", "shell", "/bin/bash", 0, package="bash"),
+        hit("bash", "shell", None, None, evidence="package", package="bash"),
+        hit("dash", "shell", None, None, evidence="package", package="dash"),
+    ]
+    assert triples(check(clean_analysis(tool_hits=tools), "deploy")) == [
+        ("TP101", None, None),
+        ("TP101", "/bin/bash", 0),
+    ]
+
+
+def test_cloud_cli_falls_to_the_generic_rule_in_deploy():
+    tools = [hit("kubectl", "cloud-cli", "/usr/local/bin/kubectl", 1)]
+    report = check(clean_analysis(tool_hits=tools), "deploy")
+    assert [(f.rule, f.path, f.message) for f in report.findings] == [
+        ("TP100", "/usr/local/bin/kubectl",
+         "tool kubectl at /usr/local/bin/kubectl (cloud-cli); a deploy image must not carry it"),
+    ]  # fmt: skip
 
 
 def test_ci_requires_what_it_is_asked_for():

@@ -7,10 +7,14 @@ a rule whose setting is off is not evaluated at all, so reports list only what w
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from imagetailor.analysis.model import Analysis
 from imagetailor.policy.settings import PolicySettings
@@ -53,15 +57,24 @@ class _Tool:
 
 
 def _tools(analysis: Analysis, categories: Iterable[str]) -> list[_Tool]:
-    """Tools of the given categories: the analysis' hits, plus inventory paths no hit covers."""
+    """Tools of the given categories: the analysis' hits, plus inventory paths no hit covers.
+
+    A package-only hit (no path) is dropped when a file of the same category already shows the
+    same tool, so `bash` the package and /bin/bash the file make one finding, not two.
+    """
     wanted = set(categories)
+    hits = [hit for hit in analysis.tool_hits if hit.category in wanted]
+    shown = {(h.category, n) for h in hits if h.path is not None for n in (h.name, h.package) if n}
     found: list[_Tool] = []
     covered: set[tuple[str, str | None]] = set()
-    for hit in analysis.tool_hits:
-        if hit.category in wanted:
-            found.append(_Tool(hit.name, hit.category, hit.path, hit.layer))
-            covered.add((hit.category, hit.path))
-            covered.add((hit.category, hit.name))
+    for hit in hits:
+        covered.add((hit.category, hit.path))
+        covered.add((hit.category, hit.name))
+        if hit.path is None and (
+            (hit.category, hit.name) in shown or (hit.category, hit.package) in shown
+        ):
+            continue
+        found.append(_Tool(hit.name, hit.category, hit.path, hit.layer))
     for category in sorted(wanted):
         for entry in analysis.tools.get(category, []):
             if (category, entry) not in covered:
@@ -69,6 +82,21 @@ def _tools(analysis: Analysis, categories: Iterable[str]) -> list[_Tool]:
                 path = entry if entry.startswith("/") else None
                 found.append(_Tool(name, category, path, None))
     return sorted(found, key=lambda t: (t.path or "", t.name))
+
+
+@cache
+def _languages() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    text = resources.files("imagetailor.data").joinpath("runtimes.toml").read_text("utf-8")
+    table = tomllib.loads(text).get("languages", {})
+    return tuple((language, tuple(patterns)) for language, patterns in table.items())
+
+
+def runtime_language(name: str) -> str:
+    """The language a runtime belongs to (data/runtimes.toml): python3.11 -> python."""
+    for language, patterns in _languages():
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+            return language
+    return re.sub(r"[\d.]+$", "", name) or name
 
 
 def _where(tool: _Tool) -> str:
@@ -218,20 +246,24 @@ TP110 = _rule(
 
 def _single_runtime(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
     runtimes = [t for t in _tools(analysis, ("runtime",)) if not settings.allows(t.name, "runtime")]
-    names = sorted({t.name for t in runtimes})
-    if len(names) < 2:
-        return []
     first: dict[str, _Tool] = {}
     for tool in runtimes:
-        first.setdefault(tool.name, tool)
+        # Prefer a file over a package as the evidence for a language.
+        language = runtime_language(tool.name)
+        if language not in first or (first[language].path is None and tool.path is not None):
+            first[language] = tool
+    languages = sorted(first)
+    if len(languages) < 2:
+        return []
     return [
         Evidence(
-            f"language runtime {name}{_where(first[name])} is one of {len(names)} "
-            f"({', '.join(names)}); a {settings.purpose} image should carry one",
-            first[name].path,
-            first[name].layer,
+            f"{language} runtime {first[language].name}{_where(first[language])} is one of "
+            f"{len(languages)} language runtimes ({', '.join(languages)}); "
+            f"a {settings.purpose} image should carry one",
+            first[language].path,
+            first[language].layer,
         )
-        for name in names
+        for language in languages
     ]
 
 
