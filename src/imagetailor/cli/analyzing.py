@@ -1,0 +1,97 @@
+"""Getting an Analysis for a command: analyse a reference (with a progress bar on stderr when
+stderr is a terminal), or load one saved by `tailor inspect --format json`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+
+from imagetailor.analysis.model import Analysis
+from imagetailor.errors import UsageError
+
+
+@contextmanager
+def analysis_progress(
+    description: str, total_bytes: int | None = None
+) -> Iterator[Callable[..., None] | None]:
+    """Yields a callback for ``analyze(progress=...)`` (None when stderr is not a terminal).
+
+    The callback takes the bytes read so far as its first argument, and optionally the total.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task(description, total=total_bytes)
+
+    def update(done: int, total: int | None = None, *_: Any) -> None:
+        if total is not None:
+            progress.update(task, completed=done, total=total)
+        else:
+            progress.update(task, completed=done)
+
+    with progress:
+        yield update
+
+
+def analyze_reference(reference: str, platform: str | None) -> Analysis:
+    """Open ``reference`` and analyse it in one pass."""
+    # Imported here: commands that only read saved analyses need neither sources nor analyzers.
+    from imagetailor.analysis import analyze
+    from imagetailor.image import open_image
+
+    with (
+        open_image(reference, platform) as image,
+        analysis_progress(f"reading {reference}") as progress,
+    ):
+        return analyze(image, progress=progress)
+
+
+# A saved analysis is a few MB even for big images; a much larger file is not one of ours.
+MAX_ANALYSIS_FILE_BYTES = 512 * 1024 * 1024
+
+
+def load_analysis(path: Path) -> Analysis:
+    """An Analysis saved by `tailor inspect --format json`, validated against the model."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ANALYSIS_FILE_BYTES:
+            raise UsageError(f"{path} is {size} bytes, too big to be a saved analysis")
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"analysis file {path} does not exist") from None
+    except IsADirectoryError:
+        raise UsageError(f"analysis file {path} is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read analysis file {path}: {exc.strerror}") from None
+    try:
+        return Analysis.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise UsageError(
+            f"{path} is not a saved analysis (`tailor inspect --format json`): "
+            f"{where}: {first['msg']} ({exc.error_count()} problem(s))"
+        ) from None

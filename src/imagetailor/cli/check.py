@@ -1,0 +1,140 @@
+"""``tailor check REF --purpose P``: is the image fit for its purpose? Exit 0 fit, 1 not fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from imagetailor.analysis.model import Analysis
+from imagetailor.cli.analyzing import analyze_reference, load_analysis
+from imagetailor.cli.inspect import terminal_style
+from imagetailor.errors import UsageError
+from imagetailor.policy.evaluate import evaluate, policy_rule_ids
+from imagetailor.policy.settings import Overrides, read_config, resolve
+from imagetailor.report.check import CHECK_FORMATS, render_check, verdict_line
+from imagetailor.report.output import write_output
+from imagetailor.rules import Severity
+
+SEVERITIES = tuple(s.value for s in Severity)
+
+
+@click.command("check")
+@click.argument("reference", required=False)
+@click.option(
+    "--purpose",
+    "-p",
+    required=True,
+    help="deploy, ci, local, dev, or a purpose defined in tailor.toml.",
+)
+@click.option(
+    "--analysis",
+    "analysis_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Judge a saved `tailor inspect --format json` instead of reading REFERENCE.",
+)
+@click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
+@click.option(
+    "--require",
+    multiple=True,
+    metavar="TOOL",
+    help="A tool the image must have (repeatable); adds to the purpose's list.",
+)
+@click.option(
+    "--allow",
+    multiple=True,
+    metavar="TOOL|CATEGORY",
+    help="A tool name or whole category that is fine here (repeatable).",
+)
+@click.option("--ignore", multiple=True, metavar="RULE", help="A rule id not to evaluate.")
+@click.option("--max-size", metavar="SIZE", help='Largest image size, e.g. "50MB", "1.5GiB".')
+@click.option(
+    "--max-wasted",
+    metavar="SIZE",
+    help="Most bytes allowed in layers that never reach the final file system.",
+)
+@click.option("--max-layers", type=int, metavar="N", help="Most layers allowed.")
+@click.option("--min-efficiency", type=float, metavar="X", help="Lowest dive efficiency, 0..1.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    help="Lowest severity that makes the image unfit (default: the purpose's, error).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="tailor.toml with [policy.<purpose>] tables (default ./tailor.toml if present).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (never over an existing file).",
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def command(
+    reference: str | None,
+    purpose: str,
+    analysis_file: Path | None,
+    platform: str | None,
+    require: tuple[str, ...],
+    allow: tuple[str, ...],
+    ignore: tuple[str, ...],
+    max_size: str | None,
+    max_wasted: str | None,
+    max_layers: int | None,
+    min_efficiency: float | None,
+    fail_on: str | None,
+    config_path: Path | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+) -> int:
+    """Judge an image against its purpose's policy; exit 0 when fit, 1 when not, 2 on bad input.
+
+    Each finding names its rule (`tailor rules`), the path, the layer and the instruction that
+    created it, and the fix. Settings come from the built-in policy, then [policy.PURPOSE] in
+    tailor.toml, then these flags (lists add, thresholds replace).
+    """
+    if (reference is None) == (analysis_file is None):
+        raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
+    if output is not None and output.exists() and not force:
+        # Fail before the (possibly long) analysis, not after.
+        raise UsageError(f"{output} already exists: choose another --output or add --force")
+    tables, source = read_config(config_path)
+    settings = resolve(
+        purpose,
+        tables,
+        source or "tailor.toml",
+        Overrides(
+            require=require,
+            allow=allow,
+            ignore=ignore,
+            max_size=max_size,
+            max_wasted=max_wasted,
+            max_layers=max_layers,
+            min_efficiency=min_efficiency,
+            fail_on=fail_on,
+        ),
+        known_rules=policy_rule_ids(),
+    )
+    analysis: Analysis
+    if analysis_file is not None:
+        if platform is not None:
+            raise UsageError("--platform applies to REFERENCE, not to a saved --analysis")
+        analysis = load_analysis(analysis_file)
+    else:
+        assert reference is not None
+        analysis = analyze_reference(reference, platform)
+    report = evaluate(analysis, settings)
+    if output is not None:
+        write_output(render_check(report, fmt), output, force=force)
+        click.echo(verdict_line(report), err=True)
+    else:
+        width, color = terminal_style()
+        click.echo(render_check(report, fmt, width=width, color=color), nl=False)
+    return 0 if report.fit else 1

@@ -1,0 +1,64 @@
+"""``tailor inspect REF``: what is in an image, what is wasted, which tools, secrets, config."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from imagetailor.cli.analyzing import analyze_reference
+from imagetailor.report.inspect import INSPECT_FORMATS, render_inspect
+from imagetailor.report.output import write_output
+
+
+def terminal_style() -> tuple[int, bool]:
+    """Width and colour for text on stdout: the terminal's when there is one, else 120, plain."""
+    if sys.stdout.isatty():
+        return max(shutil.get_terminal_size().columns, 80), True
+    return 120, False
+
+
+@click.command("inspect")
+@click.argument("reference")
+@click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(INSPECT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Readable tables, or the full analysis as JSON.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many biggest and hidden files the tables show.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file instead of stdout (never over an existing file).",
+)
+@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+def command(
+    reference: str, platform: str | None, fmt: str, top: int, output: Path | None, force: bool
+) -> int:
+    """Read an image in one pass and show its layers, waste, tools, packages, secrets and config.
+
+    REFERENCE is docker-archive:PATH, oci:DIR[:REF], oci-archive:PATH[:REF],
+    docker-daemon:NAME[:TAG], docker://HOST/REPO[:TAG|@DIGEST], or a path to an archive or
+    layout. `--format json` is the documented contract (docs/json-contract.md) and can be fed
+    back to `tailor check --analysis`.
+    """
+    analysis = analyze_reference(reference, platform)
+    if output is not None:
+        write_output(render_inspect(analysis, fmt, top=top), output, force=force)
+        return 0
+    width, color = terminal_style()
+    click.echo(render_inspect(analysis, fmt, top=top, width=width, color=color), nl=False)
+    return 0
