@@ -24,7 +24,8 @@ def render_to_string(parts: Iterable[object], *, width: int = 120, color: bool =
         soft_wrap=False,
     )
     for part in parts:
-        console.print(part)
+        # A bare line of text (a verdict) stays one line, however long: scripts grep it.
+        console.print(part, soft_wrap=isinstance(part, Text | str))
     return buffer.getvalue()
 
 
