@@ -99,7 +99,9 @@ def select_platform(
     images = [(d, p) for d, p in entries if not _is_attestation(d, p)]
     if not images:
         raise BadImageError(f"{what} lists no image manifests")
-    if wanted is None and len(images) == 1 and not images[0][1]:
+    if len(images) == 1 and not images[0][1]:
+        # No platform to compare (a nested index, or a layout of one image): the image's own
+        # config is checked against an explicit --platform once it is read.
         return images[0][0]
     target = wanted or host()
     for descriptor, platform in images:
@@ -240,6 +242,11 @@ def build_image(
             f"{what} lists {len(layer_descriptors)} layers but its config has "
             f"{len(diff_ids)} diff_ids"
         )
+    # Local stores can say at once whether every layer is there; remote ones fail on open.
+    check_blob = getattr(store, "check_blob", None)
+    if check_blob is not None:
+        for descriptor in layer_descriptors:
+            check_blob(descriptor)
     layers: list[Layer] = [
         StoreLayer(store, descriptor, diff_id)
         for descriptor, diff_id in zip(layer_descriptors, diff_ids, strict=True)

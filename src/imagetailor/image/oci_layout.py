@@ -45,6 +45,9 @@ class DirectoryBlobStore:
         self._real_root = os.path.realpath(root)
         self.where = f"OCI layout {root}"
 
+    def check_blob(self, descriptor: Descriptor) -> None:
+        self.open_blob(descriptor).close()
+
     def open_blob(self, descriptor: Descriptor) -> IO[bytes]:
         # The digest was validated (hex only), so the joined path stays under blobs/ by name;
         # a symlink could still lead elsewhere, so the real path is checked too.

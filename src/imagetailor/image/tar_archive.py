@@ -184,7 +184,13 @@ class TarBlobStore:
         self.archive = archive
         self.where = archive.where
 
-    def open_blob(self, descriptor: Descriptor) -> IO[bytes]:
+    def check_blob(self, descriptor: Descriptor) -> Member:
+        """The member holding the blob; BadImageError naming the digest if it is absent."""
         # The digest was validated (hex only), so the path cannot escape ``blobs/``.
-        member = self.archive.member(blob_path(descriptor.digest), "blob")
-        return self.archive.open_member(member)
+        name = blob_path(descriptor.digest)
+        if not self.archive.has(name):
+            raise BadImageError(f"{self.where}: blob {descriptor.digest} is missing")
+        return self.archive.member(name, "blob")
+
+    def open_blob(self, descriptor: Descriptor) -> IO[bytes]:
+        return self.archive.open_member(self.check_blob(descriptor))
