@@ -1,0 +1,47 @@
+"""``tailor generate``: write the Dockerfile, .dockerignore, docker-bake.hcl and compose.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from imagetailor.generate.files import compare, render_all, write_files
+from imagetailor.spec.model import load_project
+
+
+@click.command("generate")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is out of date.")
+@click.option("--force", is_flag=True, help="Overwrite files that imagetailor did not generate.")
+@click.option(
+    "--base-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Map upstream base images to others (TOML); also TAILOR_BASE_MAP.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The application's folder (default: the current one).",
+)
+def command(check: bool, force: bool, base_map: Path | None, directory: Path) -> int:
+    """Generate the Dockerfile and its companions from tailor.toml."""
+    err = Console(stderr=True)
+    spec, bases = load_project(directory, base_map)
+    rendered = render_all(spec, bases, directory)
+    if check:
+        states = compare(directory, rendered)
+        stale = [s for s in states if s.state != "up-to-date"]
+        for state in states:
+            click.echo(f"{state.state}\t{state.name}")
+        if stale:
+            err.print(f"{len(stale)} file(s) out of date: run `tailor generate`")
+            return 1
+        return 0
+    states = write_files(directory, rendered, force)
+    for state in states:
+        verb = "unchanged" if state.state == "up-to-date" else "wrote"
+        click.echo(f"{verb}\t{state.name}")
+    return 0

@@ -1,0 +1,42 @@
+"""docker-bake.hcl: one target per purpose, a default group building all of them (sharing the
+cache of common stages), base images as variables."""
+
+from __future__ import annotations
+
+import json
+
+from imagetailor.generate.dockerfile import GlobalArg
+from imagetailor.spec.model import Spec
+
+
+def render_bake(spec: Spec, args: list[GlobalArg]) -> list[str]:
+    purposes = spec.all_purposes()
+    q = json.dumps
+    lines: list[str] = []
+    for arg in args:
+        lines += [f"variable {q(arg.name)} {{", f"  default = {q(arg.default)}", "}", ""]
+    lines += [
+        'group "default" {',
+        f"  targets = [{', '.join(q(p) for p in purposes)}]",
+        "}",
+        "",
+        'target "_common" {',
+        '  context = "."',
+        '  dockerfile = "Dockerfile"',
+    ]
+    if args:
+        lines.append("  args = {")
+        lines += [f"    {arg.name} = {arg.name}" for arg in args]
+        lines.append("  }")
+    lines += ["}"]
+    for purpose in purposes:
+        lines += [
+            "",
+            f"target {q(purpose)} {{",
+            '  inherits = ["_common"]',
+            f"  target = {q(purpose)}",
+            f"  tags = [{q(spec.tag(purpose))}]",
+            f"  labels = {{ {q('dev.imagetailor.purpose')} = {q(purpose)} }}",
+            "}",
+        ]
+    return lines

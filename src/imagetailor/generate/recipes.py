@@ -1,0 +1,112 @@
+"""The tool recipe catalogue (data/recipes.toml) and the RUN lines that install its tools."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from imagetailor.errors import UsageError
+from imagetailor.spec.bases import Family
+
+MANAGERS = ("apt", "apk", "pip", "npm", "go")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    summary: str
+    packages: dict[str, tuple[str, ...]]  # manager -> packages
+    files: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    recipes: dict[str, Recipe]
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str) -> Recipe:
+        try:
+            return self.recipes[name]
+        except KeyError:
+            known = ", ".join(sorted(self.recipes))
+            raise UsageError(
+                f"unknown tool {name!r} in tailor.toml: use one of {known} "
+                "or add a [tools.NAME] recipe to data/recipes.toml"
+            ) from None
+
+    def default_tools(self, purpose: str, language: str, frontend: bool) -> list[str]:
+        value = self.defaults.get(purpose, [])
+        tools = list(value.get(language, []) if isinstance(value, dict) else value)
+        if purpose == "dev" and frontend:
+            tools += [t for t in self.defaults.get("frontend", []) if t not in tools]
+        return tools
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"recipes.toml {where}: expected a list of strings")
+    return tuple(value)
+
+
+def parse_catalogue(data: dict[str, Any]) -> Catalogue:
+    recipes: dict[str, Recipe] = {}
+    for name, table in (data.get("tools") or {}).items():
+        packages = {m: _strings(table[m], f"tools.{name}.{m}") for m in MANAGERS if m in table}
+        links = table.get("links", {})
+        recipes[name] = Recipe(
+            name=name,
+            summary=str(table.get("summary", "")),
+            packages=packages,
+            files=_strings(table.get("files", []), f"tools.{name}.files"),
+            links=tuple(sorted((str(k), str(v)) for k, v in links.items())),
+            note=str(table.get("note", "")),
+        )
+    return Catalogue(recipes, dict(data.get("defaults") or {}))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    text = resources.files("imagetailor.data").joinpath("recipes.toml").read_text("utf-8")
+    return parse_catalogue(tomllib.loads(text))
+
+
+@dataclass(frozen=True)
+class Install:
+    """Packages to install with one manager."""
+
+    manager: str
+    packages: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+def plan_installs(tools: list[str], family: Family, language: str) -> list[Install]:
+    """Group the tools' packages by the manager that installs them in a stage of this family.
+
+    OS packages come first (they may provide what the language tools need), then the language's
+    own manager. A tool with no usable recipe is an error naming the tool and what is missing.
+    """
+    cat = catalogue()
+    language_manager = {"python": "pip", "node": "npm", "go": "go"}[language]
+    order = [m for m in (family, language_manager) if m in MANAGERS]
+    grouped: dict[str, list[str]] = {m: [] for m in order}
+    notes: dict[str, list[str]] = {m: [] for m in order}
+    for tool in tools:
+        recipe = cat.get(tool)
+        manager = next((m for m in order if m in recipe.packages), None)
+        if manager is None:
+            have = ", ".join(sorted(recipe.packages)) or "none"
+            raise UsageError(
+                f"tool {tool!r} has no recipe for a {family} {language} stage (recipes: {have}): "
+                "choose another tool or add a recipe to data/recipes.toml"
+            )
+        for package in recipe.packages[manager]:
+            if package not in grouped[manager]:
+                grouped[manager].append(package)
+        if recipe.note:
+            notes[manager].append(f"{tool}: {recipe.note}")
+    return [Install(m, tuple(grouped[m]), tuple(notes[m])) for m in order if grouped[m]]
