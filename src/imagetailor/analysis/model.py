@@ -53,6 +53,7 @@ class HiddenFile(BaseModel):
 
 class HiddenBytes(BaseModel):
     total_bytes: int
+    file_count: int = Field(default=0, description="all hidden files; `files` lists the biggest")
     files: list[HiddenFile] = Field(default_factory=list)
 
 
@@ -113,6 +114,9 @@ class ConfigSummary(BaseModel):
     )
     entrypoint_exists: bool | None = None
     entrypoint_executable: bool | None = None
+    entrypoint_kind: str | None = Field(
+        default=None, description="'elf', 'script' (#!) or 'other': what the entrypoint file is"
+    )
 
 
 class Analysis(BaseModel):
@@ -135,3 +139,8 @@ class Analysis(BaseModel):
     secrets: list[SecretHit] = Field(default_factory=list)
     config: ConfigSummary
     biggest_files: list[FileInfo] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="oddities in the image data that did not stop the analysis "
+        "(names that are not UTF-8, hard links without a target)",
+    )

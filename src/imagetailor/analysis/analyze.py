@@ -1,0 +1,209 @@
+"""One pass over an image: every layer streamed once, every analyzer fed from that pass.
+
+``analyze(image)`` reads each layer's tar front to back exactly once (never to disk), builds the
+merged file tree and dive's per-layer trees from the headers, and reads content only for the few
+files an analyzer asked for by path (package databases, secret candidates, bounded in size).
+Memory grows with the number of paths, not with the bytes in the layers.
+
+Progress: ``progress(layer_index, layer_count, bytes_read)`` is called when a layer starts
+(``bytes_read`` 0), every few MiB while it is read (bytes of that layer's uncompressed tar read
+so far) and when it ends.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+
+from imagetailor.analysis import packages as package_db
+from imagetailor.analysis.catalog import tool_catalogue
+from imagetailor.analysis.config import image_path, summarize_config
+from imagetailor.analysis.dive import DiveEmulator
+from imagetailor.analysis.model import (
+    Analysis,
+    DiveFigures,
+    FileInfo,
+    HiddenBytes,
+    HiddenFile,
+    InefficientFile,
+    LayerInfo,
+    SecretHit,
+)
+from imagetailor.analysis.secrets import SecretScanner
+from imagetailor.analysis.tarstream import TarReader
+from imagetailor.analysis.tools import find_tools
+from imagetailor.analysis.tree import MergedTree, normalize
+from imagetailor.image.model import Image
+
+Progress = Callable[[int, int, int], None]
+MAX_HIDDEN_LISTED = 1000
+MAX_INEFFICIENT_LISTED = 1000
+MAX_WARNINGS = 50
+
+
+def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 20) -> Analysis:
+    scanner = SecretScanner()
+    tree = MergedTree()
+    dive = DiveEmulator()
+    layers: list[LayerInfo] = []
+    secrets: list[SecretHit] = []
+    warnings: list[str] = []
+    pairs = list(image.layer_history())
+    count = len(pairs)
+
+    for index, (layer, history) in enumerate(pairs):
+        where = f"layer {index} ({layer.descriptor.digest[:19]})"
+        if progress is not None:
+            progress(index, count, 0)
+        pending = tree.begin_layer(index)
+        dive.begin_layer()
+        last = ["", ""]  # the name `want` normalised, so the loop need not do it again
+
+        def want(name: str, size: int, where: str = where, last: list[str] = last) -> int:
+            del size
+            path = normalize(name, where)
+            last[0], last[1] = name, path
+            return max(scanner.wants(path), package_db.wants(path))
+
+        def report(done: int, index: int = index) -> None:
+            if progress is not None:
+                progress(index, count, done)
+
+        regular_bytes = 0
+        with layer.open() as stream:
+            reader = TarReader(stream, where, want=want, progress=report)
+            for member in reader:
+                path = last[1] if last[0] == member.name else normalize(member.name, where)
+                if not member.name_is_utf8 and len(warnings) < MAX_WARNINGS:
+                    warnings.append(f"{where}: member name is not UTF-8: {member.name!r}")
+                dive.add(path, member.size, member.kind == "dir")
+                if not path:
+                    continue  # the root directory entry ("./")
+                data = member.data
+                if data is not None and scanner.wants(path):
+                    secrets += scanner.scan_file(path, data, index)
+                if member.kind == "file":
+                    regular_bytes += member.size
+                tree.add_member(
+                    pending,
+                    path,
+                    member.kind,
+                    member.size,
+                    member.mode,
+                    member.uid,
+                    member.gid,
+                    member.linkname,
+                    member.magic,
+                    data if data is not None and package_db.wants(path) else None,
+                    where,
+                )
+            tar_bytes = reader.bytes_read
+        changes = tree.end_layer(pending)
+        dive.end_layer()
+        history = history or {}
+        layers.append(
+            LayerInfo(
+                index=index,
+                digest=layer.descriptor.digest,
+                diff_id=layer.diff_id,
+                media_type=layer.descriptor.media_type,
+                compressed_size_bytes=layer.descriptor.size,
+                size_bytes=regular_bytes,
+                tar_size_bytes=tar_bytes,
+                created_by=history.get("created_by"),
+                comment=history.get("comment"),
+                files_added=changes.added,
+                files_modified=changes.modified,
+                files_removed=changes.removed,
+            )
+        )
+        if progress is not None:
+            progress(index, count, tar_bytes)
+
+    warnings += tree.warnings[: max(0, MAX_WARNINGS - len(warnings))]
+    secrets += scanner.scan_config(image.config, _history_lines(image))
+    installed = package_db.installed_packages(tree)
+    inventory, tool_hits = find_tools(tree, tool_catalogue(), image_path(image.config), installed)
+    created_by = {info.index: info.created_by for info in layers}
+    hidden_sorted = sorted(tree.hidden, key=lambda h: (-h.size, h.path))
+    figures = dive.result()
+    return Analysis(
+        reference=image.reference,
+        manifest_digest=image.manifest_digest,
+        config_digest=image.config_digest,
+        size_bytes=sum(info.size_bytes for info in layers),
+        compressed_size_bytes=sum(info.compressed_size_bytes for info in layers),
+        final_size_bytes=tree.final_size(),
+        file_count=len(tree.nodes) - 1,
+        layers=layers,
+        dive=DiveFigures(
+            efficiency=figures.efficiency,
+            wasted_bytes=figures.wasted_bytes,
+            user_size_bytes=figures.user_size_bytes,
+            wasted_user_percent=figures.wasted_user_ratio,
+            inefficient_files=[
+                InefficientFile(path=path, count=n, size_bytes=size)
+                for path, n, size in figures.inefficient[:MAX_INEFFICIENT_LISTED]
+            ],
+        ),
+        hidden=HiddenBytes(
+            total_bytes=sum(h.size for h in tree.hidden),
+            file_count=len(tree.hidden),
+            files=[
+                HiddenFile(
+                    path="/" + h.path,
+                    size_bytes=h.size,
+                    layer=h.layer,
+                    hidden_by_layer=h.hidden_by,
+                    how=h.how,
+                    created_by=created_by.get(h.layer),
+                    hidden_by_created_by=created_by.get(h.hidden_by),
+                )
+                for h in hidden_sorted[:MAX_HIDDEN_LISTED]
+            ],
+        ),
+        tools=inventory,
+        tool_hits=tool_hits,
+        packages=installed,
+        secrets=secrets,
+        config=summarize_config(image.config, tree, scanner),
+        biggest_files=_biggest(tree, top_files),
+        warnings=warnings,
+    )
+
+
+def _history_lines(image: Image) -> list[tuple[int | None, str]]:
+    """Every history entry's created_by, with the index of the layer it made (None if empty)."""
+    lines: list[tuple[int | None, str]] = []
+    layer = 0
+    for entry in image.history():
+        text = entry.get("created_by")
+        empty = bool(entry.get("empty_layer"))
+        if isinstance(text, str) and text:
+            lines.append((None if empty else layer, text))
+        if not empty:
+            layer += 1
+    return lines
+
+
+def _biggest(tree: MergedTree, top: int) -> list[FileInfo]:
+    if top <= 0:
+        return []
+    files = ((node.size, path) for path, node in tree.nodes.items() if node.kind == "file")
+    biggest = heapq.nlargest(top, files)
+    result = []
+    for _, path in biggest:
+        node = tree.nodes[path]
+        result.append(
+            FileInfo(
+                path="/" + path,
+                kind=node.kind,
+                size_bytes=node.size,
+                mode=node.mode,
+                uid=node.uid,
+                gid=node.gid,
+                layer=node.layer,
+                link_target=node.link,
+            )
+        )
+    return result

@@ -1,0 +1,219 @@
+"""dive's waste figures, computed the way dive 0.13 computes them, so both tools agree.
+
+dive (wagoodman/dive, ``dive/filetree/efficiency.go`` and the docker-archive reader) builds one
+tree per layer from the tar entries and then, for every *leaf* of every layer tree, adds up the
+size the path takes in each layer. Its definitions, which we reproduce including their quirks:
+
+- a layer's size is the sum of the declared sizes of all its tar entries;
+- user size is the sum of the sizes of all layers but the first;
+- per layer tree, only leaves count (a directory with entries below it in that layer does not);
+  a parent directory created implicitly (no entry of its own) carries an empty payload;
+- an opaque marker (``.wh..wh..opq``) is ignored entirely (its parent is still created);
+- a whiteout ``.wh.X`` counts, for path X, the size of X in the stack of the lower layers: the
+  sum over X's subtree if X was a directory there, otherwise 0; if X is not in that stack, dive
+  stops visiting the rest of that layer (remaining leaves of that layer are not counted) and the
+  path keeps an entry with no size (its minimum stays -1, which lowers the score's numerator);
+- the stack used for layer k (k > 0) is layer 0 stacked twice, then layers 1..k-1; for layer 0
+  it is layer 0 itself; stacking replaces payloads (implicit parents get the empty payload)
+  and removes whiteout targets;
+- efficiency = Σ min size per path / Σ cumulative size per path (1.0 when nothing is counted);
+- a path seen in two or more leaves is inefficient; wasted bytes = Σ of their cumulative sizes;
+- wasted user ratio = wasted bytes / user size (dive divides blindly; with no user bytes we
+  report 0.0 where dive would print NaN or +Inf).
+Leaves are visited depth first, children in byte order, like dive's ``VisitDepthChildFirst``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WHITEOUT_PREFIX = ".wh."
+DOUBLE_WHITEOUT_PREFIX = ".wh..wh.."
+
+
+class _Node:
+    __slots__ = ("children", "is_dir", "size")
+
+    def __init__(self, size: int = 0, is_dir: bool = False) -> None:
+        self.size = size
+        self.is_dir = is_dir
+        self.children: dict[str, _Node] = {}
+
+    def copy(self) -> _Node:
+        clone = _Node(self.size, self.is_dir)
+        stack = [(self, clone)]
+        while stack:
+            source, target = stack.pop()
+            for name, child in source.children.items():
+                twin = _Node(child.size, child.is_dir)
+                target.children[name] = twin
+                if child.children:
+                    stack.append((child, twin))
+        return clone
+
+
+def _add_path(root: _Node, path: str, size: int, is_dir: bool) -> None:
+    names = [name for name in path.split("/") if name]
+    node = root
+    for index, name in enumerate(names):
+        child = node.children.get(name)
+        if child is None:
+            if name.startswith(DOUBLE_WHITEOUT_PREFIX):
+                return
+            child = node.children[name] = _Node()
+        node = child
+        if index == len(names) - 1:
+            node.size, node.is_dir = size, is_dir
+
+
+def _get(root: _Node, path: str) -> _Node | None:
+    node = root
+    for name in path.split("/"):
+        if not name:
+            continue
+        found = node.children.get(name)
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+def _subtree_size(node: _Node) -> int:
+    total = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        total += current.size
+        stack.extend(current.children.values())
+    return total
+
+
+def _walk(root: _Node) -> list[tuple[str, str, _Node]]:
+    """Every node, child first, children in byte order: (display path, own name, node)."""
+    out: list[tuple[str, str, _Node]] = []
+    # (node, names so far, expanded?)
+    stack: list[tuple[_Node, list[str], bool]] = [(root, [], False)]
+    while stack:
+        node, names, expanded = stack.pop()
+        if expanded or not node.children:
+            if names:
+                out.append((_display_path(names), names[-1], node))
+            continue
+        stack.append((node, names, True))
+        for name in sorted(node.children, key=_go_order, reverse=True):
+            stack.append((node.children[name], [*names, name], False))
+    return out
+
+
+def _go_order(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
+
+
+def _display_path(names: list[str]) -> str:
+    last = names[-1]
+    if last.startswith(WHITEOUT_PREFIX):
+        last = last[len(WHITEOUT_PREFIX) :]
+    return ("/" + "/".join([*names[:-1], last])).replace("//", "/")
+
+
+def _stack(lower: _Node, upper: _Node) -> None:
+    for path, name, node in _walk(upper):
+        if name.startswith(WHITEOUT_PREFIX):
+            parent_path, _, target = path.rpartition("/")
+            parent = _get(lower, parent_path)
+            if parent is not None:
+                parent.children.pop(target, None)
+        else:
+            _add_path(lower, path, node.size, node.is_dir)
+
+
+@dataclass
+class _PathTotals:
+    cumulative: int = 0
+    minimum: int = -1
+    count: int = 0
+
+
+@dataclass
+class DiveResult:
+    efficiency: float
+    wasted_bytes: int
+    size_bytes: int
+    user_size_bytes: int
+    wasted_user_ratio: float
+    layer_sizes: list[int]
+    inefficient: list[tuple[str, int, int]]  # (path, count, cumulative size)
+
+
+@dataclass
+class DiveEmulator:
+    """Feed each layer's entries in tar order, then ``result()``."""
+
+    _totals: dict[str, _PathTotals] = field(default_factory=dict)
+    _inefficient: list[str] = field(default_factory=list)
+    _stacked: _Node | None = None
+    _layer_sizes: list[int] = field(default_factory=list)
+    _tree: _Node | None = None
+    _size: int = 0
+
+    def begin_layer(self) -> None:
+        self._tree = _Node()
+        self._size = 0
+
+    def add(self, path: str, size: int, is_dir: bool) -> None:
+        """One tar entry; ``path`` is the cleaned name ('' for the root entry, which dive skips)."""
+        if not path:
+            return
+        assert self._tree is not None
+        self._size += size
+        _add_path(self._tree, path, size, is_dir)
+
+    def end_layer(self) -> None:
+        tree = self._tree
+        assert tree is not None
+        lower = tree if self._stacked is None else self._stacked
+        for path, name, node in _walk(tree):
+            if node.children:
+                continue
+            totals = self._totals.get(path)
+            if totals is None:
+                totals = self._totals[path] = _PathTotals()
+            if name.startswith(WHITEOUT_PREFIX):
+                previous = _get(lower, path)
+                if previous is None:
+                    break  # dive's visitor errors out here and skips the rest of the layer
+                size = _subtree_size(previous) if previous.is_dir else 0
+            else:
+                size = node.size
+            totals.cumulative += size
+            if totals.minimum < 0 or size < totals.minimum:
+                totals.minimum = size
+            totals.count += 1
+            if totals.count == 2:
+                self._inefficient.append(path)
+        if self._stacked is None:
+            self._stacked = tree.copy()
+        _stack(self._stacked, tree)
+        self._layer_sizes.append(self._size)
+        self._tree = None
+
+    def result(self) -> DiveResult:
+        minimum = sum(t.minimum for t in self._totals.values())
+        discovered = sum(t.cumulative for t in self._totals.values())
+        efficiency = 1.0 if discovered == 0 else minimum / discovered
+        inefficient = [
+            (path, self._totals[path].count, self._totals[path].cumulative)
+            for path in self._inefficient
+        ]
+        inefficient.sort(key=lambda item: (-item[2], item[0]))
+        wasted = sum(size for _, _, size in inefficient)
+        user = sum(self._layer_sizes[1:])
+        return DiveResult(
+            efficiency=efficiency,
+            wasted_bytes=wasted,
+            size_bytes=sum(self._layer_sizes),
+            user_size_bytes=user,
+            wasted_user_ratio=wasted / user if user else 0.0,
+            layer_sizes=list(self._layer_sizes),
+            inefficient=inefficient,
+        )

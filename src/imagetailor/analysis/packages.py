@@ -1,0 +1,114 @@
+"""Installed packages from the package databases in the final tree.
+
+dpkg (``/var/lib/dpkg/status``; distroless keeps one file per package in
+``/var/lib/dpkg/status.d/``), apk (``/lib/apk/db/installed``), npm (``node_modules/*/package.json``)
+and Python distributions (``*.dist-info`` / ``*.egg-info`` directory names in site-packages).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from debian.deb822 import Deb822
+
+from imagetailor.analysis.model import PackageInfo
+from imagetailor.analysis.tree import MergedTree
+
+DPKG_STATUS = "var/lib/dpkg/status"
+DPKG_STATUS_D = "var/lib/dpkg/status.d/"
+APK_INSTALLED = "lib/apk/db/installed"
+MAX_DB_BYTES = 64 << 20  # a dpkg status of a large distro image is a few MiB
+MAX_PACKAGE_JSON = 256 << 10
+_NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
+_DIST_INFO = re.compile(
+    r"(?:^|/)(?:site|dist)-packages/([A-Za-z0-9][A-Za-z0-9._+-]*?)-([0-9][^/-]*)"
+    r"(?:-py[^/]*)?\.(?:dist|egg)-info\Z"
+)
+
+
+def wants(path: str) -> int:
+    """Bytes of this file the package readers need (0: none)."""
+    if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
+        return MAX_DB_BYTES
+    if path.endswith("package.json") and _NPM_MANIFEST.search(path):
+        return MAX_PACKAGE_JSON
+    return 0
+
+
+def _dpkg(data: bytes, layer: int, require_status: bool) -> list[PackageInfo]:
+    found = []
+    for paragraph in Deb822.iter_paragraphs(data.decode("utf-8", "replace").splitlines()):
+        name = paragraph.get("Package")
+        if not name:
+            continue
+        status = paragraph.get("Status")
+        if status is None and require_status:
+            continue
+        if status is not None and status.split()[-1:] != ["installed"]:
+            continue  # removed packages keep a paragraph ("deinstall ok config-files")
+        found.append(
+            PackageInfo(
+                name=name, version=paragraph.get("Version", ""), manager="dpkg", layer=layer
+            )
+        )
+    return found
+
+
+def _apk(data: bytes, layer: int) -> list[PackageInfo]:
+    found = []
+    name = version = None
+    for line in [*data.decode("utf-8", "replace").splitlines(), ""]:
+        if not line.strip():
+            if name:
+                found.append(
+                    PackageInfo(name=name, version=version or "", manager="apk", layer=layer)
+                )
+            name = version = None
+        elif line.startswith("P:"):
+            name = line[2:].strip()
+        elif line.startswith("V:"):
+            version = line[2:].strip()
+    return found
+
+
+def installed_packages(tree: MergedTree) -> list[PackageInfo]:
+    packages: list[PackageInfo] = []
+    for path, node in tree.nodes.items():
+        if node.kind == "dir":
+            match = _DIST_INFO.search(path)
+            if match:
+                packages.append(
+                    PackageInfo(
+                        name=match.group(1),
+                        version=match.group(2),
+                        manager="python",
+                        layer=node.layer,
+                    )
+                )
+            continue
+        data = node.data
+        if data is None:
+            continue
+        if path == DPKG_STATUS:
+            packages += _dpkg(data, node.layer, require_status=True)
+        elif path.startswith(DPKG_STATUS_D):
+            packages += _dpkg(data, node.layer, require_status=False)
+        elif path == APK_INSTALLED:
+            packages += _apk(data, node.layer)
+        elif _NPM_MANIFEST.search(path):
+            try:
+                manifest = json.loads(data)
+            except ValueError:
+                continue
+            if isinstance(manifest, dict) and isinstance(manifest.get("name"), str):
+                packages.append(
+                    PackageInfo(
+                        name=manifest["name"],
+                        version=str(manifest.get("version", "")),
+                        manager="npm",
+                        layer=node.layer,
+                    )
+                )
+    packages.sort(key=lambda p: (p.manager, p.name, p.version))
+    return packages
