@@ -1,0 +1,83 @@
+"""BuildKit's plain progress output, read back into steps.
+
+``--progress plain`` prints each vertex as a block::
+
+    #6 [deps 2/3] COPY go.mod go.sum ./
+    #6 sha256:...
+    #6 CACHED                      (or: #6 0.043 some output ... #6 DONE 1.2s, or #6 ERROR: ...)
+
+A vertex may be printed more than once while its output streams; the first line names it. From
+these we can tell which Dockerfile steps ran and which came from the cache, which is how a
+rebuild proves it re-ran no dependency step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LINE = re.compile(r"^#(\d+) (.*)$")
+_NAME = re.compile(r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<count>\d+)\] (?P<instr>.*)$")
+_DONE = re.compile(r"^DONE (\d+(?:\.\d+)?)s$")
+
+
+@dataclass
+class BuildStep:
+    """One vertex of the build: a Dockerfile instruction, or BuildKit's own work."""
+
+    number: int
+    name: str
+    cached: bool = False
+    done: bool = False
+    seconds: float | None = None
+    error: str | None = None
+
+    @property
+    def stage(self) -> str | None:
+        """The Dockerfile stage the step belongs to, when it is a named stage's instruction."""
+        match = _NAME.match(self.name)
+        return match.group("stage") if match else None
+
+    @property
+    def instruction(self) -> str | None:
+        """The instruction as BuildKit printed it (``COPY a b``), or None for internal work."""
+        match = _NAME.match(self.name)
+        return match.group("instr") if match else None
+
+    @property
+    def is_instruction(self) -> bool:
+        return self.instruction is not None
+
+    @property
+    def executed(self) -> bool:
+        """The step did work in this build (not a cache hit, and not the FROM that names a base)."""
+        instruction = self.instruction
+        if instruction is None or instruction.startswith("FROM "):
+            return False
+        return not self.cached and (self.done or self.error is not None)
+
+
+def parse_plain_progress(text: str) -> list[BuildStep]:
+    """The steps in the order BuildKit first printed them."""
+    steps: dict[int, BuildStep] = {}
+    for raw in text.splitlines():
+        match = _LINE.match(raw.rstrip("\r"))
+        if not match:
+            continue
+        number, rest = int(match.group(1)), match.group(2)
+        step = steps.get(number)
+        if step is None:
+            steps[number] = BuildStep(number, rest)
+            continue
+        if rest == "CACHED":
+            step.cached = True
+        elif rest.startswith("ERROR"):
+            step.error = rest.removeprefix("ERROR").lstrip(": ").strip() or "failed"
+        elif rest == "CANCELED":
+            step.error = step.error or "canceled"
+        else:
+            done = _DONE.match(rest)
+            if done:
+                step.done = True
+                step.seconds = float(done.group(1))
+    return list(steps.values())
