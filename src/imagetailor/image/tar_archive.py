@@ -107,8 +107,9 @@ class TarArchive:
                 target = info.linkname
             else:
                 raise BadImageError(f"{self.where}: {what} {current!r} is not a regular file")
-            normal = _normalise(target) if not info.linkname.startswith("/") else None
-            if normal is None:
+            # Resolve ".." against the member's own directory; only escaping the root is refused.
+            normal = posixpath.normpath(target)
+            if info.linkname.startswith("/") or normal == ".." or normal.startswith("../"):
                 raise BadImageError(
                     f"{self.where}: {what} {current!r} links outside the archive "
                     f"({info.linkname[:120]!r})"
