@@ -4,62 +4,60 @@ stderr is a terminal), or load one saved by `tailor inspect --format json`."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
-    Progress,
+    MofNCompleteColumn,
     TextColumn,
     TimeElapsedColumn,
-    TransferSpeedColumn,
 )
+from rich.progress import Progress as RichProgress
 
+from imagetailor.analysis import Progress, analyze
 from imagetailor.analysis.model import Analysis
 from imagetailor.errors import UsageError
+from imagetailor.policy.sizes import format_size
 
 
 @contextmanager
-def analysis_progress(
-    description: str, total_bytes: int | None = None
-) -> Iterator[Callable[..., None] | None]:
-    """Yields a callback for ``analyze(progress=...)`` (None when stderr is not a terminal).
-
-    The callback takes the bytes read so far as its first argument, and optionally the total.
-    """
+def analysis_progress(description: str) -> Iterator[Progress | None]:
+    """Yields a callback for ``analyze(progress=...)``, or None when stderr is not a terminal
+    (logs and pipes get no bar). The bar counts layers; the text shows bytes read so far."""
     if not sys.stderr.isatty():
         yield None
         return
-    progress = Progress(
+    bar = RichProgress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
+        MofNCompleteColumn(),
+        TextColumn("layers, {task.fields[read]} read"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = progress.add_task(description, total=total_bytes)
+    task = bar.add_task(description, total=None, read="0 B")
+    finished = [0]  # bytes of the layers already read
+    current = [-1, 0]  # index and bytes of the layer being read
 
-    def update(done: int, total: int | None = None, *_: Any) -> None:
-        if total is not None:
-            progress.update(task, completed=done, total=total)
-        else:
-            progress.update(task, completed=done)
+    def update(index: int, count: int, bytes_read: int) -> None:
+        if index != current[0]:
+            finished[0] += current[1]
+            current[0] = index
+        current[1] = bytes_read
+        bar.update(task, completed=index, total=count, read=format_size(finished[0] + bytes_read))
 
-    with progress:
+    with bar:
         yield update
 
 
 def analyze_reference(reference: str, platform: str | None) -> Analysis:
     """Open ``reference`` and analyse it in one pass."""
     # Imported here: commands that only read saved analyses need neither sources nor analyzers.
-    from imagetailor.analysis import analyze
     from imagetailor.image import open_image
 
     with (
