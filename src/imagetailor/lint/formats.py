@@ -90,7 +90,6 @@ def sarif(findings: Sequence[Finding]) -> dict[str, object]:
                     "driver": {
                         "name": "tailor lint",
                         "version": __version__,
-                        "informationUri": "https://github.com/imagetailor/imagetailor",
                         "rules": rules,
                     }
                 },
