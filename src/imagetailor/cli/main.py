@@ -13,7 +13,7 @@ from imagetailor.errors import TailorError
 
 # Each module holds one command object named ``command``; the CLI stays thin and each command is
 # found by its file name.
-COMMAND_MODULES = ("rules", "lint", "inspect", "check", "init", "generate")
+COMMAND_MODULES = ("rules", "lint", "inspect", "check", "init", "generate", "build", "smoke")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -1,0 +1,76 @@
+"""``tailor build [PURPOSE...]``: build each purpose's image, check it, print one table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from imagetailor.engine.client import select_client
+from imagetailor.generate.build import PurposeBuild, build_purposes
+from imagetailor.policy.sizes import format_size
+from imagetailor.spec.model import load_project
+
+
+@click.command("build")
+@click.argument("purposes", nargs=-1)
+@click.option(
+    "--base-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Map upstream base images to others (TOML); also TAILOR_BASE_MAP.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--engine", type=click.Choice(["docker", "podman"]), default="docker")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The application's folder (default: the current one).",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Stream the engine's build log to stderr.")
+def command(
+    purposes: tuple[str, ...],
+    base_map: Path | None,
+    fmt: str,
+    engine: str,
+    directory: Path,
+    verbose: bool,
+) -> int:
+    """Build the images (all purposes by default), then check each against its purpose."""
+    err = Console(stderr=True)
+    spec, bases = load_project(directory, base_map)
+    client = select_client(engine)
+
+    def on_line(line: str) -> None:
+        if verbose:
+            err.out(line, highlight=False)
+
+    def on_built(result: PurposeBuild) -> None:
+        verdict = "fit" if result.check.fit else "NOT FIT: " + ", ".join(result.check.failed_rules)
+        err.print(f"built {result.tag} in {result.seconds:.1f}s; {verdict}")
+
+    results = build_purposes(
+        directory, spec, bases, list(purposes), client=client, on_line=on_line, on_built=on_built
+    )
+    if fmt == "json":
+        click.echo(json.dumps([r.as_json() for r in results], indent=2))
+    else:
+        table = Table()
+        for column in ("purpose", "tag", "size", "layers", "build time", "check"):
+            table.add_column(column)
+        for r in results:
+            check = "fit" if r.check.fit else "NOT FIT " + " ".join(r.check.failed_rules)
+            table.add_row(
+                r.purpose,
+                r.tag,
+                format_size(r.size_bytes),
+                str(r.layers),
+                f"{r.seconds:.1f}s",
+                f"{check} ({r.check.findings} findings)",
+            )
+        Console(width=160).print(table)
+    return 0 if all(r.check.fit for r in results) else 1
