@@ -85,3 +85,22 @@ def test_hadolint_really_cannot_parse_heredocs(name: str) -> None:
     codes = {h["code"] for h in hadolint(case.dockerfile)}
     assert codes == {"DL1000"}
     assert lint_path(case.dockerfile), "we parse it and still find what is wrong"
+
+
+def test_root_in_a_build_stage_is_not_the_deploy_image(tmp_path: Path) -> None:
+    """hadolint's DL3002 flags USER root in any stage (its issues #405 and #1068 ask for
+    better); we judge only the images targets ship, so a build stage may use root."""
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "FROM debian:12.5 AS build\n"
+        "USER root\n"
+        "RUN mkdir -p /out && echo ok > /out/app\n"
+        "FROM gcr.io/distroless/static-debian12:nonroot AS deploy\n"
+        "COPY --from=build /out/app /app\n"
+        'ENTRYPOINT ["/app"]\n'
+    )
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    assert {(h["line"], h["code"]) for h in hadolint(dockerfile)} >= {(2, "DL3002")}
+    assert lint_path(dockerfile) == []
+    dockerfile.write_text(dockerfile.read_text().replace("AS deploy", "AS deploy\nUSER 0"))
+    assert [(f.line, f.rule) for f in lint_path(dockerfile)] == [(5, "TL113")]

@@ -1,0 +1,141 @@
+"""The parser boundary (hostile input) and the stage model (graph, reachability, purposes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imagetailor.lint.engine import lint_text
+from imagetailor.lint.model import build_model
+from imagetailor.lint.parse import DockerfileSyntaxError, parse_text, read_dockerfile
+from imagetailor.lint.shell import commands, installs, run_script
+from tests.lint.corpus import CORPUS
+
+PHP = CORPUS / "php-fpm-nginx" / "Dockerfile"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("", 1, "file with no instructions"),
+        ("# only a comment\n", 1, "file with no instructions"),
+        ("FROM a:1\nRUN ok\n\nRUN <<EOF\nnever closed\n", 4, "unterminated heredoc"),
+        ("FROM a:1\nFORM b:1\n", 2, "unknown instruction 'FORM'"),
+        ("RUN true\nFROM a:1\n", 1, "RUN before the first FROM"),
+        ("ARG X=1\nLABEL a=b\n", 2, "LABEL before the first FROM"),
+        ("FROM a:1 AS\n", 1, "FROM takes an image"),
+        ("FROM a:1\nCOPY onlyone\n", 2, "COPY needs a source and a destination"),
+        ("FROM a:1\nENV\n", 2, "ENV needs at least one argument"),
+        ("FROM a:1\nONBUILD FOO x\n", 2, "ONBUILD of unknown 'FOO'"),
+        ("FROM a:1\nRUN a\x00b\n", 2, "NUL byte"),
+    ],
+)
+def test_bad_input_names_line_and_reason(text: str, line: int, reason: str) -> None:
+    with pytest.raises(DockerfileSyntaxError) as caught:
+        parse_text(text, "Dockerfile.bad")
+    assert caught.value.line == line
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith(f"Dockerfile.bad:{line}: cannot parse Dockerfile")
+
+
+def test_binary_and_oversized_files_are_refused(tmp_path: Path) -> None:
+    binary = tmp_path / "Dockerfile"
+    binary.write_bytes(b"FROM a:1\nRUN \xff\xfe\n")
+    with pytest.raises(DockerfileSyntaxError, match=r":2: cannot parse Dockerfile: not UTF-8"):
+        read_dockerfile(binary)
+    big = tmp_path / "Big"
+    big.write_bytes(b"FROM a:1\n" + b"#" * (5 * 1024 * 1024))
+    with pytest.raises(DockerfileSyntaxError, match="over the 4 MiB limit"):
+        read_dockerfile(big)
+
+
+def test_heredocs_and_mounts_parse() -> None:
+    parsed = parse_text(
+        "FROM a:1\n"
+        "RUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=tok <<EOF\n"
+        "set -e\ncd /x | tee y\nEOF\n"
+    )
+    run = parsed.instructions[1]
+    assert (run.start_line, run.end_line) == (2, 5)
+    assert run.flag_values("mount") == ["type=cache,target=/root/.cache", "type=secret,id=tok"]
+    script = run_script(run)
+    assert [c.words for c in commands(script)] == [("set", "-e"), ("cd", "/x"), ("tee", "y")]
+    assert commands(script)[1].piped
+
+
+def test_package_names_from_install_commands() -> None:
+    script = (
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl=7.88.1-10 "
+        "gcc-12 -o Dpkg::Options::=--force-confnew && apk add --no-cache --virtual .deps "
+        "build-base && pip install -r req.txt 'uvicorn[standard]==0.30' && npm i -g @vue/cli@5 "
+        "&& go install github.com/go-delve/delve/cmd/dlv@v1.22.1"
+    )
+    found = [(i.manager, i.package) for c in commands(script) for i in installs(c)]
+    assert found == [
+        ("apt", "curl"),
+        ("apt", "gcc-12"),
+        ("apk", "build-base"),
+        ("pip", "uvicorn"),
+        ("npm", "@vue/cli"),
+        ("go", "dlv"),
+    ]
+
+
+def test_stage_graph_of_php_fpm_with_nginx() -> None:
+    model = build_model(read_dockerfile(PHP), {"web": ("deploy", "cli")})
+    vendor, runtime, web = model.stages
+    assert [(s.index, s.name, s.base) for s in model.stages] == [
+        (0, "vendor", "composer:2.7"),
+        (1, "runtime", "php:8.3-fpm-bookworm"),
+        (2, "web", "nginx:1.27-alpine"),
+    ]
+    assert (runtime.start_line, runtime.end_line) == (6, 16)
+    assert [link.stage_index for link in web.links] == [runtime.index]
+    assert model.reachable(web) == [vendor, runtime, web]  # built for web...
+    assert model.inherited(web) == [web]  # ...but only web's own files ship in it
+    assert {(t.name, t.purpose, t.purpose_source) for t in model.targets} == {
+        ("vendor", None, "none"),
+        ("runtime", "deploy", "name"),
+        ("web", "deploy", "cli"),
+    }
+
+
+def test_from_chain_arg_defaults_and_mount_links() -> None:
+    model = build_model(
+        parse_text(
+            "ARG BASE=debian:12.5\n"
+            "FROM ${BASE} AS base\n"
+            "FROM golang:1.22 AS tools\n"
+            "FROM base AS app\n"
+            "RUN --mount=type=bind,from=tools,source=/usr/local/go,target=/go true\n"
+            "FROM app\n"
+        )
+    )
+    base, tools, app, last = model.stages
+    assert base.base == "debian:12.5"
+    assert app.base_stage == base.index and last.base_stage == app.index
+    assert model.inherited(last) == [last, app, base]
+    assert model.reachable(last) == [base, tools, app, last]
+    # No stage claims deploy, so the default build (the last stage) is judged as deploy.
+    assert [(t.name, t.purpose) for t in model.targets if t.purpose] == [("3", "deploy")]
+
+
+def test_build_stage_tools_are_fine_when_only_copied() -> None:
+    build_stage = (
+        "FROM debian:12.5 AS build\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev "
+        "&& rm -rf /var/lib/apt/lists/*\n"
+        "USER root\n"
+        "RUN gcc -static -o /app /src/main.c\n"
+    )
+    copied = build_stage + (
+        "FROM gcr.io/distroless/static-debian12:nonroot AS deploy\n"
+        'COPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+    )
+    assert lint_text(copied) == []
+    inherited = build_stage + 'FROM build AS deploy\nUSER 10001\nENTRYPOINT ["/app"]\n'
+    assert [(f.line, f.rule) for f in lint_text(inherited)] == [(2, "TL202")]
+    # The same stage as a dev target ships the compiler on purpose: nothing to say.
+    as_dev = inherited.replace("AS deploy", "AS dev")
+    assert [(f.line, f.rule) for f in lint_text(as_dev)] == []
