@@ -48,8 +48,22 @@ def images(engine, busybox_image, tmp_path_factory):
         'ENTRYPOINT ["/app/server"]\n',
         {"hello.txt": "hello\n"},
     )
-    yield {"good": good, "bad": bad}
-    docker("rmi", "imagetailor-test/policy-good:1", "imagetailor-test/policy-bad:1", check=False)
+    leaky = build(
+        tmp_path,
+        "imagetailor-test/policy-leaky:1",
+        f"FROM {busybox_image}\nCOPY npmrc /root/.npmrc\n"
+        "ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE NODE_ENV=production\nUSER 10001\n"
+        'ENTRYPOINT ["/bin/cat"]\n',
+        {"npmrc": "//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\n"},
+    )
+    yield {"good": good, "bad": bad, "leaky": leaky}
+    docker(
+        "rmi",
+        "imagetailor-test/policy-good:1",
+        "imagetailor-test/policy-bad:1",
+        "imagetailor-test/policy-leaky:1",
+        check=False,
+    )
 
 
 def check_json(capsys, *args):
@@ -132,3 +146,23 @@ def test_inspect_text_and_unreadable_reference(capsys, images, tmp_path):
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("tailor: error: ")
     assert captured.err.count("\n") == 1
+
+
+def test_secrets_fail_even_ci_and_environment_fails_deploy(capsys, images):
+    secrets = [
+        ("TP301", "/root/.npmrc", 1),
+        ("TP302", None, None),  # the ENV instruction in the build history
+        ("TP302", "AWS_ACCESS_KEY_ID", None),
+    ]
+    code, data = check_json(capsys, f"docker-archive:{images['leaky']}", "-p", "ci")
+    assert code == 1 and triples(data) == secrets
+    assert "(npm-token)" in data["findings"][0]["message"]
+    assert data["findings"][0]["created_by"] == "COPY npmrc /root/.npmrc # buildkit"
+    assert all("AKIAIOSFODNN7EXAMPLE" not in f["message"] for f in data["findings"])
+    code, data = check_json(capsys, f"docker-archive:{images['leaky']}", "-p", "local")
+    assert code == 1
+    assert triples(data) == [
+        ("TP109", "/bin/vi", 0),
+        ("TP202", "NODE_ENV", None),
+        *secrets,
+    ]
