@@ -200,4 +200,3 @@ def test_engine_built_image_matches_dive(busybox_image: str, tmp_path: Path) -> 
     }
     # Final: the base layer untouched, /data/a (8 KiB), /data/hl (16 KiB), /data/opaque/two.
     assert result.final_size_bytes == result.layers[0].size_bytes + 8 * 1024 + 16 * 1024 + 4
-    )
