@@ -142,3 +142,12 @@ def test_text_table_and_verdict():
     )
     fit = evaluate(clean_analysis(), resolve("deploy"))
     assert render_check_text(fit).strip() == verdict_line(fit)
+
+
+def test_sarif_uris_are_percent_encoded():
+    odd = "/srv/my app/caf\u00e9\udcff#1"
+    analysis = clean_analysis(tool_hits=[hit("nc", "network", odd, 1)])
+    log = json.loads(render_check_sarif(evaluate(analysis, resolve("deploy"))))
+    (result,) = log["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "srv/my%20app/caf%C3%A9%FF%231"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from rich.table import Table
 from rich.text import Text
@@ -83,6 +84,12 @@ def _is_file_path(finding: Finding) -> bool:
     return finding.path is not None and finding.path.startswith("/")
 
 
+def _image_uri(path: str) -> str:
+    """An image path as a relative URI reference: SARIF consumers reject spaces and raw bytes.
+    Names that were not UTF-8 (surrogate-escaped) get their original bytes percent-encoded."""
+    return quote(path.lstrip("/"), safe="/", errors="surrogateescape")
+
+
 def render_check_sarif(report: CheckReport) -> str:
     results = []
     for finding in report.findings:
@@ -101,7 +108,7 @@ def render_check_sarif(report: CheckReport) -> str:
                 rule_id=finding.rule,
                 severity=finding.severity,
                 message=f"{finding.message}. Fix: {finding.fix}",
-                uri=finding.path.lstrip("/") if _is_file_path(finding) and finding.path else None,
+                uri=_image_uri(finding.path) if _is_file_path(finding) and finding.path else None,
                 logical_location=logical,
                 properties=properties,
             )
