@@ -43,11 +43,8 @@ class BuildResult:
         return [s for s in self.steps if s.executed and (stage is None or s.stage == stage)]
 
     def cached_steps(self, stage: str | None = None) -> list[BuildStep]:
-        return [
-            s
-            for s in self.steps
-            if s.cached and s.is_instruction and (stage is None or s.stage == stage)
-        ]
+        """Instructions whose result came from the cache, optionally of one stage."""
+        return [s for s in self.steps if s.reused and (stage is None or s.stage == stage)]
 
 
 def build_argv(

@@ -164,11 +164,12 @@ def remove(container: str, *, client: EngineClient | None = None) -> bool:
     """Force-remove a container; False when it was already gone."""
     client = default_client(client)
     result = run_client(client, ["rm", "--force", container], check=False)
-    if result.returncode == 0:
-        return True
     stderr = result.stderr.decode(errors="replace")
+    # With --force, docker exits 0 for a container that is not there but still says so.
     if is_missing(stderr):
         return False
+    if result.returncode == 0:
+        return True
     raise engine_error(client, ["rm", container], stderr)
 
 

@@ -15,7 +15,13 @@ _UNREACHABLE = (
     "cannot connect to podman",
     "connection refused",
 )
-_NO_SUCH = ("no such image", "no such object", "no such container", "image not known")
+_NO_SUCH = (
+    "no such image",
+    "no such object",
+    "no such container",
+    "image not known",
+    "reference does not exist",
+)
 
 
 def default_client(client: EngineClient | None) -> EngineClient:

@@ -49,12 +49,21 @@ class BuildStep:
         return self.instruction is not None
 
     @property
+    def is_from(self) -> bool:
+        """A FROM names a base; whether BuildKit calls it cached says nothing about our work."""
+        return (self.instruction or "").startswith("FROM ")
+
+    @property
     def executed(self) -> bool:
-        """The step did work in this build (not a cache hit, and not the FROM that names a base)."""
-        instruction = self.instruction
-        if instruction is None or instruction.startswith("FROM "):
+        """An instruction that did work in this build (a cache miss). FROM never counts."""
+        if not self.is_instruction or self.is_from:
             return False
         return not self.cached and (self.done or self.error is not None)
+
+    @property
+    def reused(self) -> bool:
+        """An instruction whose result came from the cache. FROM never counts."""
+        return self.is_instruction and not self.is_from and self.cached
 
 
 def parse_plain_progress(text: str) -> list[BuildStep]:
