@@ -136,6 +136,12 @@ def test_text_table_and_verdict():
     text = render_check_text(report, width=160)
     assert "TP101" in text and "/bin/sh" in text and "layer 0: ADD rootfs.tar / # buildkit" in text
     assert text.rstrip().endswith(verdict_line(report))
+    # each rule's fix is shown once, after the findings, however many findings the rule has
+    two_shells = [*TOOLS, hit("busybox", "shell", "/bin/busybox", 0)]
+    text = render_check_text(evaluate(clean_analysis(tool_hits=two_shells), resolve("deploy")))
+    assert text.count("/bin/sh") == 1 and text.count("/bin/busybox") == 1
+    assert text.count("Copy only the application") == 1
+    assert text.index("how to fix") > text.index("/bin/wget")
     assert verdict_line(report) == (
         "docker-archive:/tmp/app.tar: NOT FIT for deploy — 3 error(s), 0 warning(s), 0 info, "
         "0 style; 18 rule(s) evaluated; fails on error and above"

@@ -50,23 +50,33 @@ def _short(text: str, limit: int) -> str:
 
 
 def render_check_text(report: CheckReport, *, width: int = 120, color: bool = False) -> str:
-    table = Table(title=safe_text(f"{report.purpose} policy: {report.reference}"), show_lines=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("rule", no_wrap=True)
-    table.add_column("where", overflow="fold", ratio=2)
-    table.add_column("finding and fix", overflow="fold", ratio=3)
-    for finding in report.findings:
-        body = safe_text(finding.message)
-        body.append(f"\nfix: {finding.fix}", style="dim")
-        table.add_row(
-            Text(finding.severity.value, style=_STYLES[finding.severity]),
-            Text(f"{finding.rule}\n{finding.title}"),
-            _where(finding),
-            body,
+    """The findings as a table, then each failing rule's fix once, then the verdict line."""
+    parts: list[object] = []
+    if report.findings:
+        table = Table(
+            title=safe_text(f"{report.purpose} policy: {report.reference}"), show_lines=True
         )
-    verdict = safe_text(verdict_line(report), "bold green" if report.fit else "bold red")
-    parts: list[object] = [table] if report.findings else []
-    parts.append(verdict)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("rule", no_wrap=True)
+        table.add_column("where", overflow="fold", ratio=2)
+        table.add_column("finding", overflow="fold", ratio=3)
+        for finding in report.findings:
+            table.add_row(
+                Text(finding.severity.value, style=_STYLES[finding.severity]),
+                Text(f"{finding.rule}\n{finding.title}"),
+                _where(finding),
+                safe_text(finding.message),
+            )
+        fixes = Table(title="how to fix", show_lines=True)
+        fixes.add_column("rule", no_wrap=True)
+        fixes.add_column("fix", overflow="fold")
+        seen: set[str] = set()
+        for finding in report.findings:
+            if finding.rule not in seen:
+                seen.add(finding.rule)
+                fixes.add_row(finding.rule, Text(finding.fix))
+        parts += [table, fixes]
+    parts.append(safe_text(verdict_line(report), "bold green" if report.fit else "bold red"))
     return render_to_string(parts, width=width, color=color)
 
 
