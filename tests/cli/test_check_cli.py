@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
 
@@ -150,3 +151,12 @@ def test_rules_lists_the_policy_rules(capsys):
     rules = {r["id"]: r for r in json.loads(out)}
     assert rules["TP201"]["title"] == "Image runs as root" and rules["TP201"]["scope"] == "image"
     assert {"TP100", "TP101", "TP110", "TP120", "TP203", "TP301", "TP404"} <= set(rules)
+
+
+def test_analysis_from_standard_input(capsys, saved, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(saved.read_bytes())))
+    code, out, _ = run(capsys, "check", "--analysis", "-", "-p", "local", "--format", "json")
+    assert code == 1 and [f["rule"] for f in json.loads(out)["findings"]] == ["TP201"]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"[]")))
+    code, out, err = run(capsys, "check", "--analysis", "-", "-p", "local")
+    assert code == 2 and "standard input is not a saved analysis" in err

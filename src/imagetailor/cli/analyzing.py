@@ -72,7 +72,13 @@ MAX_ANALYSIS_FILE_BYTES = 512 * 1024 * 1024
 
 
 def load_analysis(path: Path) -> Analysis:
-    """An Analysis saved by `tailor inspect --format json`, validated against the model."""
+    """An Analysis saved by `tailor inspect --format json`, validated against the model.
+    ``-`` reads it from standard input (`tailor inspect REF --format json | tailor check ...`)."""
+    if str(path) == "-":
+        text = sys.stdin.buffer.read(MAX_ANALYSIS_FILE_BYTES + 1)
+        if len(text) > MAX_ANALYSIS_FILE_BYTES:
+            raise UsageError("standard input is too big to be a saved analysis")
+        return _validated(text, "standard input")
     try:
         size = path.stat().st_size
         if size > MAX_ANALYSIS_FILE_BYTES:
@@ -84,12 +90,16 @@ def load_analysis(path: Path) -> Analysis:
         raise UsageError(f"analysis file {path} is a directory") from None
     except OSError as exc:
         raise UsageError(f"cannot read analysis file {path}: {exc.strerror}") from None
+    return _validated(text, str(path))
+
+
+def _validated(text: bytes, where_from: str) -> Analysis:
     try:
         return Analysis.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         raise UsageError(
-            f"{path} is not a saved analysis (`tailor inspect --format json`): "
+            f"{where_from} is not a saved analysis (`tailor inspect --format json`): "
             f"{where}: {first['msg']} ({exc.error_count()} problem(s))"
         ) from None

@@ -30,8 +30,9 @@ SEVERITIES = tuple(s.value for s in Severity)
 @click.option(
     "--analysis",
     "analysis_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Judge a saved `tailor inspect --format json` instead of reading REFERENCE.",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Judge a saved `tailor inspect --format json` instead of reading REFERENCE "
+    "(- reads it from standard input).",
 )
 @click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
 @click.option(
