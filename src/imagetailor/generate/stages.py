@@ -7,7 +7,13 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from imagetailor.generate.dockerfile import Dockerfile, GlobalArg, Stage, label_arguments
+from imagetailor.generate.dockerfile import (
+    CONTINUATION,
+    Dockerfile,
+    GlobalArg,
+    Stage,
+    label_arguments,
+)
 from imagetailor.generate.recipes import Install, catalogue, plan_installs
 from imagetailor.spec.bases import BaseMap, Family, upstream_names
 from imagetailor.spec.model import Spec
@@ -152,14 +158,16 @@ def export_tools_stages(df: Dockerfile, ctx: Context, name: str, tools: list[str
             "(family none): map it to an apt or apk image in the base map"
         )
     add_tools(donor, tools, family, ctx.language)
-    collect = (
-        f"for f in {' '.join(files)}; do"
-        f' for p in "$f" $(ldd "$f" 2>/dev/null | awk {_LDD_AWK}); do'
-        ' c="$(readlink -f "$(dirname "$p")")/$(basename "$p")";'
-        ' cp -a --parents "$c" /out;'
-        ' if [ -L "$c" ]; then cp -a --parents "$(readlink -f "$c")" /out; fi;'
-        " done;"
-        " done"
+    collect = CONTINUATION.join(
+        [
+            f"for f in {' '.join(files)}; do",
+            f'  for p in "$f" $(ldd "$f" 2>/dev/null | awk {_LDD_AWK}); do',
+            '    c="$(readlink -f "$(dirname "$p")")/$(basename "$p")";',
+            '    cp -a --parents "$c" /out;',
+            '    if [ -L "$c" ]; then cp -a --parents "$(readlink -f "$c")" /out; fi;',
+            "  done;",
+            "done",
+        ]
     )
     commands = ["mkdir -p /out", collect]
     for path, target in links:

@@ -132,10 +132,15 @@ def _config_and_port(root: Path, language: str) -> tuple[list[str], int | None]:
         if _is_test_file(path.relative_to(root)):
             continue
         text = _source_text(path)
-        for pattern in _ENV_PATTERNS[language]:
-            for match in pattern.finditer(text):
-                if match.group(1) not in names:
-                    names.append(match.group(1))
+        # In the order the source reads them, whichever pattern found each.
+        hits = sorted(
+            (match.start(), match.group(1))
+            for pattern in _ENV_PATTERNS[language]
+            for match in pattern.finditer(text)
+        )
+        for _, name in hits:
+            if name not in names:
+                names.append(name)
         if port is None:
             for pattern in (_PORT_NEAR_NAME, _PORT_LISTEN):
                 match = pattern.search(text)
@@ -155,7 +160,7 @@ def _frontend(root: Path, skip_root: bool) -> Frontend | None:
             continue
         script = str(scripts["build"])
         output = "dist"
-        match = re.search(r"(?:--out-?dir|--outdir|-o)[ =]+([\w./-]+)", script)
+        match = re.search(r"(?:--out-?dir|-o)[ =]+([\w./-]+)", script, re.I)
         if match:
             output = match.group(1).strip("./") or "dist"
         elif "react-scripts" in script:
