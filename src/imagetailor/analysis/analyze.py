@@ -142,7 +142,7 @@ def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 
             user_size_bytes=figures.user_size_bytes,
             wasted_user_percent=figures.wasted_user_ratio,
             inefficient_files=[
-                InefficientFile(path=path, count=n, size_bytes=size)
+                InefficientFile(path=printable(path), count=n, size_bytes=size)
                 for path, n, size in figures.inefficient[:MAX_INEFFICIENT_LISTED]
             ],
         ),
@@ -151,7 +151,7 @@ def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 
             file_count=len(tree.hidden),
             files=[
                 HiddenFile(
-                    path="/" + h.path,
+                    path=printable("/" + h.path),
                     size_bytes=h.size,
                     layer=h.layer,
                     hidden_by_layer=h.hidden_by,
@@ -162,14 +162,35 @@ def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 
                 for h in hidden_sorted[:MAX_HIDDEN_LISTED]
             ],
         ),
-        tools=inventory,
-        tool_hits=tool_hits,
+        tools={c: [printable(p) for p in paths] for c, paths in inventory.items()},
+        tool_hits=[
+            hit.model_copy(
+                update={"path": _printable_or_none(hit.path), "name": printable(hit.name)}
+            )
+            for hit in tool_hits
+        ],
         packages=installed,
-        secrets=secrets,
+        secrets=[s.model_copy(update={"path": _printable_or_none(s.path)}) for s in secrets],
         config=summarize_config(image.config, tree, scanner),
         biggest_files=_biggest(tree, top_files),
         warnings=warnings,
     )
+
+
+def printable(text: str) -> str:
+    """Names that are not UTF-8 are kept internally with surrogate escapes; JSON cannot carry
+    those, so reports show the undecodable bytes as ``\\xNN``."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
+def _printable_or_none(text: str | None) -> str | None:
+    return None if text is None else printable(text)
 
 
 def _history_lines(image: Image) -> list[tuple[int | None, str]]:
@@ -196,14 +217,14 @@ def _biggest(tree: MergedTree, top: int) -> list[FileInfo]:
         node = tree.nodes[path]
         result.append(
             FileInfo(
-                path="/" + path,
+                path=printable("/" + path),
                 kind=node.kind,
                 size_bytes=node.size,
                 mode=node.mode,
                 uid=node.uid,
                 gid=node.gid,
                 layer=node.layer,
-                link_target=node.link,
+                link_target=_printable_or_none(node.link),
             )
         )
     return result

@@ -25,7 +25,7 @@ CHUNK = 1 << 20
 MAX_MEMBER_SIZE = 1 << 40
 # Metadata members (pax records, GNU long names) are held in memory: keep them small.
 MAX_META_SIZE = 1 << 20
-# Bytes of every executable's content kept to tell ELF binaries and scripts apart.
+# Leading bytes of every regular file, kept to tell ELF binaries and scripts apart.
 MAGIC_BYTES = 4
 
 KIND_BY_TYPEFLAG = {
@@ -307,7 +307,7 @@ class TarReader:
                     member.data = self._take(min(wanted, stored))
                     member.magic = member.data[:MAGIC_BYTES]
                     rest -= len(member.data)
-                elif mode & 0o111:
+                else:
                     head = min(MAGIC_BYTES, stored)
                     if self._fill(head):
                         member.magic = self._buf[self._pos : self._pos + head]

@@ -196,12 +196,22 @@ class MergedTree:
             self.children[path] = set()
 
     def _ensure_dir(self, path: str, layer: int) -> None:
-        node = self.nodes.get(path)
-        if node is not None and node.kind == "dir":
-            return
-        if node is not None:
-            self._remove(path, layer, "overwritten")  # extraction replaces a file by the dir
-        self._put(path, Node("dir", 0, 0o755, 0, 0, layer), layer)
+        """Make path and its parents directories, as an extractor would (iteratively: layer
+        paths can be thousands of levels deep)."""
+        missing = []
+        current = path
+        while current:
+            node = self.nodes.get(current)
+            if node is not None and node.kind == "dir":
+                break
+            missing.append(current)
+            current = parent_of(current)
+        for directory in reversed(missing):
+            if directory in self.nodes:
+                self._remove(directory, layer, "overwritten")  # a file gives way to the dir
+            self.nodes[directory] = Node("dir", 0, 0o755, 0, 0, layer)
+            self.children[parent_of(directory)].add(directory)
+            self.children[directory] = set()
 
     def _remove(self, path: str, layer: int, how: str) -> set[str]:
         """Delete path and its subtree; returns the non-directory paths removed."""
