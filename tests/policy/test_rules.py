@@ -357,3 +357,10 @@ def test_every_policy_rule_is_listed_by_tailor_rules_with_docs():
     for rule_id in policy_rule_ids():
         rule = listed[rule_id]
         assert rule.title and len(rule.explanation) > 60 and rule.fix
+
+
+def test_rule_texts_have_no_brackets_rich_would_eat():
+    # `tailor rules` prints the texts through rich markup, where "[word]" vanishes.
+    for rule_id in policy_rule_ids():
+        rule = next(r for r in all_rules() if r.id == rule_id)
+        assert "[" not in rule.title + rule.explanation + rule.fix, rule_id

@@ -225,7 +225,8 @@ TP100 = _rule(
     "Image contains a tool of a forbidden category",
     "The purpose's policy forbids a tool category that has no rule of its own (a category "
     "added to the tool catalogue, or one named in `forbid` in tailor.toml).",
-    'Remove the tool from the image, or allow it: allow = ["NAME"] under [policy.PURPOSE].',
+    "Remove the tool from the image, or allow it: add its name to `allow` in the purpose's "
+    "policy table of tailor.toml, or pass --allow NAME.",
 )
 
 
