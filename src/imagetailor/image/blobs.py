@@ -260,9 +260,19 @@ def open_layer_stream(
     else:
         decompressed = buffered
     translated = _TranslatingReader(decompressed, name)
+    uncompressed_digest = diff_id
+    if kind == "none" and verify_blob_digest and diff_id:
+        same_algorithm = diff_id.split(":", 1)[0] == descriptor.digest.split(":", 1)[0]
+        if same_algorithm and diff_id != descriptor.digest:
+            raise DigestMismatchError(
+                f"{name} is uncompressed, so its diff_id {diff_id} must equal its digest"
+            )
+        if same_algorithm:
+            # The blob is the tar: one hash proves both digests.
+            uncompressed_digest = None
     uncompressed = VerifyingReader(
         translated,  # type: ignore[arg-type]
-        diff_id,
+        uncompressed_digest,
         None,
         f"{name} (uncompressed, diff_id {diff_id})" if diff_id else f"{name} (uncompressed)",
         MAX_UNCOMPRESSED_LAYER_BYTES,

@@ -70,10 +70,12 @@ def parse_name(text: str, default_tag: str | None = "latest") -> ImageName:
     domain, path = match.group("domain"), match.group("path")
     # A first component that looks like a host is one; otherwise the name lives on Docker Hub.
     if domain is not None and not ("." in domain or ":" in domain or domain == "localhost"):
+        if not re.fullmatch(_COMPONENT, domain):
+            raise UsageError(f"not a valid image name: {text[:120]!r}")
         path, domain = f"{domain}/{path}", None
     if domain is not None and domain.lower() != domain and not domain.startswith("["):
         raise UsageError(f"not a valid image name (host must be lower case): {text[:120]!r}")
-    if domain is None or domain in ("index.docker.io", "registry-1.docker.io"):
+    if domain is None or domain in (DOCKER_HUB, "index.docker.io", "registry-1.docker.io"):
         domain = DOCKER_HUB
         if "/" not in path:
             path = f"library/{path}"
@@ -189,7 +191,7 @@ def parse_reference(text: str) -> ImageReference:
         raise UsageError("image reference contains control characters")
     transport, colon, rest = text.partition(":")
     # "docker:27" is the image named docker, not the registry transport (which needs "//").
-    if colon and transport in TRANSPORTS and not (transport == "docker" and rest[:2] != "//"):
+    if colon and transport in TRANSPORTS and not (transport == "docker" and rest[:1] != "/"):
         if transport == "docker-archive":
             return _docker_archive(text, rest)
         if transport in ("oci", "oci-archive"):
