@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -10,6 +11,10 @@ from imagetailor.cli.main import main
 from tests.conftest import docker
 
 pytestmark = pytest.mark.engine
+
+# Per process: pytest-xdist workers each build these images and remove them when done, so they
+# must not share tags.
+TAG = f"p{os.getpid()}"
 
 SHELL_TOOLS = [
     ("TP101", "/bin/busybox", 0),
@@ -36,21 +41,21 @@ def images(engine, busybox_image, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("policy-images")
     good = build(
         tmp_path,
-        "imagetailor-test/policy-good:1",
+        f"imagetailor-test/policy-good:{TAG}",
         f"FROM {busybox_image}\nCOPY hello.txt /app/hello.txt\nUSER 10001\n"
         'ENTRYPOINT ["/bin/cat", "/app/hello.txt"]\n',
         {"hello.txt": "hello\n"},
     )
     bad = build(
         tmp_path,
-        "imagetailor-test/policy-bad:1",
+        f"imagetailor-test/policy-bad:{TAG}",
         f"FROM {busybox_image}\nCOPY hello.txt /app/hello.txt\nENV APP_ENV=staging\n"
         'ENTRYPOINT ["/app/server"]\n',
         {"hello.txt": "hello\n"},
     )
     leaky = build(
         tmp_path,
-        "imagetailor-test/policy-leaky:1",
+        f"imagetailor-test/policy-leaky:{TAG}",
         f"FROM {busybox_image}\nCOPY npmrc /root/.npmrc\n"
         "ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE NODE_ENV=production\nUSER 10001\n"
         'ENTRYPOINT ["/bin/cat"]\n',
@@ -59,9 +64,9 @@ def images(engine, busybox_image, tmp_path_factory):
     yield {"good": good, "bad": bad, "leaky": leaky}
     docker(
         "rmi",
-        "imagetailor-test/policy-good:1",
-        "imagetailor-test/policy-bad:1",
-        "imagetailor-test/policy-leaky:1",
+        f"imagetailor-test/policy-good:{TAG}",
+        f"imagetailor-test/policy-bad:{TAG}",
+        f"imagetailor-test/policy-leaky:{TAG}",
         check=False,
     )
 
@@ -128,7 +133,7 @@ def test_saved_analysis_and_daemon_give_the_same_verdict(capsys, images, tmp_pat
     )
     code, from_file = check_json(capsys, "--analysis", str(saved), "-p", "deploy")
     code_daemon, from_daemon = check_json(
-        capsys, "docker-daemon:imagetailor-test/policy-good:1", "-p", "deploy"
+        capsys, f"docker-daemon:imagetailor-test/policy-good:{TAG}", "-p", "deploy"
     )
     assert code == code_daemon == 1
     assert from_file["findings"] == from_daemon["findings"]
