@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import itertools
 import struct
 import tarfile
 import zlib
@@ -120,9 +121,7 @@ def test_estargz_layers_read_as_gzip() -> None:
     uncompressed = out.getvalue()
     # Cut the tar into several gzip members (at arbitrary points, as per-file chunks would be).
     cuts = [0, 1536, 52_736, len(uncompressed)]
-    blob = b"".join(
-        gzip.compress(uncompressed[a:b], mtime=0) for a, b in zip(cuts, cuts[1:], strict=False)
-    )
+    blob = b"".join(gzip.compress(uncompressed[a:b], mtime=0) for a, b in itertools.pairwise(cuts))
     footer_extra = b"SG" + struct.pack("<H", 22) + b"%016xSTARGZ" % len(blob)
     blob += _gzip_member_with_extra(b"", footer_extra)
     assert len(_gzip_member_with_extra(b"", footer_extra)) == 51  # the eStargz footer size
