@@ -110,7 +110,7 @@ def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 
                 compressed_size_bytes=layer.descriptor.size,
                 size_bytes=regular_bytes,
                 tar_size_bytes=tar_bytes,
-                created_by=history.get("created_by"),
+                created_by=_redacted(scanner, history.get("created_by")),
                 comment=history.get("comment"),
                 files_added=changes.added,
                 files_modified=changes.modified,
@@ -175,6 +175,10 @@ def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 
         biggest_files=_biggest(tree, top_files),
         warnings=warnings,
     )
+
+
+def _redacted(scanner: SecretScanner, text: object) -> str | None:
+    return scanner.redact_text(text) if isinstance(text, str) else None
 
 
 def printable(text: str) -> str:

@@ -134,6 +134,7 @@ class SecretCatalogue:
     candidate_paths: list[re.Pattern[str]]
     sensitive_env_names: list[re.Pattern[str]]
     patterns: list[SecretPattern]
+    placeholders: frozenset[str] = frozenset()
 
 
 def _globs(items: list[str], flags: int = 0) -> list[re.Pattern[str]]:
@@ -164,6 +165,7 @@ def secret_catalogue() -> SecretCatalogue:
         candidate_paths=_globs(data.get("candidate_paths", [])),
         sensitive_env_names=_globs(data.get("sensitive_env_names", []), re.IGNORECASE),
         patterns=patterns,
+        placeholders=frozenset(str(p).lower() for p in data.get("placeholders", [])),
     )
 
 

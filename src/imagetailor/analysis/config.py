@@ -65,7 +65,10 @@ def summarize_config(
         exposed_ports=sorted(inner.get("ExposedPorts") or {}),
         env_names=[name for name, _ in env_pairs(config)],
         env=env,
-        labels={str(k): str(v) for k, v in sorted((inner.get("Labels") or {}).items())},
+        labels={
+            str(k): REDACTED if scanner.looks_secret(f"{k}={v}") else str(v)
+            for k, v in sorted((inner.get("Labels") or {}).items())
+        },
         volumes=sorted(inner.get("Volumes") or {}),
     )
     argv = (summary.entrypoint or []) or (summary.cmd or [])

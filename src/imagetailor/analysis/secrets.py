@@ -88,13 +88,14 @@ class SecretScanner:
                     return hits
         return hits
 
-    @staticmethod
-    def _credible(match: re.Match[str], pattern: SecretPattern) -> bool:
+    def _credible(self, match: re.Match[str], pattern: SecretPattern) -> bool:
         secret = match.group(pattern.secret_group) if _has_group(match, pattern) else None
         secret = secret if secret is not None else match.group(0)
         if pattern.min_length and len(secret) < pattern.min_length:
             return False
         if pattern.min_entropy and entropy(secret) < pattern.min_entropy:
+            return False
+        if secret.lower() in self.catalogue.placeholders:
             return False
         # ${VAR}, $VAR and <placeholder> are references to a secret, not the secret.
         return not (secret.startswith(("$", "<", "{{")) or set(secret) <= {"*", "x", "X"})
@@ -119,6 +120,22 @@ class SecretScanner:
         for layer, created_by in history:
             hits += self._scan(created_by, "history", None, layer, None)
         return hits
+
+    def redact_text(self, text: str) -> str:
+        """The text with every secret the patterns find replaced by its redacted form (for
+        history lines shown in reports)."""
+        spans: list[tuple[int, int]] = []
+        for pattern in self.catalogue.patterns:
+            if pattern.files_only:
+                continue
+            for match in pattern.regex.finditer(text):
+                if _has_group(match, pattern) and self._credible(match, pattern):
+                    start, end = match.span(pattern.secret_group)
+                    if start >= 0 and not any(start < e and s < end for s, e in spans):
+                        spans.append((start, end))
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + redact(text[start:end]) + text[end:]
+        return text
 
     def sensitive_env(self, name: str) -> bool:
         return any(p.match(name) for p in self.catalogue.sensitive_env_names)
