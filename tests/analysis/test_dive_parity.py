@@ -153,6 +153,17 @@ def test_factory_archives_match_dive(spec: Any, tmp_path: Path) -> None:
     assert_same_as_dive(archive, tmp_path)
 
 
+@pytest.mark.parametrize("spec", [chain_spec, links_spec])
+def test_oci_based_archives_with_compressed_layers_match_dive(spec: Any, tmp_path: Path) -> None:
+    """Docker 25+'s OCI-based `docker save` layout; dive 0.13 reads it, gzip and zstd too."""
+    archive = tmp_path / "image.tar"
+    built = spec()
+    for index, layer in enumerate(built.layers):
+        layer.compression = ("gzip", "zstd", "none")[index % 3]
+    write_docker_archive(built, archive, oci_based=True)
+    assert_same_as_dive(archive, tmp_path)
+
+
 def test_quirks_are_dives_own(tmp_path: Path) -> None:
     """The quirks we reproduce are real: pin the figures dive gives for the quirky image."""
     archive = tmp_path / "image.tar"
