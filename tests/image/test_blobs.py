@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import io
 import itertools
+import os
 import struct
 import tarfile
 import zlib
@@ -147,3 +148,35 @@ def test_trailing_garbage_after_gzip_is_refused() -> None:
     blob = gzip.compress(TAR) + b"garbage!"
     with pytest.raises(BadImageError, match="cannot be decompressed"):
         _read_layer(blob, "application/vnd.oci.image.layer.v1.tar+gzip", sha256(TAR))
+
+
+def test_closing_the_stream_early_still_verifies_on_exit() -> None:
+    blob = gzip.compress(TAR)
+    descriptor = Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", sha256(blob), len(blob))
+    with open_layer_stream(io.BytesIO(blob), descriptor, sha256(TAR)) as stream:
+        assert stream.read(10) == TAR[:10]
+        stream.close()
+    wrong = sha256(TAR + b"!")
+    with (
+        pytest.raises(DigestMismatchError, match="diff_id"),
+        open_layer_stream(io.BytesIO(blob), descriptor, wrong) as stream,
+    ):
+        stream.read(10)
+        stream.close()
+
+
+def test_a_failing_reader_is_not_drained() -> None:
+    # An exception inside the block propagates as is; nothing more is read from the source.
+    big = layer_tar([File("random", os.urandom(8 * 1024 * 1024))])
+    source = io.BytesIO(gzip.compress(big, compresslevel=1))
+    size = len(source.getvalue())
+    descriptor = Descriptor(
+        "application/vnd.oci.image.layer.v1.tar+gzip", sha256(source.getvalue()), size
+    )
+    with (
+        pytest.raises(KeyError),
+        open_layer_stream(source, descriptor, sha256(big)) as stream,
+    ):
+        stream.read(10)
+        raise KeyError("analysis failed")
+    assert source.tell() < size

@@ -8,6 +8,7 @@ import hashlib
 import json
 import subprocess
 import tarfile
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import bcrypt
 import pytest
 
 from imagetailor.errors import SourceUnavailableError
-from imagetailor.image import open_image
+from imagetailor.image import open_image, parse_reference
+from imagetailor.image.daemon import open_daemon_image
 from tests.conftest import docker, start_registry
 from tests.image.helpers import layer_names, read_all_layers
 
@@ -149,6 +151,13 @@ def test_daemon_spool_is_removed_on_close(engine_image: dict[str, object]) -> No
     assert spooled.exists()
     image.close()
     assert not spooled.parent.exists()
+
+
+def test_daemon_spool_is_bounded(engine_image: dict[str, object]) -> None:
+    spools_before = set(Path(tempfile.gettempdir()).glob("imagetailor-daemon-*"))
+    with pytest.raises(SourceUnavailableError, match="more than the 100000 we spool"):
+        open_daemon_image(parse_reference(f"docker-daemon:{TAG}"), None, max_bytes=100_000)
+    assert set(Path(tempfile.gettempdir()).glob("imagetailor-daemon-*")) == spools_before
 
 
 def test_daemon_unknown_image(engine: str) -> None:

@@ -53,6 +53,8 @@ class Behaviour:
     hang_seconds: float = 0
     lie_digest: bool = False
     short_blobs: bool = False
+    redirect_blobs: bool = False
+    manifest_content_type: str | None = None
     requests: list[str] = field(default_factory=list)
 
 
@@ -98,6 +100,9 @@ class FakeRegistry(BaseHTTPRequestHandler):
         behaviour = self.behaviour
         behaviour.requests.append(self.path)
         path = self.path.split("?", 1)[0]
+        if path.startswith("/storage/"):
+            self._send(200, behaviour.blobs[path.rsplit("/", 1)[1]])
+            return
         if path == "/token":
             if behaviour.user is not None and not self._basic_ok():
                 self._send(401, b"bad credentials")
@@ -119,11 +124,15 @@ class FakeRegistry(BaseHTTPRequestHandler):
                 return
         if kind == "manifests" and f"{repository}:{ref}" in behaviour.manifests:
             body, media_type = behaviour.manifests[f"{repository}:{ref}"]
+            media_type = behaviour.manifest_content_type or media_type
             digest = sha256(b"lie") if behaviour.lie_digest else sha256(body)
             self._send(200, body, {"Content-Type": media_type, "Docker-Content-Digest": digest})
             return
         if kind == "blobs" and ref in behaviour.blobs:
             body = behaviour.blobs[ref]
+            if behaviour.redirect_blobs:
+                self._send(307, b"", {"Location": f"http://{self.address}/storage/{ref}"})
+                return
             if behaviour.short_blobs:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
@@ -359,3 +368,22 @@ def test_multi_platform_index_from_the_registry(fake: tuple[str, Behaviour]) -> 
         assert image.manifest_digest == amd.manifest_digest
     with pytest.raises(UsageError, match=r"available: linux/amd64, linux/arm64"):
         open_image(f"docker://{address}/multi:1", platform="linux/riscv64")
+
+
+def test_blob_redirects_are_followed(fake: tuple[str, Behaviour]) -> None:
+    address, behaviour = fake
+    built = small_image()
+    publish(behaviour, "img", "1", built)
+    behaviour.redirect_blobs = True
+    with open_image(f"docker://{address}/img:1") as image:
+        assert layer_names(image.layers[0]) == ["marker"]
+    assert f"/storage/{built.layers[0].digest}" in behaviour.requests
+
+
+def test_manifest_served_as_plain_json_is_recognised_by_shape(fake: tuple[str, Behaviour]) -> None:
+    address, behaviour = fake
+    built = small_image()
+    publish(behaviour, "img", "1", built)
+    behaviour.manifest_content_type = "application/json"
+    with open_image(f"docker://{address}/img:1") as image:
+        assert image.config_digest == built.config_digest

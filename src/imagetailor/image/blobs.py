@@ -118,6 +118,12 @@ class VerifyingReader(io.RawIOBase):
             return self._overflow()
         return n
 
+    def drain(self) -> None:
+        """Read (and hash) whatever is left, even if a wrapper around us was closed."""
+        buffer = bytearray(CHUNK)
+        while self.readinto(buffer):
+            pass
+
     def _overflow(self) -> int:
         if self._size is not None:
             raise BadImageError(f"{self._describe} is longer than its declared {self._size} bytes")
@@ -279,14 +285,10 @@ def open_layer_stream(
     )
     out = io.BufferedReader(uncompressed, CHUNK)
     yield out
-    _drain(out)
-    if kind != "none":
-        # The decompressor may stop at the end of its last frame: read the blob to its end too.
-        _drain(buffered)
+    # Bytes already handed to ``out``'s buffer were hashed when read, so draining the verifying
+    # readers directly is exact; it also works if the caller closed ``out``.
+    uncompressed.drain()
+    # The decompressor may stop at the end of its last frame: read the blob to its end too.
+    blob.drain()
     if not uncompressed.verified or not blob.verified:
         raise BadImageError(f"{name} could not be verified to its end")
-
-
-def _drain(stream: IO[bytes]) -> None:
-    while stream.read(CHUNK):
-        pass

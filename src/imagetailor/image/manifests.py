@@ -56,7 +56,10 @@ class BlobStore(Protocol):
 
 def document_kind(document: dict[str, Any], media_type: str | None, what: str) -> str:
     """'index' or 'manifest', from the document's mediaType, the transport's, or its shape."""
-    declared = document.get("mediaType") or media_type or ""
+    declared = document.get("mediaType") or ""
+    # A transport's Content-Type (often plain application/json) only counts when it is specific.
+    if not declared and media_type in (*MANIFEST_TYPES, *INDEX_TYPES, *DOCKER_SCHEMA1):
+        declared = media_type
     if declared in DOCKER_SCHEMA1 or document.get("schemaVersion") == 1:
         raise BadImageError(f"{what} is a Docker schema 1 manifest, which is not supported")
     if declared in INDEX_TYPES:
