@@ -8,6 +8,7 @@ it before a build, with the file, the line and the reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,10 @@ import dockerfile
 
 from imagetailor.errors import TailorError
 
-# A Dockerfile is source text; anything this large is not one and would only cost memory.
-MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024
+# A Dockerfile is source text; anything this large is not one. BuildKit's parser is quadratic in
+# the length of a heredoc (20k lines take a second, 200k a minute), so lines are bounded too.
+MAX_DOCKERFILE_BYTES = 1024 * 1024
+MAX_DOCKERFILE_LINES = 10_000
 
 KNOWN_INSTRUCTIONS = frozenset(
     {
@@ -97,7 +100,7 @@ def read_dockerfile(path: Path, display_name: str | None = None) -> ParsedDocker
     try:
         size = path.stat().st_size
         if size > MAX_DOCKERFILE_BYTES:
-            raise DockerfileSyntaxError(name, 1, f"file is {size} bytes, over the 4 MiB limit")
+            raise DockerfileSyntaxError(name, 1, f"file is {size} bytes, over the 1 MiB limit")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TailorError(f"{name}: no such Dockerfile") from None
@@ -117,10 +120,15 @@ def parse_text(text: str, name: str = "Dockerfile") -> ParsedDockerfile:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise DockerfileSyntaxError(name, line, "NUL byte: this is not a text file")
+    line_count = text.count("\n") + 1
+    if line_count > MAX_DOCKERFILE_LINES:
+        raise DockerfileSyntaxError(
+            name, MAX_DOCKERFILE_LINES + 1, f"over {MAX_DOCKERFILE_LINES} lines: not a Dockerfile"
+        )
     try:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as exc:
-        raise DockerfileSyntaxError(name, _failing_line(text), str(exc)) from None
+        raise DockerfileSyntaxError(name, _failing_line(text, str(exc)), str(exc)) from None
     instructions = tuple(_instruction(command) for command in commands)
     _check_structure(instructions, name)
     return ParsedDockerfile(name, tuple(text.splitlines()), instructions)
@@ -140,29 +148,41 @@ def _instruction(command: dockerfile.Command) -> Instruction:
     )
 
 
-def _failing_line(text: str) -> int:
-    """The parser's errors carry no line: find the line after the longest prefix that parses.
+_HEREDOC_MARKER = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=", re.IGNORECASE)
+_MAX_LINE = 65535
 
-    An unterminated heredoc, for example, makes every prefix from its opening line on fail, so
-    the answer is that opening line. Dockerfiles are small; a few dozen re-parses cost little.
-    """
-    lines = text.splitlines(keepends=True)
-    good = 0
-    for end in range(len(lines), 0, -1):
-        prefix = "".join(lines[:end])
-        if not prefix.strip():
-            break
-        try:
-            dockerfile.parse_string(prefix)
-        except dockerfile.GoParseError:
+
+def _failing_line(text: str, reason: str) -> int:
+    """BuildKit's parser errors carry no line; find it from the reason (in linear time: the
+    input is untrusted and may be megabytes)."""
+    lines = text.splitlines()
+    if "heredoc" in reason:
+        return _unterminated_heredoc(lines)
+    if "escape" in reason:
+        directives = [n for n, line in enumerate(lines, 1) if _ESCAPE_DIRECTIVE.match(line)]
+        if directives:
+            return directives[1] if "only one" in reason and len(directives) > 1 else directives[0]
+    if "max allowed size" in reason:
+        return next((n for n, line in enumerate(lines, 1) if len(line) > _MAX_LINE), 1)
+    return next((n for n, line in enumerate(lines, 1) if line.strip()), 1)
+
+
+def _unterminated_heredoc(lines: list[str]) -> int:
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        opened = number
+        number += 1
+        if line.lstrip().startswith("#"):
             continue
-        good = end
-        break
-    for number in range(good + 1, len(lines) + 1):
-        stripped = lines[number - 1].strip()
-        if stripped and not stripped.startswith("#"):
-            return number
-    return max(1, min(good + 1, len(lines)))
+        for _dash, _quote, name in _HEREDOC_MARKER.findall(line):
+            while number < len(lines) and lines[number].strip() != name:
+                number += 1
+            if number >= len(lines):
+                return opened + 1
+            number += 1
+    return max(1, len(lines))
 
 
 def _check_structure(instructions: tuple[Instruction, ...], name: str) -> None:
