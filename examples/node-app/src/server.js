@@ -12,5 +12,9 @@ const server = createApp(greeting);
 server.listen(port, () => console.log(`node-app listening on :${port}`));
 // Containers stop with SIGTERM; close cleanly instead of being killed after the grace period.
 for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    // Node 18 would otherwise wait for idle keep-alive connections to time out.
+    server.closeIdleConnections();
+  });
 }

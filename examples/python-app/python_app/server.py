@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from python_app.app import create_app
@@ -22,8 +23,12 @@ def main() -> int:
         return 2
     greeting = os.environ.get("GREETING", "Hello from python-app")
     server = make_server("0.0.0.0", int(raw_port), create_app(greeting), handler_class=QuietHandler)
-    # Containers stop with SIGTERM; turn it into a clean exit instead of a kill after the grace.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Containers stop with SIGTERM: finish the request in flight, then leave serve_forever.
+    # (Raising from the handler would not do: wsgiref swallows exceptions raised mid-request.)
+    # shutdown() waits for the loop to notice, so it must run on another thread.
+    signal.signal(
+        signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()
+    )
     print(f"python-app listening on :{raw_port}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
