@@ -29,3 +29,14 @@ def test_exact_findings(case: Case) -> None:
     for finding in findings:
         assert finding.source, "every finding shows its offending line"
         assert finding.message and finding.fix
+
+
+def test_docs_describe_every_rule() -> None:
+    from pathlib import Path
+
+    from imagetailor.lint.rules import LINT_RULES
+
+    docs = (Path(__file__).parents[2] / "docs" / "lint-rules.md").read_text()
+    for rule_id, lint_rule in LINT_RULES.items():
+        assert f"### {rule_id} — {lint_rule.rule.title}" in docs
+        assert lint_rule.rule.fix in docs
