@@ -146,3 +146,16 @@ def test_build_stage_tools_are_fine_when_only_copied() -> None:
     # The same stage as a dev target ships the compiler on purpose: nothing to say.
     as_dev = inherited.replace("AS deploy", "AS dev")
     assert [(f.line, f.rule) for f in lint_text(as_dev)] == []
+
+
+def test_tool_categories_come_from_the_shared_catalogue_and_lint_extras() -> None:
+    from imagetailor.lint.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    assert catalogue.tool_category("strace", "apt") == "debugger"  # data/tools.toml packages
+    assert catalogue.tool_category("debugpy", "pip") == "debugger"  # tools.toml python list
+    assert catalogue.tool_category("Pytest_Cov", "pip") == "coverage"  # normalised like pip
+    assert catalogue.tool_category("jest", "npm") == "test"
+    assert catalogue.tool_category("libpq-dev", "apt") == "compiler"  # lint.toml extra
+    assert catalogue.tool_category("libpq5", "apt") is None
+    assert catalogue.tool_category("nginx", "apk") is None

@@ -10,10 +10,19 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+# Which list of a tools.toml category names what each package manager installs.
+_CATALOGUE_KEY = {"pip": "python", "npm": "npm", "gem": "executables", "go": "executables"}
+
+
+def _normalize_python(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
 
 @dataclass(frozen=True)
 class Catalogue:
-    tools: dict[str, tuple[str, ...]]  # category -> package globs
+    # tools.toml: category -> {"packages"|"python"|"npm"|"executables": names}
+    shared_tools: dict[str, dict[str, tuple[str, ...]]]
+    tools: dict[str, tuple[str, ...]]  # lint.toml extras: category -> package globs
     build_tool_categories: tuple[str, ...]
     sdk_images: tuple[str, ...]
     runtimes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # name -> (packages, images)
@@ -32,7 +41,14 @@ class Catalogue:
     secret_value_patterns: tuple[re.Pattern[str], ...]
     vague_stage_names: tuple[re.Pattern[str], ...]
 
-    def tool_category(self, package: str) -> str | None:
+    def tool_category(self, package: str, manager: str = "apt") -> str | None:
+        """The tool category of a package installed by a package manager (apt, apk, rpm, pip,
+        npm, gem, go), from the shared catalogue first, then lint.toml's extra names."""
+        key = _CATALOGUE_KEY.get(manager, "packages")
+        name = _normalize_python(package) if key == "python" else package
+        for category, names in self.shared_tools.items():
+            if matches_any(name, names.get(key, ())):
+                return category
         for category, globs in self.tools.items():
             if matches_any(package, globs):
                 return category
@@ -70,6 +86,25 @@ def image_repository(image: str) -> str:
     return name.lower()
 
 
+def _shared_tools() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The bundled tool catalogue other commands use, when present (lint works without it)."""
+    resource = resources.files("imagetailor.data").joinpath("tools.toml")
+    if not resource.is_file():
+        return {}
+    categories = tomllib.loads(resource.read_text("utf-8")).get("categories", {})
+    shared: dict[str, dict[str, tuple[str, ...]]] = {}
+    for category, spec in categories.items():
+        if isinstance(spec, dict):
+            shared[category] = {
+                key: tuple(
+                    _normalize_python(str(n)) if key == "python" else str(n)
+                    for n in spec.get(key, [])
+                )
+                for key in ("packages", "python", "npm", "executables")
+            }
+    return shared
+
+
 def _strings(table: dict[str, Any], key: str) -> tuple[str, ...]:
     value = table.get(key, [])
     return tuple(str(item) for item in value)
@@ -84,6 +119,7 @@ def load_catalogue() -> Catalogue:
         for name, entry in data["runtimes"].items()
     }
     return Catalogue(
+        shared_tools=_shared_tools(),
         tools={category: tuple(globs) for category, globs in data["tools"].items()},
         build_tool_categories=_strings(data["build_tools"], "categories"),
         sdk_images=_strings(data["build_tools"], "sdk_images"),

@@ -27,7 +27,7 @@ _REMOVERS = {
     "pip": ("uninstall",),
     "pip3": ("uninstall",),
 }
-_SHIPPED_CATEGORIES = ("compiler", "debugger", "test", "network", "monitoring")
+_SHIPPED_CATEGORIES = ("compiler", "debugger", "test", "coverage", "lint", "network", "monitoring")
 
 
 def kept_installs(commands: list[SimpleCommand]) -> list[Install]:
@@ -161,7 +161,7 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
             for instruction, commands in stage_runs(stage):
                 found: dict[str, list[str]] = {}
                 for install in kept_installs(commands):
-                    category = catalogue.tool_category(install.package)
+                    category = catalogue.tool_category(install.package, install.manager)
                     if category in _SHIPPED_CATEGORIES:
                         found.setdefault(category, []).append(install.package)
                 if found:
@@ -394,7 +394,7 @@ def single_stage_with_build_tools(ctx: LintContext) -> Iterator[Hit]:
         tools = [
             i.package
             for i in kept_installs(commands)
-            if catalogue.tool_category(i.package) in catalogue.build_tool_categories
+            if catalogue.tool_category(i.package, i.manager) in catalogue.build_tool_categories
         ]
         if tools:
             yield Hit(
