@@ -220,3 +220,22 @@ def test_rules_lists_lint_rules_with_hadolint_ids(capsys: pytest.CaptureFixture[
     )
     assert "DL3006" in rules["TL101"]["explanation"]
     assert all(r["fix"] and r["scope"] == "dockerfile" for r in rules.values())
+
+
+def test_stdin_is_linted_without_guessing_a_context(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    text = b'FROM debian:12.5\nCOPY . /app\nRUN cd /app\nUSER 1\nCMD ["/app/run"]\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    code, out, _ = run(capsys, "--format", "json", "-")
+    # TL206 needs the context directory; stdin has none, so it is not guessed.
+    assert [(f["file"], f["line"], f["rule"]) for f in json.loads(out)] == [("-", 3, "TL110")]
+    assert code == 1
+
+
+def test_endless_input_is_refused_not_read(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "/dev/zero")
+    assert code == 2 and "/dev/zero:1: cannot parse Dockerfile: over the 1 MiB limit" in err

@@ -8,8 +8,9 @@ import click
 
 from imagetailor.errors import UsageError
 from imagetailor.lint.config import LintConfig, load_config, parse_target_option
-from imagetailor.lint.engine import Finding, exceeds, lint_path
+from imagetailor.lint.engine import Finding, exceeds, lint_bytes, lint_path
 from imagetailor.lint.formats import FORMATS, render
+from imagetailor.lint.parse import MAX_DOCKERFILE_BYTES
 from imagetailor.rules import Severity
 
 THRESHOLDS = ("error", "warning", "info", "style", "none")
@@ -46,7 +47,7 @@ def command(
     config_path: Path | None,
     fmt: str,
 ) -> int:
-    """Lint Dockerfiles (default ./Dockerfile) against the purpose of each target."""
+    """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose."""
     config = _config(config_path)
     targets = dict(parse_target_option(option) for option in target_options)
     chosen = threshold or config.threshold or "info"
@@ -55,7 +56,11 @@ def command(
     files = list(paths) or [Path("Dockerfile")]
     findings: list[Finding] = []
     for path in files:
-        findings.extend(lint_path(path, config, targets))
+        if str(path) == "-":  # hadolint's convention: the Dockerfile on stdin
+            raw = click.get_binary_stream("stdin").read(MAX_DOCKERFILE_BYTES + 1)
+            findings.extend(lint_bytes(raw, "-", config, targets))
+        else:
+            findings.extend(lint_path(path, config, targets))
     output = render(findings, [str(p) for p in files], fmt)
     if output:
         click.echo(output)

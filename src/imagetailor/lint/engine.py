@@ -19,7 +19,13 @@ from imagetailor.errors import UsageError
 from imagetailor.lint.catalogue import load_catalogue
 from imagetailor.lint.config import LintConfig
 from imagetailor.lint.model import DockerfileModel, build_model
-from imagetailor.lint.parse import Instruction, ParsedDockerfile, parse_text, read_dockerfile
+from imagetailor.lint.parse import (
+    Instruction,
+    ParsedDockerfile,
+    parse_bytes,
+    parse_text,
+    read_dockerfile,
+)
 from imagetailor.lint.rules import LINT_RULES, LintContext
 from imagetailor.rules import Severity
 
@@ -85,6 +91,16 @@ def lint_path(
 ) -> list[Finding]:
     parsed = read_dockerfile(path, display_name)
     return lint_parsed(parsed, config, targets, context_dir=path.parent)
+
+
+def lint_bytes(
+    raw: bytes,
+    name: str,
+    config: LintConfig | None = None,
+    targets: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """Lint a Dockerfile that has no directory (stdin): no .dockerignore to look for."""
+    return lint_parsed(parse_bytes(raw, name), config, targets, context_dir=None)
 
 
 def lint_text(

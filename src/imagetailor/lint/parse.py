@@ -98,16 +98,21 @@ class ParsedDockerfile:
 def read_dockerfile(path: Path, display_name: str | None = None) -> ParsedDockerfile:
     name = display_name or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCKERFILE_BYTES:
-            raise DockerfileSyntaxError(name, 1, f"file is {size} bytes, over the 1 MiB limit")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # bounded read: a FIFO or /dev/zero has no size
+            raw = handle.read(MAX_DOCKERFILE_BYTES + 1)
     except FileNotFoundError:
         raise TailorError(f"{name}: no such Dockerfile") from None
     except IsADirectoryError:
         raise TailorError(f"{name}: is a directory, not a Dockerfile") from None
     except OSError as exc:
         raise TailorError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    return parse_bytes(raw, name)
+
+
+def parse_bytes(raw: bytes, name: str) -> ParsedDockerfile:
+    """Parse Dockerfile bytes (a file's, or stdin's read up to the size limit plus one)."""
+    if len(raw) > MAX_DOCKERFILE_BYTES:
+        raise DockerfileSyntaxError(name, 1, "over the 1 MiB limit: not a Dockerfile")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
