@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -57,7 +58,7 @@ def command(
     findings: list[Finding] = []
     for path in files:
         if str(path) == "-":  # hadolint's convention: the Dockerfile on stdin
-            raw = click.get_binary_stream("stdin").read(MAX_DOCKERFILE_BYTES + 1)
+            raw = sys.stdin.buffer.read(MAX_DOCKERFILE_BYTES + 1)
             findings.extend(lint_bytes(raw, "-", config, targets))
         else:
             findings.extend(lint_path(path, config, targets))
