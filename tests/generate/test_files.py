@@ -10,7 +10,7 @@ import pytest
 
 from imagetailor.cli.main import main
 from imagetailor.generate.files import GENERATED, MARKER_LINE, render_all
-from imagetailor.spec.bases import BaseMap, Base
+from imagetailor.spec.bases import Base, BaseMap
 from imagetailor.spec.model import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -76,7 +76,11 @@ def test_python_pyproject_only_unittest(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_app.py").write_text("import unittest\n")
     found = detect(tmp_path)
-    assert (found.name, found.version, found.runtime_version) == ("billing.service", "2.3.4", "3.12")
+    assert (found.name, found.version, found.runtime_version) == (
+        "billing.service",
+        "2.3.4",
+        "3.12",
+    )
     assert found.main == "app.py"
     assert found.manifests == ["pyproject.toml"]
     assert found.test == "python3 -m unittest discover -s tests -v"
@@ -85,7 +89,13 @@ def test_python_pyproject_only_unittest(tmp_path: Path) -> None:
 
 def test_node_without_lock_file_and_front_end(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text(
-        json.dumps({"name": "@acme/web-shop", "main": "./index.js", "scripts": {"test": "echo \"Error: no test specified\" && exit 1"}})
+        json.dumps(
+            {
+                "name": "@acme/web-shop",
+                "main": "./index.js",
+                "scripts": {"test": 'echo "Error: no test specified" && exit 1'},
+            }
+        )
     )
     (tmp_path / "index.js").write_text("const p = process.env['LISTEN_PORT'];\n")
     (tmp_path / "ui").mkdir()
@@ -114,7 +124,7 @@ def test_front_end_without_build_script_is_not_one(tmp_path: Path) -> None:
 
 
 def test_no_manifest_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no go.mod, pyproject.toml"):
+    with pytest.raises(UsageError, match=r"no go\.mod, pyproject\.toml"):
         detect(tmp_path)
 
 

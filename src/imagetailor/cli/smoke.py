@@ -13,11 +13,15 @@ from imagetailor.generate.smoke import parse_env, smoke
 
 @click.command("smoke")
 @click.argument("reference")
-@click.option("--port", type=int, required=True, help="Loopback port the app is told to use (PORT).")
+@click.option(
+    "--port", type=int, required=True, help="Loopback port the app is told to use (PORT)."
+)
 @click.option("--path", default="/healthz", show_default=True, help="Path to request.")
 @click.option("--env", "env", multiple=True, metavar="NAME=VALUE", help="Configuration to inject.")
 @click.option("--requests", "count", type=int, default=20, show_default=True)
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to get ready.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to get ready."
+)
 @click.option("--engine", type=click.Choice(["docker", "podman"]), default="docker")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def command(

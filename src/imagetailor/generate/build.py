@@ -86,9 +86,7 @@ def check_image(tag: str, purpose: str, spec: Spec, source: str) -> tuple[CheckO
     judged_as = purpose if purpose in spec.policy else spec.base_purpose(purpose)
     settings = resolve(judged_as, spec.policy, source, known_rules=policy_rule_ids())
     report = evaluate(analysis, settings)
-    failing = sorted(
-        {f.rule for f in report.findings if f.severity.rank >= settings.fail_on.rank}
-    )
+    failing = sorted({f.rule for f in report.findings if f.severity.rank >= settings.fail_on.rank})
     outcome = CheckOutcome(report.fit, len(report.findings), failing, report)
     return outcome, analysis.size_bytes, len(analysis.layers)
 
@@ -103,6 +101,7 @@ def build_purposes(
     on_line: Callable[[str], None] | None = None,
     on_built: Callable[[PurposeBuild], None] | None = None,
     check: bool = True,
+    no_cache: bool = False,
 ) -> list[PurposeBuild]:
     dockerfile = project / "Dockerfile"
     if not dockerfile.is_file():
@@ -124,12 +123,15 @@ def build_purposes(
             build_args=build_args,
             client=client,
             on_line=on_line,
+            no_cache=no_cache,
         )
         if check:
             outcome, size, layers = check_image(tag, purpose, spec, source)
         else:
             outcome, size, layers = CheckOutcome(True, 0), 0, 0
-        result = PurposeBuild(purpose, tag, built.image_id, built.seconds, size, layers, outcome, built)
+        result = PurposeBuild(
+            purpose, tag, built.image_id, built.seconds, size, layers, outcome, built
+        )
         results.append(result)
         if on_built is not None:
             on_built(result)

@@ -30,7 +30,9 @@ class Stage:
         self.instructions.append(Instruction(keyword, arguments, tuple(comment)))
         return self
 
-    def run(self, *commands: str, mounts: tuple[str, ...] = (), comment: tuple[str, ...] = ()) -> Stage:
+    def run(
+        self, *commands: str, mounts: tuple[str, ...] = (), comment: tuple[str, ...] = ()
+    ) -> Stage:
         """One RUN joining commands with && (each on its own line); mounts as --mount flags."""
         flags = "".join(f"--mount={m} " for m in mounts)
         body = (" &&" + CONTINUATION).join(commands)
@@ -81,5 +83,5 @@ class Dockerfile:
 
 
 def label_arguments(labels: dict[str, str]) -> str:
-    """LABEL arguments, one key per continued line, values JSON-quoted (valid Dockerfile quoting)."""
+    """LABEL arguments: one key per continued line, values JSON-quoted (valid in a Dockerfile)."""
     return CONTINUATION.join(f"{key}={json.dumps(value)}" for key, value in labels.items())

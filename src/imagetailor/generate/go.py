@@ -44,8 +44,7 @@ def build(df: Dockerfile, ctx: Context) -> None:
         out = f"{spec.frontend.dir}/{spec.frontend.output}"
         builder.add("COPY", f"--from={fe} /src/{out} ./{out}", "The front end, for //go:embed.")
     builder.run(
-        "CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' "
-        f"-o {binary_path(ctx)} {spec.app.main}",
+        f"CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o {binary_path(ctx)} {spec.app.main}",
         mounts=(GO_BUILD_CACHE,),
     )
 

@@ -19,11 +19,15 @@ from imagetailor.generate.web import frontend_stage
 
 def build(df: Dockerfile, ctx: Context) -> None:
     spec = ctx.spec
-    node = ctx.base_arg("NODE_IMAGE", ctx.upstream("toolchain"), "Node.js with npm (deps, ci, dev).")
+    node = ctx.base_arg(
+        "NODE_IMAGE", ctx.upstream("toolchain"), "Node.js with npm (deps, ci, dev)."
+    )
     fe = frontend_stage(df, ctx) if spec.frontend else None
     locked = "package-lock.json" in spec.app.manifests
     install = "npm ci" if locked else "npm install"
-    manifests = " ".join(m for m in ("package.json", "package-lock.json") if m in spec.app.manifests)
+    manifests = " ".join(
+        m for m in ("package.json", "package-lock.json") if m in spec.app.manifests
+    )
 
     deps = df.stage(
         "deps",
@@ -65,9 +69,7 @@ def build(df: Dockerfile, ctx: Context) -> None:
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 
-    dev = df.stage(
-        "dev", "deps", "dev: npm, node --inspect on 9229; mount the source over /app."
-    )
+    dev = df.stage("dev", "deps", "dev: npm, node --inspect on 9229; mount the source over /app.")
     add_tools(dev, ctx.tools("dev"), ctx.family_of("NODE_IMAGE"), "node")
     dev.add("COPY", ". .")
     dev.add("EXPOSE", f"{spec.app.port} 9229")

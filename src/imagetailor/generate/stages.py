@@ -142,12 +142,12 @@ def export_tools_stages(df: Dockerfile, ctx: Context, name: str, tools: list[str
     arg = ctx.base_arg(
         "TOOLS_IMAGE",
         ctx.upstream("tools"),
-        "Donor of the debug tools copied into local (curl, a shell): any image with a package manager.",
+        "Donor of the debug tools copied into local (curl, a shell): any image with apt or apk.",
     )
     donor = df.stage(
         f"{name}-tools",
         arg,
-        f"Tools for {name}: installed here, then copied (with their libraries) onto the deploy image.",
+        f"Tools for {name}: installed here, copied (with their libraries) onto the deploy image.",
     )
     family = ctx.family_of("TOOLS_IMAGE")
     if family == "none":

@@ -103,7 +103,9 @@ def load_base_map(path: Path) -> BaseMap:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"base map {path} does not exist: check --base-map/{BASE_MAP_ENV}") from None
+        raise UsageError(
+            f"base map {path} does not exist: check --base-map/{BASE_MAP_ENV}"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read base map {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:

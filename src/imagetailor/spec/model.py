@@ -27,11 +27,11 @@ _PURPOSE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 # How to fix each key when its value is refused; keyed by the dotted location pydantic reports.
 FIXES: dict[str, str] = {
-    "app.name": "use lower-case letters, digits and . _ - (an image repository name), e.g. 'shop-api'",
+    "app.name": "use lower-case letters, digits and . _ - (an image repository name): 'shop-api'",
     "app.version": "use a tag: letters, digits, . _ - (e.g. '1.4.2'), at most 101 characters",
     "app.language": "use one of: go, python, node",
-    "app.runtime_version": "give the language version as digits and dots, e.g. '1.19', '3.11', '18'",
-    "app.main": "name the Go package ('.', './cmd/api'), the Python script or module, the Node script",
+    "app.runtime_version": "give the version as digits and dots, e.g. '1.19', '3.11', '18'",
+    "app.main": "name the Go package ('./cmd/api'), Python script or '-m module', Node script",
     "app.port": "give the TCP port the app listens on, 1-65535",
     "app.test": "give the test command as one string, e.g. 'go test ./...'",
     "app.config": "list the environment variable NAMES the app reads, e.g. ['PORT', 'GREETING']",
@@ -41,7 +41,7 @@ FIXES: dict[str, str] = {
     "deploy.platform": "name where the image runs, e.g. 'kubernetes', 'cloud-run', 'compose'",
     "purposes": "name purposes with lower-case letters, digits and '-'; each table may hold "
     "extends, tools, base",
-    "bases": "give each upstream name a table: image = 'mirror/name:tag', family = 'apt'|'apk'|'none'",
+    "bases": "give each upstream name a table: image = 'mirror/name:tag', family = apt|apk|none",
 }
 
 
@@ -141,6 +141,8 @@ class Spec(_Strict):
     bases: dict[str, BaseEntry] = Field(default_factory=dict)
     # Read by `tailor check` (imagetailor.policy.settings); kept as given.
     policy: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Read by `tailor lint` (imagetailor.lint); kept as given.
+    lint: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _purposes(self) -> Spec:

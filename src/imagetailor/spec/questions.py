@@ -43,9 +43,7 @@ def _yes(text: str) -> bool:
     return text.strip().lower() in ("y", "yes", "true", "1")
 
 
-def ask_questions(
-    detected: Detected, ask: Ask, defaults: dict[str, list[str]]
-) -> Answers:
+def ask_questions(detected: Detected, ask: Ask, defaults: dict[str, list[str]]) -> Answers:
     """Ask each question with the detected answer as its default."""
     d = detected
     name = ask("Name of the application (image repository name)", d.name)
@@ -167,7 +165,7 @@ def render_spec(answers: Answers) -> str:
         'base = "distroless"',
         "",
         "# Tools per purpose, from the recipe catalogue (imagetailor/data/recipes.toml).",
-        "# A project may add purposes: [purposes.NAME] extends = \"local\", tools = [...].",
+        '# A project may add purposes: [purposes.NAME] extends = "local", tools = [...].',
         "[purposes.ci]",
         f"tools = {_toml(a.ci_tools)}",
         "",
@@ -187,4 +185,3 @@ def render_spec(answers: Answers) -> str:
     text = "\n".join(lines)
     parse_spec(tomllib.loads(text), SPEC_FILE)
     return text
-
