@@ -159,3 +159,42 @@ def test_tool_categories_come_from_the_shared_catalogue_and_lint_extras() -> Non
     assert catalogue.tool_category("libpq-dev", "apt") == "compiler"  # lint.toml extra
     assert catalogue.tool_category("libpq5", "apt") is None
     assert catalogue.tool_category("nginx", "apk") is None
+
+
+def test_clustered_pipefail_and_manifest_globs_are_understood() -> None:
+    text = (
+        "FROM node:20.11-bookworm-slim AS deploy\n"
+        'SHELL ["/bin/ash", "-eo", "pipefail", "-c"]\n'
+        "WORKDIR /app\n"
+        "COPY package*.json ./\n"
+        "RUN npm ci --omit=dev\n"
+        "COPY . .\n"
+        "RUN npm run build | tee build.log\n"
+        "USER node\n"
+        'CMD ["node", "server.js"]\n'
+    )
+    assert lint_text(text, context_dir=None) == []
+    unsafe = text.replace('"-eo", "pipefail", ', '"-e", ').replace(
+        "COPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\n", "COPY . .\nRUN npm ci\n"
+    )
+    assert [(f.line, f.rule) for f in lint_text(unsafe)] == [(4, "TL204"), (6, "TL111")]
+
+
+def test_installing_the_app_after_its_dependencies_is_fine() -> None:
+    deps = (
+        "FROM python:3.12.3-slim-bookworm AS deps\n"
+        "WORKDIR /app\n"
+        "COPY requirements.txt .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+    )
+    app = 'FROM deps AS deploy\nCOPY . .\nRUN pip install --no-deps .\nUSER 1\nCMD ["app"]\n'
+    assert lint_text(deps + app) == []
+    # Without the deps stage underneath, `pip install .` after COPY . . installs everything.
+    alone = deps + app.replace("FROM deps", "FROM python:3.12.3-slim-bookworm")
+    assert [(f.line, f.rule) for f in lint_text(alone)] == [(6, "TL204")]
+
+
+def test_messages_name_the_unnamed_default_build() -> None:
+    (finding,) = lint_text('FROM debian:12.5\nCMD ["true"]\n')
+    assert finding.rule == "TL114"
+    assert finding.message.startswith("the default build (unnamed stage 0) (deploy) sets no USER")

@@ -29,7 +29,6 @@ class Catalogue:
     distributions: tuple[str, ...]
     static_build_markers: tuple[str, ...]
     minimal_bases: str
-    manifests: tuple[str, ...]
     install_commands: tuple[tuple[str, ...], ...]
     single_file_run: int
     deployment_words: frozenset[str]
@@ -127,7 +126,6 @@ def load_catalogue() -> Catalogue:
         distributions=_strings(data["distributions"], "images"),
         static_build_markers=_strings(data["distributions"], "static_build_markers"),
         minimal_bases=str(data["distributions"]["minimal_bases"]),
-        manifests=_strings(data["dependencies"], "manifests"),
         install_commands=tuple(
             tuple(command.split()) for command in _strings(data["dependencies"], "install_commands")
         ),

@@ -87,6 +87,13 @@ class Target:
     def name(self) -> str:
         return self.stage.label
 
+    def describe(self) -> str:
+        """How messages name it: `target web (deploy)`, or the unnamed default build."""
+        purpose = f" ({self.purpose})" if self.purpose else ""
+        if self.stage.name is None:
+            return f"the default build (unnamed stage {self.stage.index}){purpose}"
+        return f"target {self.stage.name}{purpose}"
+
 
 @dataclass
 class DockerfileModel:

@@ -263,7 +263,10 @@ def _shell_has_pipefail(ctx: LintContext, stage: Stage, before_line: int) -> boo
             program = words[0].rsplit("/", 1)[-1] if words else ""
             if program in {"pwsh", "powershell", "cmd", "cmd.exe"}:
                 return True
-            return "pipefail" in words and "-o" in words
+            # -o pipefail, also clustered as in ["/bin/ash", "-eo", "pipefail", "-c"]
+            return "pipefail" in words and any(
+                w.startswith("-") and not w.startswith("--") and "o" in w for w in words
+            )
     return False
 
 
@@ -366,7 +369,7 @@ def last_user_root(ctx: LintContext) -> Iterator[Hit]:
         if user is not None and _is_root(user):
             yield Hit(
                 user.start_line,
-                f"target {target.name} ({target.purpose}) runs as root",
+                f"{target.describe()} runs as root",
                 target.stage.label,
                 target.name,
             )
@@ -388,7 +391,7 @@ def no_user(ctx: LintContext) -> Iterator[Hit]:
             continue
         yield Hit(
             target.stage.start_line,
-            f"target {target.name} ({target.purpose}) sets no "
+            f"{target.describe()} sets no "
             f"USER and runs as {image_repository(base)}'s default user (root)",
             target.stage.label,
             target.name,

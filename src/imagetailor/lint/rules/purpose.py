@@ -96,7 +96,7 @@ def static_binary_on_distribution(ctx: LintContext) -> Iterator[Hit]:
                 ):
                     yield Hit(
                         target.stage.start_line,
-                        f"target {target.name} runs the static "
+                        f"{target.describe()} runs the static "
                         f"binary {executable} on {base}: use {catalogue.minimal_bases}",
                         target.stage.label,
                         target.name,
@@ -153,7 +153,7 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
         if _image_matches(base, catalogue.sdk_images):
             yield Hit(
                 chain[-1].start_line,
-                f"target {target.name} (deploy) is based on the SDK image {base}",
+                f"{target.describe()} is based on the SDK image {base}",
                 chain[-1].label,
                 target.name,
             )
@@ -169,7 +169,7 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                     where = "" if stage is target.stage else f" (inherited stage {stage.label})"
                     yield Hit(
                         instruction.start_line,
-                        f"target {target.name} (deploy) ships {what}{where}",
+                        f"{target.describe()} ships {what}{where}",
                         stage.label,
                         target.name,
                     )
@@ -206,7 +206,7 @@ def several_runtimes(ctx: LintContext) -> Iterator[Hit]:
             names = ", ".join(name for name, _ in ordered)
             yield Hit(
                 line,
-                f"target {target.name} ({target.purpose}) carries {len(seen)} runtimes: {names}",
+                f"{target.describe()} carries {len(seen)} runtimes: {names}",
                 None,
                 target.name,
             )
@@ -228,11 +228,28 @@ def _installs_dependencies(ctx: LintContext, instruction: Instruction) -> bool:
     for mount in instruction.flag_values("mount"):
         if mount_options(mount).get("type") == "bind":
             return False  # manifests are bound in, not taken from the source copy
-    for command in run_commands(instruction):
-        words = tuple(w for w in command.words if w)
-        for entry in ctx.catalogue.install_commands:
-            if words[: len(entry)] == entry and (len(entry) > 1 or len(words) == 1):
+    return any(
+        _runs(command.words, entry)
+        for command in run_commands(instruction)
+        for entry in ctx.catalogue.install_commands
+    )
+
+
+def _runs(words: tuple[str, ...], entry: tuple[str, ...]) -> bool:
+    """`pip install --no-cache-dir -r x` runs `pip install -r`: the entry's words in order,
+    options in between allowed; a bare `yarn` only with nothing but options after it."""
+    if not words or words[0] != entry[0]:
+        return False
+    if len(entry) == 1:
+        return all(w.startswith("-") for w in words[1:])
+    position = 1
+    for word in words[1:]:
+        if word == entry[position]:
+            position += 1
+            if position == len(entry):
                 return True
+        elif not word.startswith("-"):
+            return False
     return False
 
 
@@ -246,25 +263,25 @@ def _installs_dependencies(ctx: LintContext, instruction: Instruction) -> bool:
     "install, then COPY the rest.",
 )
 def source_before_dependencies(ctx: LintContext) -> Iterator[Hit]:
-    manifests = ctx.catalogue.manifests
     for stage in ctx.model.stages:
-        manifest_copied = False
+        # Dependencies installed before the source arrived (here or in a stage this one is
+        # built FROM): a later install after COPY . . is the app itself, e.g. pip install .
+        installed_before = any(
+            _installs_dependencies(ctx, run)
+            for parent in ctx.model.inherited(stage)[1:]
+            for run in parent.of("RUN")
+        )
         source_copy: Instruction | None = None
         for instruction in stage.instructions:
             sources = _context_sources(instruction)
-            if sources:
-                if any(_is_whole_context(s) for s in sources):
-                    if source_copy is None and not manifest_copied:
-                        source_copy = instruction
-                elif any(
-                    matches_any(posixpath.basename(s.rstrip("/")), manifests) for s in sources
-                ):
-                    manifest_copied = True
-            elif (
-                instruction.keyword == "RUN"
-                and source_copy is not None
-                and _installs_dependencies(ctx, instruction)
-            ):
+            if sources and any(_is_whole_context(s) for s in sources) and source_copy is None:
+                source_copy = instruction
+            elif instruction.keyword == "RUN" and _installs_dependencies(ctx, instruction):
+                if source_copy is None:
+                    installed_before = True
+                    continue
+                if installed_before:
+                    break  # installing the app itself (pip install .): dependencies are cached
                 yield Hit(
                     source_copy.start_line,
                     f"the source is copied before the "
