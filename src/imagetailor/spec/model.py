@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from imagetailor.errors import UsageError
 from imagetailor.spec.bases import BaseMap, effective_base_map, parse_base_table
@@ -130,7 +130,7 @@ class PurposeSpec(_Strict):
 
 class BaseEntry(_Strict):
     image: str
-    family: Literal["apt", "apk", "none"]
+    family: Literal["apt", "apk", "none"] | None = None  # None: judged by the upstream name
 
 
 class Spec(_Strict):
@@ -143,21 +143,6 @@ class Spec(_Strict):
     policy: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # Read by `tailor lint` (imagetailor.lint); kept as given.
     lint: dict[str, Any] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _purposes(self) -> Spec:
-        for name, purpose in self.purposes.items():
-            if not _PURPOSE.match(name):
-                raise ValueError(f"purpose name {name!r} is not valid")
-            if name in BUILTIN_PURPOSES:
-                if purpose.extends is not None:
-                    raise ValueError(f"built-in purpose {name!r} cannot extend another")
-            elif purpose.extends not in BUILTIN_PURPOSES:
-                raise ValueError(
-                    f"purpose {name!r} must say which built-in purpose it extends "
-                    f"(extends = one of {', '.join(BUILTIN_PURPOSES)}), got {purpose.extends!r}"
-                )
-        return self
 
     def all_purposes(self) -> list[str]:
         """Built-in purposes first, then the project's own, in file order."""
@@ -215,11 +200,32 @@ def spec_error(exc: ValidationError, source: str) -> UsageError:
     return UsageError(f"{where}: {message}" + (f"; fix: {fix}" if fix else ""))
 
 
+def _check_purposes(spec: Spec, source: str) -> None:
+    """Purpose names and `extends`: a project purpose extends a built-in one, nothing else."""
+    builtins = ", ".join(BUILTIN_PURPOSES)
+    for name, purpose in spec.purposes.items():
+        where = f"{source}: purposes.{name}"
+        if not _PURPOSE.match(name):
+            raise UsageError(f"{where}: not a valid purpose name; fix: {FIXES['purposes']}")
+        if name in BUILTIN_PURPOSES:
+            if purpose.extends is not None:
+                raise UsageError(
+                    f"{where}.extends: a built-in purpose extends nothing; fix: remove extends"
+                )
+        elif purpose.extends not in BUILTIN_PURPOSES:
+            got = "missing" if purpose.extends is None else repr(purpose.extends)
+            raise UsageError(
+                f"{where}.extends: {got}; fix: say which built-in purpose it extends (extends = one of {builtins})"
+            )
+
+
 def parse_spec(data: dict[str, Any], source: str = SPEC_FILE) -> Spec:
     try:
-        return Spec.model_validate(data)
+        spec = Spec.model_validate(data)
     except ValidationError as exc:
         raise spec_error(exc, source) from None
+    _check_purposes(spec, source)
+    return spec
 
 
 def load_spec(path: Path) -> Spec:
@@ -241,5 +247,5 @@ def load_project(directory: Path, base_map_flag: Path | None = None) -> tuple[Sp
     """The project's spec and its effective base map ([bases], TAILOR_BASE_MAP, --base-map)."""
     path = directory / SPEC_FILE
     spec = load_spec(path)
-    table = {name: entry.model_dump() for name, entry in spec.bases.items()}
+    table = {name: entry.model_dump(exclude_none=True) for name, entry in spec.bases.items()}
     return spec, effective_base_map(parse_base_table(table, str(path)), base_map_flag)
