@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import IO, Any, cast
 
 import zstandard
-from isal import igzip
+from isal import igzip_threaded
 
 from imagetailor.errors import BadImageError, DigestMismatchError, TailorError
 from imagetailor.image.model import Descriptor
@@ -86,8 +86,11 @@ class VerifyingReader(io.RawIOBase):
         size: int | None,
         describe: str,
         limit: int = MAX_BLOB_BYTES,
+        *,
+        decompressing: bool = False,
     ) -> None:
         self._source = source
+        self._decompressing = decompressing
         self._digest = digest
         self._hasher = new_hasher(digest) if digest else None
         self._size = size
@@ -105,7 +108,7 @@ class VerifyingReader(io.RawIOBase):
         want = min(len(view), self._limit - self.count)
         if want <= 0:
             return self._overflow()
-        data = self._source.read(want)
+        data = self._read(want)
         if not data:
             self._finish()
             return 0
@@ -117,6 +120,18 @@ class VerifyingReader(io.RawIOBase):
         if self.count >= self._limit:
             return self._overflow()
         return n
+
+    def _read(self, size: int) -> bytes:
+        if not self._decompressing:
+            return self._source.read(size)
+        # Decompressors fail in many dialects; the user gets one line naming the layer.
+        try:
+            return self._source.read(size)
+        except TailorError:
+            raise
+        except (EOFError, OSError, zlib.error, zstandard.ZstdError, ValueError) as error:
+            reason = _one_line(error) or type(error).__name__
+            raise BadImageError(f"{self._describe} cannot be decompressed: {reason}") from None
 
     def drain(self) -> None:
         """Read (and hash) whatever is left, even if a wrapper around us was closed."""
@@ -156,10 +171,11 @@ def read_document(
         reader = VerifyingReader(
             source, descriptor.digest, descriptor.size, f"{what} {descriptor.digest}"
         )
-        data = reader.read()
-        # read() stops at EOF after calling _finish; a second call makes sure the end was seen.
-        reader.read()
-    return data if isinstance(data, bytes) else b""
+        # readall() reads to EOF, where the size and digest are checked.
+        data = reader.readall()
+    if not reader.verified:
+        raise BadImageError(f"{what} {descriptor.digest} could not be read to its end")
+    return data
 
 
 def parse_json_object(data: bytes, what: str) -> dict[str, Any]:
@@ -198,28 +214,22 @@ def declared_compression(media_type: str) -> str | None:
     return None
 
 
-class _TranslatingReader(io.RawIOBase):
-    """Turn decompressor and transport failures into one-line ``BadImageError``s."""
-
-    def __init__(self, inner: IO[bytes], describe: str) -> None:
-        self._inner = inner
-        self._describe = describe
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        try:
-            data = self._inner.read(len(view))
-        except TailorError:
-            raise
-        except (EOFError, OSError, zlib.error, zstandard.ZstdError, ValueError) as error:
-            reason = _one_line(error) or type(error).__name__
-            raise BadImageError(f"{self._describe} cannot be decompressed: {reason}") from None
-        n = len(data)
-        view[:n] = data
-        return n
+def _decompressor(kind: str, compressed: IO[bytes]) -> IO[bytes]:
+    if kind == "gzip":
+        # isal's threaded reader inflates (and so hashes the compressed blob, which it reads)
+        # in a worker thread that releases the GIL: decompression overlaps with our own work.
+        reader = igzip_threaded.open(  # type: ignore[no-untyped-call]
+            compressed, "rb", threads=1, block_size=CHUNK
+        )
+        return cast(IO[bytes], reader)
+    if kind == "zstd":
+        return cast(
+            IO[bytes],
+            zstandard.ZstdDecompressor().stream_reader(
+                compressed, read_across_frames=True, closefd=False
+            ),
+        )
+    return compressed
 
 
 @contextmanager
@@ -235,8 +245,8 @@ def open_layer_stream(
 
     On a clean exit from the ``with`` block the rest of the stream is drained so both digests are
     checked even when the reader stopped early (a tar reader stops at the end-of-archive marker,
-    before the padding). On an exception nothing is drained and nothing was verified: callers must
-    not trust partial results of a failed read.
+    before the padding) or closed the stream. On an exception nothing is drained and nothing was
+    verified: callers must not trust partial results of a failed read.
     """
     name = describe or f"layer {descriptor.digest}"
     blob = VerifyingReader(
@@ -256,16 +266,6 @@ def open_layer_stream(
     claimed = declared_compression(descriptor.media_type)
     if claimed in ("gzip", "zstd") and kind != claimed and head:
         raise BadImageError(f"{name} is declared {claimed} but its content is not")
-    decompressed: IO[bytes]
-    if kind == "gzip":
-        decompressed = cast(IO[bytes], igzip.IGzipFile(fileobj=buffered, mode="rb"))  # type: ignore[no-untyped-call]
-    elif kind == "zstd":
-        decompressed = zstandard.ZstdDecompressor().stream_reader(
-            buffered, read_across_frames=True, closefd=False
-        )
-    else:
-        decompressed = buffered
-    translated = _TranslatingReader(decompressed, name)
     uncompressed_digest = diff_id
     if kind == "none" and verify_blob_digest and diff_id:
         same_algorithm = diff_id.split(":", 1)[0] == descriptor.digest.split(":", 1)[0]
@@ -276,18 +276,24 @@ def open_layer_stream(
         if same_algorithm:
             # The blob is the tar: one hash proves both digests.
             uncompressed_digest = None
-    uncompressed = VerifyingReader(
-        translated,  # type: ignore[arg-type]
-        uncompressed_digest,
-        None,
-        f"{name} (uncompressed, diff_id {diff_id})" if diff_id else f"{name} (uncompressed)",
-        MAX_UNCOMPRESSED_LAYER_BYTES,
-    )
-    out = io.BufferedReader(uncompressed, CHUNK)
-    yield out
-    # Bytes already handed to ``out``'s buffer were hashed when read, so draining the verifying
-    # readers directly is exact; it also works if the caller closed ``out``.
-    uncompressed.drain()
+    decompressed = _decompressor(kind, buffered)
+    try:
+        uncompressed = VerifyingReader(
+            decompressed,
+            uncompressed_digest,
+            None,
+            f"{name} (uncompressed, diff_id {diff_id})" if diff_id else f"{name} (uncompressed)",
+            MAX_UNCOMPRESSED_LAYER_BYTES,
+            decompressing=kind != "none",
+        )
+        yield io.BufferedReader(uncompressed, CHUNK)
+        # Bytes already in the caller's buffer were hashed when read, so draining the verifying
+        # readers directly is exact, and works even if the caller closed its stream.
+        uncompressed.drain()
+    finally:
+        if decompressed is not buffered:
+            # Stops gzip's worker thread, so the blob below is ours alone again.
+            decompressed.close()
     # The decompressor may stop at the end of its last frame: read the blob to its end too.
     blob.drain()
     if not uncompressed.verified or not blob.verified:
