@@ -215,7 +215,8 @@ def _check_purposes(spec: Spec, source: str) -> None:
         elif purpose.extends not in BUILTIN_PURPOSES:
             got = "missing" if purpose.extends is None else repr(purpose.extends)
             raise UsageError(
-                f"{where}.extends: {got}; fix: say which built-in purpose it extends (extends = one of {builtins})"
+                f"{where}.extends: {got}; "
+                f"fix: say which built-in purpose it extends (extends = one of {builtins})"
             )
 
 
