@@ -387,3 +387,11 @@ def test_manifest_served_as_plain_json_is_recognised_by_shape(fake: tuple[str, B
     behaviour.manifest_content_type = "application/json"
     with open_image(f"docker://{address}/img:1") as image:
         assert image.config_digest == built.config_digest
+
+
+def test_oversized_manifest_is_refused(fake: tuple[str, Behaviour]) -> None:
+    address, behaviour = fake
+    behaviour.manifests["img:1"] = (b" " * (5 * 1024 * 1024) + b"{}", OCI_MANIFEST)
+    with pytest.raises(BadImageError) as caught:
+        open_image(f"docker://{address}/img:1")
+    assert "is larger than 4194304 bytes" in one_line(caught)

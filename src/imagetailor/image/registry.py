@@ -173,7 +173,8 @@ class RegistryStore:
         if self._credentials is not None:
             headers["Authorization"] = self._credentials.basic_header()
         try:
-            response = self._client.get(realm, params=query, headers=headers)
+            request = self._client.build_request("GET", realm, params=query, headers=headers)
+            response = self._client.send(request, stream=True)
         except httpx.TimeoutException:
             raise SourceUnavailableError(
                 f"timed out after {self._timeout:g}s: GET {realm}"
@@ -181,15 +182,32 @@ class RegistryStore:
         except httpx.HTTPError as error:
             reason = " ".join(str(error).split())[:160]
             raise SourceUnavailableError(f"cannot get a token from {realm}: {reason}") from None
-        if response.status_code != 200:
-            raise SourceUnavailableError(
-                f"token endpoint answered {_status(response)} for GET {response.url}"
-            )
-        body = parse_json_object(response.content[:MAX_DOCUMENT_BYTES], f"token from {realm}")
+        try:
+            if response.status_code != 200:
+                raise SourceUnavailableError(
+                    f"token endpoint answered {_status(response)} for GET {response.url}"
+                )
+            data = self._read_bounded(response, f"token from {realm}")
+        finally:
+            response.close()
+        body = parse_json_object(data, f"token from {realm}")
         token = body.get("token") or body.get("access_token")
         if not isinstance(token, str) or not token:
             raise SourceUnavailableError(f"token endpoint {realm} sent no token")
         return token
+
+    def _read_bounded(self, response: httpx.Response, what: str) -> bytes:
+        """A small response body, refused past ``MAX_DOCUMENT_BYTES`` without reading it all."""
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+            raise BadImageError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
+        reader = _ResponseReader(response, str(response.url), self._timeout)
+        data = bytearray()
+        while chunk := reader.read(MAX_DOCUMENT_BYTES + 1 - len(data)):
+            data += chunk
+            if len(data) > MAX_DOCUMENT_BYTES:
+                raise BadImageError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
+        return bytes(data)
 
     def _fail(self, response: httpx.Response, what: str) -> None:
         url = str(response.url)
@@ -215,19 +233,7 @@ class RegistryStore:
         try:
             if response.status_code != 200:
                 self._fail(response, f"manifest {self.name.repository}:{reference}")
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-                raise BadImageError(
-                    f"manifest {reference} is larger than {MAX_DOCUMENT_BYTES} bytes"
-                )
-            reader = io.BufferedReader(_ResponseReader(response, str(response.url), self._timeout))
-            data = b""
-            while chunk := reader.read(MAX_DOCUMENT_BYTES + 1 - len(data)):
-                data += chunk
-                if len(data) > MAX_DOCUMENT_BYTES:
-                    raise BadImageError(
-                        f"manifest {reference} is larger than {MAX_DOCUMENT_BYTES} bytes"
-                    )
+            data = self._read_bounded(response, f"manifest {reference}")
         finally:
             response.close()
         algorithm = reference.split(":", 1)[0] if ":" in reference else "sha256"
