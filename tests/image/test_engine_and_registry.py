@@ -216,3 +216,16 @@ def test_registry_with_basic_auth(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def test_daemon_spool_is_removed_even_if_the_image_is_never_closed(
+    engine_image: dict[str, object],
+) -> None:
+    import gc
+
+    image = open_image(f"docker-daemon:{TAG}")
+    spool = Path(image.layers[0]._store.archive.path).parent  # type: ignore[attr-defined]
+    assert spool.exists()
+    del image
+    gc.collect()
+    assert not spool.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,8 @@ def open_daemon_image(
     except BaseException:
         shutil.rmtree(spool, ignore_errors=True)
         raise
-    image.close_hooks.append(lambda: shutil.rmtree(spool, ignore_errors=True))
+    # close() removes the spool; the finalizer also does if the caller forgets, at exit at latest.
+    image.close_hooks.append(weakref.finalize(image, shutil.rmtree, spool, ignore_errors=True))
     return image
 
 
