@@ -4,6 +4,7 @@ latency, and always remove the container."""
 
 from __future__ import annotations
 
+import math
 import socket
 import statistics
 import time
@@ -35,7 +36,8 @@ class SmokeResult:
         if not self.latencies_ms:
             return None
         ordered = sorted(self.latencies_ms)
-        index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+        # Nearest rank: the smallest value with at least `fraction` of the values at or below it.
+        index = min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))
         return ordered[index]
 
     def as_json(self) -> dict[str, object]:
