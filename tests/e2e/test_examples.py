@@ -153,6 +153,34 @@ def test_deploy_passes_smoke(built: Built) -> None:
     assert leftover.stdout.strip() == ""
 
 
+def test_smoke_fails_and_cleans_up_when_the_container_exits(built: Built) -> None:
+    """Negative control: the ci image runs the tests and exits; smoke must say so, exit 1 and
+    leave no container behind."""
+    done = tailor(
+        "smoke",
+        built.tag("ci"),
+        "--port",
+        str(free_port()),
+        "--timeout",
+        "300",
+        "--format",
+        "json",
+        cwd=built.root,
+        env=built.env,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is False
+    assert report["reason"] == "the container exited before it answered"
+    leftover = subprocess.run(
+        [DOCKER, "ps", "-a", "--filter", f"ancestor={built.tag('ci')}", "--format", "{{.ID}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert leftover.stdout.strip() == ""
+
+
 def test_ci_image_runs_the_example_tests(built: Built) -> None:
     done = subprocess.run(
         [DOCKER, "run", "--rm", "--network", "none", built.tag("ci")],

@@ -144,6 +144,8 @@ def export_tools_stages(df: Dockerfile, ctx: Context, name: str, tools: list[str
         ctx.upstream("tools"),
         "Donor of the debug tools copied into local (curl, a shell): any image with apt or apk.",
     )
+    # Defined before the donor: COPY --from names an earlier stage.
+    runtime = runtime_stage(df, ctx) if "DEPLOY_IMAGE" in ctx.args else None
     donor = df.stage(
         f"{name}-tools",
         arg,
@@ -158,13 +160,17 @@ def export_tools_stages(df: Dockerfile, ctx: Context, name: str, tools: list[str
             "(family none): map it to an apt or apk image in the base map"
         )
     add_tools(donor, tools, family, ctx.language)
+    if runtime is not None:
+        # The deploy runtime's own files (libc, libssl, ...) are not copied a second time.
+        donor.add("COPY", f"--from={runtime} / /runtime/")
     collect = CONTINUATION.join(
         [
             f"for f in {' '.join(files)}; do",
             f'  for p in "$f" $(ldd "$f" 2>/dev/null | awk {_LDD_AWK}); do',
             '    c="$(readlink -f "$(dirname "$p")")/$(basename "$p")";',
-            '    cp -a --parents "$c" /out;',
-            '    if [ -L "$c" ]; then cp -a --parents "$(readlink -f "$c")" /out; fi;',
+            '    t="$(readlink -f "$c")";',
+            '    if [ ! -e "/runtime$c" ]; then cp -a --parents "$c" /out; fi;',
+            '    if [ "$t" != "$c" ] && [ ! -e "/runtime$t" ]; then cp -a --parents "$t" /out; fi;',
             "  done;",
             "done",
         ]
@@ -173,8 +179,24 @@ def export_tools_stages(df: Dockerfile, ctx: Context, name: str, tools: list[str
     for path, target in links:
         directory, _, base = path.rpartition("/")
         commands.append(f'ln -sf {target} "/out$(readlink -f {directory or "/"})/{base}"')
-    donor.run(*commands, comment=("Each file at its canonical path, plus every library it links.",))
+    donor.run(
+        *commands,
+        comment=(
+            "Each file at its canonical path, plus every library it links that the",
+            "runtime lacks.",
+        ),
+    )
     return donor.name
+
+
+def runtime_stage(df: Dockerfile, ctx: Context) -> str:
+    """A stage that is just the deploy base image, so other stages can copy from it."""
+    name = "runtime"
+    if name not in df.stage_names():
+        df.stage(
+            name, "${DEPLOY_IMAGE}", "The deploy base image as it is (read by the tools donor)."
+        )
+    return name
 
 
 def raise_no_files(tool: str, purpose: str) -> None:
