@@ -87,7 +87,8 @@ def test_build_reports_id_labels_and_which_steps_ran(project: Path, tag: str):
 
 def test_target_selects_the_stage(project: Path, tag: str):
     result = eng.build(project, project / "Dockerfile", target="deps", tags=[tag])
-    assert {step.stage for step in result.steps if step.is_instruction} == {"deps"}
+    stages = {step.stage for step in result.steps if step.is_instruction}
+    assert stages == {"deps"}, result.log_text
     assert eng.run(tag, ["cat", "/installed.txt"]).stdout.startswith("dependencies ")
     assert eng.run(tag, ["cat", "/app.txt"]).exit_code != 0
 

@@ -19,6 +19,11 @@ from dataclasses import dataclass
 _LINE = re.compile(r"^#(\d+) (.*)$")
 _NAME = re.compile(r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<count>\d+)\] (?P<instr>.*)$")
 _DONE = re.compile(r"^DONE (\d+(?:\.\d+)?)s$")
+# Lines inside a vertex block that are not its name: digest, timestamped output, transfer notes.
+_DETAIL = re.compile(
+    r"^(sha256:[0-9a-f]+$|\d+\.\d+ |transferring \w+:|exporting (layers|config|manifest)"
+    r"|writing image |naming to )"
+)
 
 
 @dataclass
@@ -74,19 +79,18 @@ def parse_plain_progress(text: str) -> list[BuildStep]:
         if not match:
             continue
         number, rest = int(match.group(1)), match.group(2)
-        step = steps.get(number)
-        if step is None:
-            steps[number] = BuildStep(number, rest)
-            continue
+        step = steps.setdefault(number, BuildStep(number, ""))
         if rest == "CACHED":
             step.cached = True
         elif rest.startswith("ERROR"):
             step.error = rest.removeprefix("ERROR").lstrip(": ").strip() or "failed"
         elif rest == "CANCELED":
             step.error = step.error or "canceled"
-        else:
-            done = _DONE.match(rest)
-            if done:
-                step.done = True
-                step.seconds = float(done.group(1))
+        elif done := _DONE.match(rest):
+            step.done = True
+            step.seconds = float(done.group(1))
+        elif not step.name and not _DETAIL.match(rest):
+            # The name line opens a vertex's block; should output ever come first, the name
+            # still wins over digests, timestamps and progress details.
+            step.name = rest
     return list(steps.values())
