@@ -239,3 +239,39 @@ def test_stdin_is_linted_without_guessing_a_context(
 def test_endless_input_is_refused_not_read(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "/dev/zero")
     assert code == 2 and "/dev/zero:1: cannot parse Dockerfile: over the 1 MiB limit" in err
+
+
+def test_project_purposes_from_the_spec_extend_builtin_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dockerfile = write(
+        tmp_path,
+        'FROM debian:12.5 AS staging\nCMD ["true"]\n'
+        'FROM debian:12.5 AS web\nCMD ["true"]\n'
+        'FROM debian:12.5 AS tools\nUSER 1\nCMD ["true"]\n',
+    )
+    config = tmp_path / "tailor.toml"
+    config.write_text(
+        '[app]\nname = "demo"\n'
+        '[purposes.staging]\nextends = "deploy"\n'
+        '[purposes.preview]\nextends = "staging"\n'
+        '[purposes.ci]\ntools = ["pytest"]\n'
+    )
+    code, out, _ = run(
+        capsys,
+        "--config",
+        str(config),
+        "--target",
+        "web=preview",
+        "--format",
+        "json",
+        str(dockerfile),
+    )
+    # staging (by its purpose's name) and web (preview -> staging -> deploy) run as root.
+    assert [(f["line"], f["rule"], f["target"]) for f in json.loads(out)] == [
+        (1, "TL114", "staging"),
+        (3, "TL114", "web"),
+    ]
+    config.write_text('[purposes.loop]\nextends = "loop"\n')
+    code, _, err = run(capsys, "--config", str(config), str(dockerfile))
+    assert code == 2 and "purposes.loop does not extend one of deploy" in err

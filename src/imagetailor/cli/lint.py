@@ -50,7 +50,7 @@ def command(
 ) -> int:
     """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose."""
     config = _config(config_path)
-    targets = dict(parse_target_option(option) for option in target_options)
+    targets = dict(parse_target_option(option, config.custom_purposes) for option in target_options)
     chosen = threshold or config.threshold or "info"
     if chosen not in THRESHOLDS:
         raise UsageError(f"threshold {chosen!r}: use one of {', '.join(THRESHOLDS)}")

@@ -8,8 +8,10 @@
     [lint.targets]
     web = "deploy"
 
-A top-level `[targets]` table (name = "purpose" or name = { purpose = "..." }) is read too, so a
-spec that already names its targets need not repeat them.
+A top-level `[targets]` table (name = "purpose" or name = { purpose = "..." }) is read too, and
+so are the spec's own purposes: `[purposes.staging] extends = "deploy"` makes a stage named
+`staging` a deploy target (the generator names stages after purposes), and lets
+`--target NAME=staging` be said.
 """
 
 from __future__ import annotations
@@ -31,21 +33,51 @@ class LintConfig:
     targets: dict[str, str] = field(default_factory=dict)  # lower-case target name -> purpose
     threshold: str | None = None
     source: str | None = None  # the file it came from, for messages
+    # Project purposes from [purposes.NAME] extends = ..., resolved to a built-in purpose.
+    custom_purposes: dict[str, str] = field(default_factory=dict)
 
 
-def parse_purpose(text: str, where: str) -> str:
+def parse_purpose(text: str, where: str, custom: dict[str, str] | None = None) -> str:
+    """A built-in purpose, or a project purpose resolved to the built-in one it extends."""
     purpose = text.strip().lower()
-    if purpose not in PURPOSES:
-        raise UsageError(f"{where}: unknown purpose {text!r}: use one of {', '.join(PURPOSES)}")
-    return purpose
+    if purpose in PURPOSES:
+        return purpose
+    if custom and purpose in custom:
+        return custom[purpose]
+    known = ", ".join([*PURPOSES, *(custom or {})])
+    raise UsageError(f"{where}: unknown purpose {text!r}: use one of {known}")
 
 
-def parse_target_option(option: str) -> tuple[str, str]:
-    """``--target NAME=PURPOSE`` -> (name, purpose)."""
+def parse_target_option(option: str, custom: dict[str, str] | None = None) -> tuple[str, str]:
+    """``--target NAME=PURPOSE`` -> (name, built-in purpose)."""
     name, sep, purpose = option.partition("=")
     if not sep or not name.strip():
         raise UsageError(f"--target {option!r}: expected NAME=PURPOSE, e.g. --target web=deploy")
-    return name.strip().lower(), parse_purpose(purpose, f"--target {option}")
+    return name.strip().lower(), parse_purpose(purpose, f"--target {option}", custom)
+
+
+def _custom_purposes(data: dict[str, Any], source: str) -> dict[str, str]:
+    table = data.get("purposes", {})
+    if not isinstance(table, dict):
+        return {}
+    extends = {
+        str(name).lower(): str(spec["extends"]).lower()
+        for name, spec in table.items()
+        if isinstance(spec, dict) and isinstance(spec.get("extends"), str)
+    }
+    resolved: dict[str, str] = {}
+    for name in extends:
+        current, seen = name, set()
+        while current not in PURPOSES:
+            if current in seen or current not in extends:
+                raise UsageError(
+                    f"{source}: purposes.{name} does not extend one of {', '.join(PURPOSES)}"
+                )
+            seen.add(current)
+            current = extends[current]
+        if name not in PURPOSES:
+            resolved[name] = current
+    return resolved
 
 
 def load_config(path: Path) -> LintConfig:
@@ -70,7 +102,9 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
     severities = lint.get("severity", {})
     if not isinstance(severities, dict):
         raise UsageError(f'{source}: [lint.severity] must be a table of RULE = "severity"')
-    targets: dict[str, str] = {}
+    custom = _custom_purposes(data, source)
+    # A stage named after a project purpose serves the purpose it extends.
+    targets: dict[str, str] = dict(custom)
     for table_name, table in (
         ("targets", data.get("targets", {})),
         ("lint.targets", lint.get("targets", {})),
@@ -83,7 +117,8 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
                 continue  # a spec target without a purpose field: nothing to say about it
             if not isinstance(purpose, str):
                 raise UsageError(f"{source}: [{table_name}] {name} must name a purpose")
-            targets[name.lower()] = parse_purpose(purpose, f"{source}: [{table_name}] {name}")
+            where = f"{source}: [{table_name}] {name}"
+            targets[name.lower()] = parse_purpose(purpose, where, custom)
     threshold = lint.get("threshold")
     if threshold is not None and not isinstance(threshold, str):
         raise UsageError(f"{source}: lint.threshold must be a string")
@@ -95,4 +130,5 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
         targets=targets,
         threshold=threshold,
         source=source,
+        custom_purposes=custom,
     )
