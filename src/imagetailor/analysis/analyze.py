@@ -29,6 +29,7 @@ from imagetailor.analysis.model import (
     LayerInfo,
     SecretHit,
 )
+from imagetailor.analysis.prefetch import Prefetcher
 from imagetailor.analysis.secrets import SecretScanner
 from imagetailor.analysis.tarstream import TarReader
 from imagetailor.analysis.tools import find_tools
@@ -70,8 +71,8 @@ def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 
                 progress(index, count, done)
 
         regular_bytes = 0
-        with layer.open() as stream:
-            reader = TarReader(stream, where, want=want, progress=report)
+        with layer.open() as stream, Prefetcher(stream) as prefetched:
+            reader = TarReader(prefetched, where, want=want, progress=report)
             for member in reader:
                 path = last[1] if last[0] == member.name else normalize(member.name, where)
                 if not member.name_is_utf8 and len(warnings) < MAX_WARNINGS:

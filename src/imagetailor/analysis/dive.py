@@ -25,6 +25,7 @@ Leaves are visited depth first, children in byte order, like dive's ``VisitDepth
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 WHITEOUT_PREFIX = ".wh."
@@ -52,18 +53,18 @@ class _Node:
         return clone
 
 
-def _add_path(root: _Node, path: str, size: int, is_dir: bool) -> None:
-    names = [name for name in path.split("/") if name]
+def _add_path(root: _Node, names: list[str], size: int, is_dir: bool) -> None:
+    """dive's AddPath: walk, creating missing nodes with empty payloads, and set the payload of
+    the last one; a missing name starting with '.wh..wh..' stops the walk (opaque markers)."""
     node = root
-    for index, name in enumerate(names):
+    for name in names:
         child = node.children.get(name)
         if child is None:
             if name.startswith(DOUBLE_WHITEOUT_PREFIX):
                 return
             child = node.children[name] = _Node()
         node = child
-        if index == len(names) - 1:
-            node.size, node.is_dir = size, is_dir
+    node.size, node.is_dir = size, is_dir
 
 
 def _get(root: _Node, path: str) -> _Node | None:
@@ -88,43 +89,73 @@ def _subtree_size(node: _Node) -> int:
     return total
 
 
-def _walk(root: _Node) -> list[tuple[str, str, _Node]]:
-    """Every node, child first, children in byte order: (display path, own name, node)."""
+def _leaves(root: _Node) -> list[tuple[str, str, _Node]]:
+    """The leaves in dive's visiting order (depth first, children sorted): (parent path, own
+    name, node). Plain string order equals Go's byte order for every valid UTF-8 name."""
     out: list[tuple[str, str, _Node]] = []
-    # (node, names so far, expanded?)
-    stack: list[tuple[_Node, list[str], bool]] = [(root, [], False)]
+    stack: list[tuple[str, str, _Node]] = [
+        ("", name, root.children[name]) for name in sorted(root.children, reverse=True)
+    ]
     while stack:
-        node, names, expanded = stack.pop()
-        if expanded or not node.children:
-            if names:
-                out.append((_display_path(names), names[-1], node))
+        parent, name, node = stack.pop()
+        if not node.children:
+            out.append((parent, name, node))
             continue
-        stack.append((node, names, True))
-        for name in sorted(node.children, key=_go_order, reverse=True):
-            stack.append((node.children[name], [*names, name], False))
+        path = f"{parent}/{name}"
+        stack.extend(
+            (path, child, node.children[child]) for child in sorted(node.children, reverse=True)
+        )
     return out
 
 
-def _go_order(name: str) -> bytes:
-    return name.encode("utf-8", "surrogateescape")
-
-
-def _display_path(names: list[str]) -> str:
-    last = names[-1]
-    if last.startswith(WHITEOUT_PREFIX):
-        last = last[len(WHITEOUT_PREFIX) :]
-    return ("/" + "/".join([*names[:-1], last])).replace("//", "/")
+def _display_path(parent: str, name: str) -> str:
+    """dive's Path(): the leaf's own '.wh.' prefix dropped, '//' folded."""
+    if name.startswith(WHITEOUT_PREFIX):
+        name = name[len(WHITEOUT_PREFIX) :]
+    return f"{parent}/{name}".replace("//", "/")
 
 
 def _stack(lower: _Node, upper: _Node) -> None:
-    for path, name, node in _walk(upper):
+    """dive's Stack: visit upper child first, children sorted; a whiteout removes its target
+    from lower, any other node sets its payload there (creating what is missing). Iterative:
+    layer trees can be thousands of levels deep."""
+    Finish = tuple[_Node, str, _Node | None]  # (lower parent or target, name, upper node)
+    frames: list[tuple[_Node, _Node, Iterator[str], Finish | None]] = [
+        (lower, upper, iter(sorted(upper.children)), None)
+    ]
+    while frames:
+        low, up, names, finish = frames[-1]
+        name = next(names, None)
+        if name is None:
+            frames.pop()
+            if finish is not None:
+                _finish(finish)
+            continue
+        child = up.children[name]
+        done: Finish
         if name.startswith(WHITEOUT_PREFIX):
-            parent_path, _, target = path.rpartition("/")
-            parent = _get(lower, parent_path)
-            if parent is not None:
-                parent.children.pop(target, None)
+            done = (low, name[len(WHITEOUT_PREFIX) :], None)
+            if child.children:  # entries below a whiteout name: dive adds them first
+                below = low.children.setdefault(name, _Node())
+                frames.append((below, child, iter(sorted(child.children)), done))
+                continue
         else:
-            _add_path(lower, path, node.size, node.is_dir)
+            target = low.children.get(name)
+            if target is None:
+                target = low.children[name] = _Node()
+            done = (target, name, child)
+            if child.children:
+                frames.append((target, child, iter(sorted(child.children)), done))
+                continue
+        _finish(done)
+
+
+def _finish(done: tuple[_Node, str, _Node | None]) -> None:
+    node, name, upper = done
+    if upper is None:
+        node.children.pop(name, None)  # a whiteout: its target leaves the lower tree
+    else:
+        node.size, node.is_dir = upper.size, upper.is_dir
 
 
 @dataclass
@@ -155,26 +186,42 @@ class DiveEmulator:
     _layer_sizes: list[int] = field(default_factory=list)
     _tree: _Node | None = None
     _size: int = 0
+    # parent path -> its node in the current layer's tree: tar entries come grouped by
+    # directory, so most entries skip the walk from the root
+    _dirs: dict[str, _Node] = field(default_factory=dict)
 
     def begin_layer(self) -> None:
         self._tree = _Node()
         self._size = 0
+        self._dirs = {"": self._tree}
 
     def add(self, path: str, size: int, is_dir: bool) -> None:
         """One tar entry; ``path`` is the cleaned name ('' for the root entry, which dive skips)."""
         if not path:
             return
-        assert self._tree is not None
         self._size += size
-        _add_path(self._tree, path, size, is_dir)
+        slash = path.rfind("/")
+        parent_path, name = (path[:slash], path[slash + 1 :]) if slash >= 0 else ("", path)
+        parent = self._dirs.get(parent_path)
+        if parent is None:
+            assert self._tree is not None
+            parent = self._tree
+            for part in parent_path.split("/"):
+                child = parent.children.get(part)
+                if child is None:
+                    if part.startswith(DOUBLE_WHITEOUT_PREFIX):
+                        return  # dive's AddPath gives up here
+                    child = parent.children[part] = _Node()  # intermediates: empty payload
+                parent = child
+            self._dirs[parent_path] = parent
+        _add_path(parent, [name], size, is_dir)
 
     def end_layer(self) -> None:
         tree = self._tree
         assert tree is not None
         lower = tree if self._stacked is None else self._stacked
-        for path, name, node in _walk(tree):
-            if node.children:
-                continue
+        for parent, name, node in _leaves(tree):
+            path = _display_path(parent, name)
             totals = self._totals.get(path)
             if totals is None:
                 totals = self._totals[path] = _PathTotals()
@@ -196,6 +243,7 @@ class DiveEmulator:
         _stack(self._stacked, tree)
         self._layer_sizes.append(self._size)
         self._tree = None
+        self._dirs = {}
 
     def result(self) -> DiveResult:
         minimum = sum(t.minimum for t in self._totals.values())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import Protocol
 
 from imagetailor.errors import BadImageError, TailorError
 
@@ -39,6 +39,10 @@ KIND_BY_TYPEFLAG = {
     b"5": "dir",
     b"6": "fifo",
 }
+
+
+class ByteSource(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(slots=True)
@@ -79,6 +83,14 @@ def _number(field: bytes, what: str, where: str) -> int:
         return int(text, 8)
     except ValueError:
         raise BadImageError(f"{where}: tar header has a malformed {what} field") from None
+
+
+def _octal(header: bytes, start: int, end: int, what: str, where: str) -> int:
+    """A numeric header field; the common form (octal digits, one NUL or space) parsed fast."""
+    try:
+        return int(header[start : end - 1], 8)
+    except ValueError:
+        return _number(header[start:end], what, where)
 
 
 def _pax_records(data: bytes, where: str) -> dict[str, bytes]:
@@ -125,7 +137,7 @@ class TarReader:
 
     def __init__(
         self,
-        stream: IO[bytes],
+        stream: ByteSource,
         where: str,
         want: Callable[[str, int], int] | None = None,
         progress: Callable[[int], None] | None = None,
@@ -249,12 +261,15 @@ class TarReader:
             self._pos += BLOCK
             if header.count(0) == BLOCK:
                 break
-            checksum = _number(header[148:156], "checksum", where)
-            actual = sum(header[:148]) + 256 + sum(header[156:])
+            try:  # usually six digits, a NUL and a space
+                checksum = int(header[148:154], 8)
+            except ValueError:
+                checksum = _number(header[148:156], "checksum", where)
+            actual = sum(header) - sum(header[148:156]) + 256
             if checksum != actual:
                 raise BadImageError(f"{where}: tar header checksum mismatch (corrupt layer)")
             typeflag = header[156:157]
-            size = _number(header[124:136], "size", where)
+            size = _octal(header, 124, 136, "size", where)
             if typeflag in (b"x", b"g", b"L", b"K"):
                 data = self._content(size)
                 if typeflag == b"x":
@@ -292,9 +307,9 @@ class TarReader:
                 kind = "dir"
             name, utf8 = decode_name(raw_name)
             linkname = raw_link.decode("utf-8", "surrogateescape") if raw_link else ""
-            mode = _number(header[100:108], "mode", where) & 0o7777
-            uid = _pax_int(pax, "uid", where) or _number(header[108:116], "uid", where)
-            gid = _pax_int(pax, "gid", where) or _number(header[116:124], "gid", where)
+            mode = _octal(header, 100, 108, "mode", where) & 0o7777
+            uid = _pax_int(pax, "uid", where) or _octal(header, 108, 116, "uid", where)
+            gid = _pax_int(pax, "gid", where) or _octal(header, 116, 124, "gid", where)
             pax, long_name, long_link = {}, None, None
 
             member = Member(name, kind, size, mode, uid, gid, linkname, name_is_utf8=utf8)
