@@ -130,6 +130,7 @@ def lint_parsed(
         for rule_id in resolve_rule_ids([raw], where)
     }
     global_ignores, line_ignores = _pragmas(model)
+    spans = _instruction_lines(model)
     findings: dict[tuple[str, int], Finding] = {}
     for rule_id, lint_rule in LINT_RULES.items():
         if rule_id in ignored or rule_id in global_ignores:
@@ -150,7 +151,7 @@ def lint_parsed(
                 fix=lint_rule.rule.fix,
                 stage=hit.stage,
                 target=hit.target,
-                source=_source_lines(model, hit.line),
+                source=_source_lines(model, spans, hit.line),
             )
     return sorted(findings.values(), key=lambda f: (f.line, f.rule))
 
@@ -161,15 +162,19 @@ def _purposes(config: LintConfig, targets: Mapping[str, str]) -> dict[str, tuple
     return purposes
 
 
-def _instruction_at(model: DockerfileModel, line: int) -> Instruction | None:
+def _instruction_lines(model: DockerfileModel) -> dict[int, Instruction]:
+    """Every line an instruction spans -> the instruction (one pass, for showing findings)."""
+    spans: dict[int, Instruction] = {}
     for instruction in model.parsed.instructions:
-        if instruction.start_line <= line <= instruction.end_line:
-            return instruction
-    return None
+        for line in range(instruction.start_line, instruction.end_line + 1):
+            spans[line] = instruction
+    return spans
 
 
-def _source_lines(model: DockerfileModel, line: int) -> tuple[str, ...]:
-    instruction = _instruction_at(model, line)
+def _source_lines(
+    model: DockerfileModel, spans: dict[int, Instruction], line: int
+) -> tuple[str, ...]:
+    instruction = spans.get(line)
     lines = model.parsed.lines
     if instruction is None:
         return (lines[line - 1],) if 0 < line <= len(lines) else ()

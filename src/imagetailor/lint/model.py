@@ -101,6 +101,8 @@ class DockerfileModel:
     global_args: dict[str, str]
     stages: list[Stage]
     targets: list[Target] = field(default_factory=list)
+    _by_name: dict[str, Stage] = field(default_factory=dict, repr=False)
+    _purposes: dict[int, frozenset[str]] | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
@@ -108,10 +110,11 @@ class DockerfileModel:
 
     def stage_named(self, reference: str) -> Stage | None:
         """The stage a FROM/--from reference names: a stage name (any case) or an index."""
-        lowered = reference.lower()
-        for stage in self.stages:
-            if stage.name is not None and stage.name.lower() == lowered:
-                return stage
+        if len(self._by_name) != sum(1 for s in self.stages if s.name is not None):
+            self._by_name = {s.name.lower(): s for s in reversed(self.stages) if s.name}
+        stage = self._by_name.get(reference.lower())
+        if stage is not None:
+            return stage
         if reference.isdigit() and int(reference) < len(self.stages):
             return self.stages[int(reference)]
         return None
@@ -144,8 +147,27 @@ class DockerfileModel:
         """Stages whose files become an image someone runs: the target stages."""
         return [target.stage for target in self.targets]
 
-    def targets_inheriting(self, stage: Stage) -> list[Target]:
-        return [t for t in self.targets if stage in self.inherited(t.stage)]
+    def purposes_inheriting(self, stage: Stage) -> frozenset[str]:
+        """The purposes of every target whose image contains this stage's files (FROM chain).
+
+        Computed once for all stages, walking each target's chain only until it meets a stage
+        that already knows the purpose: linear even for thousands of chained stages."""
+        if self._purposes is None:
+            found: dict[int, set[str]] = {s.index: set() for s in self.stages}
+            for target in self.targets:
+                if target.purpose is None:
+                    continue
+                current: Stage | None = target.stage
+                while current is not None and target.purpose not in found[current.index]:
+                    found[current.index].add(target.purpose)
+                    parent = current.base_stage
+                    current = self.stages[parent] if parent is not None else None
+            self._purposes = {index: frozenset(p) for index, p in found.items()}
+        return self._purposes[stage.index]
+
+    def shipped_stages(self) -> list[Stage]:
+        """Stages whose files end up in an image some purpose runs."""
+        return [s for s in self.stages if self.purposes_inheriting(s)]
 
 
 def substitute(text: str, values: Mapping[str, str]) -> str:

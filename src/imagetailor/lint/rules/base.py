@@ -35,13 +35,7 @@ class LintContext:
 
     def shipped_stages(self) -> list[Stage]:
         """Stages whose files end up in an image some purpose runs (inherited by a target)."""
-        indices = {
-            stage.index
-            for target in self.model.targets
-            if target.purpose is not None
-            for stage in self.model.inherited(target.stage)
-        }
-        return [s for s in self.model.stages if s.index in indices]
+        return self.model.shipped_stages()
 
     def has_dockerignore(self) -> bool:
         if self.context_dir is None:

@@ -254,20 +254,16 @@ def cd_in_run(ctx: LintContext) -> Iterator[Hit]:
                 yield Hit(instruction.start_line, "cd in RUN: use WORKDIR", stage.label)
 
 
-def _shell_has_pipefail(ctx: LintContext, stage: Stage, before_line: int) -> bool:
-    """Whether SHELL (set in this stage before the line, or inherited) fails on broken pipes."""
-    for current in ctx.model.inherited(stage):
-        shells = [i for i in current.of("SHELL") if i.start_line < before_line]
-        if shells:
-            words = shells[-1].args
-            program = words[0].rsplit("/", 1)[-1] if words else ""
-            if program in {"pwsh", "powershell", "cmd", "cmd.exe"}:
-                return True
-            # -o pipefail, also clustered as in ["/bin/ash", "-eo", "pipefail", "-c"]
-            return "pipefail" in words and any(
-                w.startswith("-") and not w.startswith("--") and "o" in w for w in words
-            )
-    return False
+def _pipefail_shell(shell: Instruction) -> bool:
+    """Whether a SHELL instruction's shell fails on broken pipes (or is not a POSIX shell)."""
+    words = shell.args
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    if program in {"pwsh", "powershell", "cmd", "cmd.exe"}:
+        return True
+    # -o pipefail, also clustered as in ["/bin/ash", "-eo", "pipefail", "-c"]
+    return "pipefail" in words and any(
+        w.startswith("-") and not w.startswith("--") and "o" in w for w in words
+    )
 
 
 @lint_rule(
@@ -281,19 +277,24 @@ def _shell_has_pipefail(ctx: LintContext, stage: Stage, before_line: int) -> boo
     hadolint=("DL4006",),
 )
 def pipe_without_pipefail(ctx: LintContext) -> Iterator[Hit]:
+    # SHELL is image config: a stage starts with the SHELL its FROM stage ended with.
+    pipefail_at_end: dict[int, bool] = {}
     for stage in ctx.model.stages:
-        for instruction in stage.of("RUN"):
-            if instruction.json_form:
+        pipefail = stage.base_stage is not None and pipefail_at_end[stage.base_stage]
+        for instruction in stage.instructions:
+            if instruction.keyword == "SHELL":
+                pipefail = _pipefail_shell(instruction)
+                continue
+            if instruction.keyword != "RUN" or instruction.json_form or pipefail:
                 continue
             script = run_script(instruction)
-            if not has_pipe(script) or sets_pipefail(script):
-                continue
-            if not _shell_has_pipefail(ctx, stage, instruction.start_line):
+            if has_pipe(script) and not sets_pipefail(script):
                 yield Hit(
                     instruction.start_line,
                     "pipe without pipefail: a failure before the last | is ignored",
                     stage.label,
                 )
+        pipefail_at_end[stage.index] = pipefail
 
 
 def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:

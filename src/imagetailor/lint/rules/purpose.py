@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from imagetailor.lint.catalogue import image_repository, matches_any
-from imagetailor.lint.model import Stage, Target, mount_options
+from imagetailor.lint.model import Stage, mount_options
 from imagetailor.lint.parse import Instruction
 from imagetailor.lint.rules.base import Hit, LintContext, lint_rule, run_commands, stage_runs
 from imagetailor.lint.shell import Install, SimpleCommand, installs, run_script
@@ -91,9 +91,10 @@ def static_binary_on_distribution(ctx: LintContext) -> Iterator[Hit]:
                 if link.stage_index is None or link.instruction.keyword != "COPY":
                     continue
                 destination = link.instruction.args[-1]
-                if _is_static_build(ctx, ctx.model.stages[link.stage_index]) and _lands_at(
+                # Where the binary lands is cheap to check; whether it was built static is not.
+                if _lands_at(
                     executable, destination, link.instruction.args[:-1]
-                ):
+                ) and _is_static_build(ctx, ctx.model.stages[link.stage_index]):
                     yield Hit(
                         target.stage.start_line,
                         f"{target.describe()} runs the static "
@@ -263,14 +264,18 @@ def _runs(words: tuple[str, ...], entry: tuple[str, ...]) -> bool:
     "install, then COPY the rest.",
 )
 def source_before_dependencies(ctx: LintContext) -> Iterator[Hit]:
+    # Whether dependencies are installed by the end of each stage, FROM chain included (a base
+    # stage always comes earlier, so one pass in order fills this).
+    installs_by_end: dict[int, bool] = {}
+    for stage in ctx.model.stages:
+        inherited = stage.base_stage is not None and installs_by_end[stage.base_stage]
+        installs_by_end[stage.index] = inherited or any(
+            _installs_dependencies(ctx, run) for run in stage.of("RUN")
+        )
     for stage in ctx.model.stages:
         # Dependencies installed before the source arrived (here or in a stage this one is
         # built FROM): a later install after COPY . . is the app itself, e.g. pip install .
-        installed_before = any(
-            _installs_dependencies(ctx, run)
-            for parent in ctx.model.inherited(stage)[1:]
-            for run in parent.of("RUN")
-        )
+        installed_before = stage.base_stage is not None and installs_by_end[stage.base_stage]
         source_copy: Instruction | None = None
         for instruction in stage.instructions:
             sources = _context_sources(instruction)
@@ -350,10 +355,6 @@ def _words(value: str) -> set[str]:
     return {w for w in re.split(r"[^a-z0-9]+", value.lower()) if w}
 
 
-def _targets_of(ctx: LintContext, stage: Stage) -> list[Target]:
-    return [t for t in ctx.model.targets_inheriting(stage) if t.purpose is not None]
-
-
 @lint_rule(
     "TL207",
     Severity.WARNING,
@@ -367,7 +368,7 @@ def _targets_of(ctx: LintContext, stage: Stage) -> list[Target]:
 def environment_in_env(ctx: LintContext) -> Iterator[Hit]:
     catalogue = ctx.catalogue
     for stage in ctx.shipped_stages():
-        purposes = {t.purpose for t in _targets_of(ctx, stage)}
+        purposes = ctx.model.purposes_inheriting(stage)
         for instruction in stage.of("ENV"):
             for name, value in zip(instruction.args[0::2], instruction.args[1::2], strict=False):
                 words = _words(value)
