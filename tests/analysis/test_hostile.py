@@ -7,13 +7,16 @@ import gzip
 import io
 import random
 import tarfile
+from pathlib import Path
 
 import pytest
 import zstandard
 
 from imagetailor.analysis import analyze
 from imagetailor.errors import BadImageError
+from imagetailor.image import open_image
 from tests.analysis.rawimage import RawLayer, file, link, raw_image, tar_bytes, with_checksum
+from tests.imagefactory import File, ImageSpec, LayerSpec, write_docker_archive
 
 
 def one_line(error: pytest.ExceptionInfo[BadImageError]) -> str:
@@ -169,4 +172,18 @@ def test_oversized_pax_header_is_rejected() -> None:
 def test_garbage_is_not_a_tar() -> None:
     with pytest.raises(BadImageError) as error:
         analyze(raw_image(RawLayer(b"this is not a tar archive at all " * 40)))
+    assert one_line(error)
+
+
+def test_tampered_layer_in_an_archive_fails_its_digest(tmp_path: Path) -> None:
+    marker = b"TAMPER-ME-" * 50
+    spec = ImageSpec(layers=[LayerSpec([File("a", marker), File("b", b"b" * 3000)])])
+    archive = tmp_path / "image.tar"
+    write_docker_archive(spec, archive)
+    data = bytearray(archive.read_bytes())
+    offset = data.index(marker)
+    data[offset : offset + 6] = b"HACKED"
+    archive.write_bytes(bytes(data))
+    with open_image(f"docker-archive:{archive}") as image, pytest.raises(BadImageError) as error:
+        analyze(image)
     assert one_line(error)

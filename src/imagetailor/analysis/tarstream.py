@@ -28,6 +28,7 @@ MAX_META_SIZE = 1 << 20
 # Leading bytes of every regular file, kept to tell ELF binaries and scripts apart.
 MAGIC_BYTES = 4
 
+_META_TYPES = (b"x", b"g", b"L", b"K")
 KIND_BY_TYPEFLAG = {
     b"0": "file",
     b"\0": "file",
@@ -248,29 +249,38 @@ class TarReader:
     # --- members -------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Member]:
+        # The hot loop of the whole analysis: one turn per tar member, so attribute lookups
+        # are hoisted into locals and the common case (a plain ustar header) stays short.
         where = self._where
+        want = self._want
+        kinds = KIND_BY_TYPEFLAG
         pax: dict[str, bytes] = {}
         long_name: bytes | None = None
         long_link: bytes | None = None
         while True:
-            if not self._fill(BLOCK):
-                if len(self._buf) - self._pos == 0:
-                    break  # ended on a block boundary without the zero blocks: tolerated
-                raise BadImageError(f"{where}: tar stream is truncated inside a header")
-            header = self._buf[self._pos : self._pos + BLOCK]
-            self._pos += BLOCK
-            if header.count(0) == BLOCK:
+            pos = self._pos
+            if len(self._buf) - pos < BLOCK:
+                if not self._fill(BLOCK):
+                    if len(self._buf) - self._pos == 0:
+                        break  # ended on a block boundary without the zero blocks: tolerated
+                    raise BadImageError(f"{where}: tar stream is truncated inside a header")
+                pos = self._pos
+            header = self._buf[pos : pos + BLOCK]
+            self._pos = pos + BLOCK
+            if header[0] == 0 and header.count(0) == BLOCK:
                 break
             try:  # usually six digits, a NUL and a space
                 checksum = int(header[148:154], 8)
             except ValueError:
                 checksum = _number(header[148:156], "checksum", where)
-            actual = sum(header) - sum(header[148:156]) + 256
-            if checksum != actual:
+            if checksum != sum(header) - sum(header[148:156]) + 256:
                 raise BadImageError(f"{where}: tar header checksum mismatch (corrupt layer)")
             typeflag = header[156:157]
-            size = _octal(header, 124, 136, "size", where)
-            if typeflag in (b"x", b"g", b"L", b"K"):
+            try:
+                size = int(header[124:135], 8)
+            except ValueError:
+                size = _number(header[124:136], "size", where)
+            if typeflag in _META_TYPES:
                 data = self._content(size)
                 if typeflag == b"x":
                     pax = _pax_records(data, where)
@@ -279,53 +289,69 @@ class TarReader:
                 elif typeflag == b"K":
                     long_link = data.split(b"\0", 1)[0]
                 continue  # global pax headers ('g') carry nothing a layer needs
-            if "size" in pax:
+            if pax and "size" in pax:
                 size = _pax_int(pax, "size", where)
             if size < 0 or size > MAX_MEMBER_SIZE:
                 raise BadImageError(f"{where}: tar member declares an absurd size ({size})")
             if typeflag == b"S":
                 raise BadImageError(f"{where}: GNU sparse tar members are not supported")
 
-            if "path" in pax:
+            if pax and "path" in pax:
                 raw_name = pax["path"]
             elif long_name is not None:
                 raw_name = long_name
             else:
                 raw_name = header[0:100].split(b"\0", 1)[0]
-                if header[257:263] == b"ustar\0":
-                    prefix = header[345:500].split(b"\0", 1)[0]
-                    if prefix:
-                        raw_name = prefix + b"/" + raw_name
-            if "linkpath" in pax:
+                if header[345] and header[257:263] == b"ustar\0":
+                    raw_name = header[345:500].split(b"\0", 1)[0] + b"/" + raw_name
+            if pax and "linkpath" in pax:
                 raw_link = pax["linkpath"]
             elif long_link is not None:
                 raw_link = long_link
             else:
-                raw_link = header[157:257].split(b"\0", 1)[0]
-            kind = KIND_BY_TYPEFLAG.get(typeflag, "file")  # POSIX: unknown types are files
+                raw_link = header[157:257].split(b"\0", 1)[0] if header[157] else b""
+            kind = kinds.get(typeflag, "file")  # POSIX: unknown types are files
             if typeflag == b"\0" and raw_name.endswith(b"/"):
                 kind = "dir"
-            name, utf8 = decode_name(raw_name)
+            try:
+                name, utf8 = raw_name.decode("utf-8"), True
+            except UnicodeDecodeError:
+                name, utf8 = raw_name.decode("utf-8", "surrogateescape"), False
             linkname = raw_link.decode("utf-8", "surrogateescape") if raw_link else ""
-            mode = _octal(header, 100, 108, "mode", where) & 0o7777
-            uid = _pax_int(pax, "uid", where) or _octal(header, 108, 116, "uid", where)
-            gid = _pax_int(pax, "gid", where) or _octal(header, 116, 124, "gid", where)
-            pax, long_name, long_link = {}, None, None
+            try:
+                mode = int(header[100:107], 8) & 0o7777
+                uid = int(header[108:115], 8)
+                gid = int(header[116:123], 8)
+            except ValueError:
+                mode = _number(header[100:108], "mode", where) & 0o7777
+                uid = _number(header[108:116], "uid", where)
+                gid = _number(header[116:124], "gid", where)
+            if pax:
+                uid = _pax_int(pax, "uid", where) or uid
+                gid = _pax_int(pax, "gid", where) or gid
+                pax = {}
+            long_name = long_link = None
 
-            member = Member(name, kind, size, mode, uid, gid, linkname, name_is_utf8=utf8)
+            member = Member(name, kind, size, mode, uid, gid, linkname, None, b"", utf8)
             # Only regular members carry content; links and devices declare sizes they lack.
-            stored = size if kind == "file" else 0
-            if stored:
-                wanted = self._want(name, size) if self._want is not None else 0
-                rest = stored
+            if size and kind == "file":
+                wanted = want(name, size) if want is not None else 0
+                rest = size
                 if wanted:
-                    member.data = self._take(min(wanted, stored))
+                    member.data = self._take(min(wanted, size))
                     member.magic = member.data[:MAGIC_BYTES]
                     rest -= len(member.data)
                 else:
-                    head = min(MAGIC_BYTES, stored)
-                    if self._fill(head):
-                        member.magic = self._buf[self._pos : self._pos + head]
-                self._skip(rest + (-stored % BLOCK))
+                    pos = self._pos
+                    head = MAGIC_BYTES if size >= MAGIC_BYTES else size
+                    if len(self._buf) - pos >= head or self._fill(head):
+                        pos = self._pos
+                        member.magic = self._buf[pos : pos + head]
+                skip = rest + (-size % BLOCK)
+                pos = self._pos
+                if len(self._buf) - pos >= skip:
+                    self._pos = pos + skip
+                else:
+                    self._skip(skip)
             yield member
         self._drain()
