@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import re
 
-from debian.deb822 import Deb822
-
 from imagetailor.analysis.model import PackageInfo
 from imagetailor.analysis.tree import MergedTree
 
@@ -37,6 +35,8 @@ def wants(path: str) -> int:
 
 
 def _dpkg(data: bytes, layer: int, require_status: bool) -> list[PackageInfo]:
+    from debian.deb822 import Deb822  # imported when an image has a dpkg database
+
     found = []
     for paragraph in Deb822.iter_paragraphs(data.decode("utf-8", "replace").splitlines()):
         name = paragraph.get("Package")
