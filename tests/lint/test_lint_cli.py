@@ -275,3 +275,22 @@ def test_project_purposes_from_the_spec_extend_builtin_ones(
     config.write_text('[purposes.loop]\nextends = "loop"\n')
     code, _, err = run(capsys, "--config", str(config), str(dockerfile))
     assert code == 2 and "purposes.loop does not extend one of deploy" in err
+
+
+def test_context_option_and_what_would_leak(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".env").write_text("API_TOKEN=x\n")
+    (tmp_path / "src").mkdir()
+    dockerfile = tmp_path / "docker" / "Dockerfile"
+    dockerfile.write_text('FROM debian:12.5\nCOPY . /app\nUSER 1\nCMD ["/app/run"]\n')
+    (tmp_path / "docker" / ".dockerignore").write_text(".git\n")  # beside the file, not context
+    assert run(capsys, "--format", "json", str(dockerfile))[:2] == (0, "[]\n")
+    code, out, _ = run(capsys, "--format", "json", "--context", str(tmp_path), str(dockerfile))
+    (finding,) = json.loads(out)
+    assert (code, finding["line"], finding["rule"]) == (1, 2, "TL206")
+    assert finding["message"].endswith("no .dockerignore: .env, .git would be copied")
+    (tmp_path / "Dockerfile.dockerignore").write_text(".git\n")  # named after the Dockerfile
+    assert run(capsys, "--context", str(tmp_path), str(dockerfile))[0] == 0

@@ -40,12 +40,21 @@ THRESHOLDS = ("error", "warning", "info", "style", "none")
     default=None,
     help="tailor.toml with a [lint] table (default: ./tailor.toml when present).",
 )
+@click.option(
+    "--context",
+    "context_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The build context (where .dockerignore is looked for); default: each Dockerfile's "
+    "directory.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text")
 def command(
     paths: tuple[Path, ...],
     target_options: tuple[str, ...],
     threshold: str | None,
     config_path: Path | None,
+    context_dir: Path | None,
     fmt: str,
 ) -> int:
     """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose."""
@@ -59,9 +68,9 @@ def command(
     for path in files:
         if str(path) == "-":  # hadolint's convention: the Dockerfile on stdin
             raw = sys.stdin.buffer.read(MAX_DOCKERFILE_BYTES + 1)
-            findings.extend(lint_bytes(raw, "-", config, targets))
+            findings.extend(lint_bytes(raw, "-", config, targets, context_dir))
         else:
-            findings.extend(lint_path(path, config, targets))
+            findings.extend(lint_path(path, config, targets, context_dir=context_dir))
     output = render(findings, [str(p) for p in files], fmt)
     if output:
         click.echo(output)

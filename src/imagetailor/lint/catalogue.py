@@ -31,6 +31,7 @@ class Catalogue:
     minimal_bases: str
     install_commands: tuple[tuple[str, ...], ...]
     single_file_run: int
+    unwanted_in_context: tuple[str, ...]
     deployment_words: frozenset[str]
     development_words: frozenset[str]
     build_mode_variables: frozenset[str]
@@ -130,6 +131,7 @@ def load_catalogue() -> Catalogue:
             tuple(command.split()) for command in _strings(data["dependencies"], "install_commands")
         ),
         single_file_run=int(data["copies"]["single_file_run"]),
+        unwanted_in_context=_strings(data["copies"], "unwanted_in_context"),
         deployment_words=frozenset(_strings(data["environment"], "deployment_words")),
         development_words=frozenset(_strings(data["environment"], "development_words")),
         build_mode_variables=frozenset(_strings(data["environment"], "build_mode_variables")),

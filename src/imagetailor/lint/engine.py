@@ -88,9 +88,12 @@ def lint_path(
     config: LintConfig | None = None,
     targets: Mapping[str, str] | None = None,
     display_name: str | None = None,
+    context_dir: Path | None = None,
 ) -> list[Finding]:
+    """Lint one Dockerfile; the build context defaults to its directory."""
     parsed = read_dockerfile(path, display_name)
-    return lint_parsed(parsed, config, targets, context_dir=path.parent)
+    context = context_dir if context_dir is not None else path.parent
+    return lint_parsed(parsed, config, targets, context_dir=context)
 
 
 def lint_bytes(
@@ -98,9 +101,11 @@ def lint_bytes(
     name: str,
     config: LintConfig | None = None,
     targets: Mapping[str, str] | None = None,
+    context_dir: Path | None = None,
 ) -> list[Finding]:
-    """Lint a Dockerfile that has no directory (stdin): no .dockerignore to look for."""
-    return lint_parsed(parse_bytes(raw, name), config, targets, context_dir=None)
+    """Lint a Dockerfile that has no directory (stdin): without a context directory given,
+    there is no .dockerignore to look for and TL206 says nothing."""
+    return lint_parsed(parse_bytes(raw, name), config, targets, context_dir)
 
 
 def lint_text(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from imagetailor.lint.catalogue import Catalogue
+from imagetailor.lint.catalogue import Catalogue, matches_any
 from imagetailor.lint.model import DockerfileModel, Stage, Target
 from imagetailor.lint.parse import Instruction
 from imagetailor.lint.shell import SimpleCommand, commands, run_script
@@ -36,6 +36,16 @@ class LintContext:
     def shipped_stages(self) -> list[Stage]:
         """Stages whose files end up in an image some purpose runs (inherited by a target)."""
         return self.model.shipped_stages()
+
+    def context_entries(self, globs: tuple[str, ...]) -> list[str]:
+        """Top-level names in the build context matching the globs (sorted; at most 8)."""
+        if self.context_dir is None:
+            return []
+        try:
+            names = sorted(entry.name for entry in self.context_dir.iterdir())
+        except OSError:
+            return []
+        return [name for name in names if matches_any(name, globs)][:8]
 
     def has_dockerignore(self) -> bool:
         if self.context_dir is None:

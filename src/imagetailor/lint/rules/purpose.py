@@ -341,12 +341,14 @@ def many_single_file_copies(ctx: LintContext) -> Iterator[Hit]:
 def copy_context_without_dockerignore(ctx: LintContext) -> Iterator[Hit]:
     if ctx.has_dockerignore():
         return
+    present = ctx.context_entries(ctx.catalogue.unwanted_in_context)
+    what = f": {', '.join(present)} would be copied" if present else ""
     for stage in ctx.model.stages:
         for instruction in stage.of("COPY", "ADD"):
             if any(_is_whole_context(s) for s in _context_sources(instruction)):
                 yield Hit(
                     instruction.start_line,
-                    f"{instruction.keyword} of the whole context with no .dockerignore",
+                    f"{instruction.keyword} of the whole context with no .dockerignore{what}",
                     stage.label,
                 )
 
