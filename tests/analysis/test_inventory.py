@@ -35,6 +35,10 @@ Version: 7.88.1-10
 Package: libc6
 Status: install ok installed
 Version: 2.36-9
+
+Package: gcc-12-base
+Status: install ok installed
+Version: 12.2.0-14
 """
 
 APK_INSTALLED = """\
@@ -122,6 +126,7 @@ def test_package_databases(tools: Analysis) -> None:
         ("dpkg", "bash", "5.2.15-2+b2"),
         ("dpkg", "gcc-12", "12.2.0-14"),
         ("dpkg", "libc6", "2.36-9"),
+        ("dpkg", "gcc-12-base", "12.2.0-14"),
         ("apk", "musl", "1.2.4-r2"),
         ("apk", "strace", "6.6-r0"),
         ("python", "pytest", "8.1.1"),
@@ -130,6 +135,8 @@ def test_package_databases(tools: Analysis) -> None:
     }
     package_hits = {(h.name, h.category) for h in tools.tool_hits if h.evidence == "package"}
     assert ("gcc-12", "compiler") in package_hits and ("bash", "shell") in package_hits
+    # gcc-12-base is the runtime support every Debian image has, not a compiler
+    assert not any(h.name == "gcc-12-base" for h in tools.tool_hits)
 
 
 def test_distroless_status_d() -> None:
