@@ -180,15 +180,16 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
     "TL203",
     Severity.WARNING,
     "Several language runtimes in one image",
-    "The image carries more than one language runtime (say Python and Node): a kitchen sink that "
-    "is big, slow to patch and hides which process the image is for.",
+    "A deploy or local image carries more than one language runtime (say Python and Node): a "
+    "kitchen sink that is big, slow to patch and hides which process the image is for. ci and "
+    "dev images may need several and are not judged.",
     "Give each runtime its own image, or build assets (npm run build) in a build stage and copy "
     "only the output.",
 )
 def several_runtimes(ctx: LintContext) -> Iterator[Hit]:
     catalogue = ctx.catalogue
     for target in ctx.model.targets:
-        if target.purpose not in {"deploy", "ci", "local"}:
+        if target.purpose not in {"deploy", "local"}:  # ci and dev may need several
             continue
         chain = list(reversed(ctx.model.inherited(target.stage)))
         seen: dict[str, int] = {}
