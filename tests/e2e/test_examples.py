@@ -228,12 +228,14 @@ def test_lint_has_no_error_findings(built: Built) -> None:
 
 
 def test_rebuild_after_source_change_reruns_no_dependency_step(built: Built) -> None:
-    source = built.root / TOUCHED[built.name]
-    source.write_text(source.read_text() + COMMENT[built.name])
     previous = os.environ.get("TAILOR_BASE_MAP")
     os.environ["TAILOR_BASE_MAP"] = built.env["TAILOR_BASE_MAP"]
     try:
         spec, bases = load_project(built.root)
+        # A warm build right before the change, so the comparison is with the current bases.
+        build_purposes(built.root, spec, bases, list(PURPOSES), check=False)
+        source = built.root / TOUCHED[built.name]
+        source.write_text(source.read_text() + COMMENT[built.name])
         rebuilt = build_purposes(built.root, spec, bases, list(PURPOSES), check=False)
     finally:
         if previous is None:
@@ -243,12 +245,45 @@ def test_rebuild_after_source_change_reruns_no_dependency_step(built: Built) -> 
     dependency_steps = [
         step for r in rebuilt for step in r.build.steps if step.stage in DEPENDENCY_STAGES
     ]
-    assert any(s.instruction and s.instruction.startswith("RUN") for s in dependency_steps)
+    runs = [s for s in dependency_steps if s.instruction and s.instruction.startswith("RUN")]
+    assert runs, "no dependency RUN step in the build log: the proof would be empty"
     rerun = [s.name for s in dependency_steps if s.executed]
     assert rerun == [], f"dependency steps re-ran: {rerun}"
-    assert all(
-        s.cached for s in dependency_steps if s.instruction and s.instruction.startswith("RUN")
-    )
-    # The change was seen: the source copy and the build ran again.
+    assert all(s.cached for s in runs)
+    # The change was seen: the source copy and what follows ran again.
     executed = [s.name for r in rebuilt for s in r.build.executed_steps()]
-    assert any("COPY . ." in name for name in executed), executed
+    assert any(name.endswith("COPY . .") for name in executed), executed
+
+
+def test_extended_purpose_builds_and_is_judged_as_its_base(built: Built) -> None:
+    """A purpose of the project's own ([purposes.NAME] extends = "local") gets its own stage,
+    tag and check: here local plus jq, judged by local's policy."""
+    spec_path = built.root / "tailor.toml"
+    spec_path.write_text(
+        spec_path.read_text() + '\n[purposes.debug]\nextends = "local"\ntools = ["jq"]\n'
+    )
+    assert tailor("generate", cwd=built.root, env=built.env).returncode == 0
+    done = tailor("build", "debug", "--format", "json", cwd=built.root, env=built.env)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    (result,) = json.loads(done.stdout)
+    assert result["purpose"] == "debug"
+    assert str(result["tag"]).endswith("-debug")
+    assert result["fit"] is True
+    ran = subprocess.run(
+        [
+            DOCKER,
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--entrypoint",
+            "jq",
+            result["tag"],
+            "-n",
+            "1+1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.stdout.strip() == "2", ran.stderr

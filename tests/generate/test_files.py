@@ -133,3 +133,17 @@ def test_extended_purpose_gets_stage_tag_and_bake_target(tmp_path: Path) -> None
     assert "apk add --no-cache jq" in rendered["Dockerfile"]
     assert 'target "debug"' in rendered["docker-bake.hcl"]
     assert '"node-app:1.0.0-debug"' in rendered["docker-bake.hcl"]
+
+
+def test_scratch_deploy_for_go(tmp_path: Path) -> None:
+    root = project(tmp_path, "go-app")
+    spec_path = root / "tailor.toml"
+    spec_path.write_text(spec_path.read_text().replace('base = "distroless"', 'base = "scratch"'))
+    dockerfile = render_all(load_spec(spec_path), OFFLINE_MAP, root)["Dockerfile"]
+    assert "FROM scratch AS deploy" in dockerfile
+    assert "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/" in dockerfile
+    assert "ARG DEPLOY_IMAGE" not in dockerfile
+    assert "AS runtime" not in dockerfile  # nothing to de-duplicate against on scratch
+    deploy = dockerfile.split("FROM scratch AS deploy", 1)[1].split("\nFROM ", 1)[0]
+    assert "USER 65532:65532\n" in deploy
+    assert 'ENTRYPOINT ["/app/go-app"]' in deploy
