@@ -143,7 +143,28 @@ def links_spec() -> ImageSpec:
     )
 
 
-@pytest.mark.parametrize("spec", [chain_spec, quirks_spec, links_spec])
+def first_layer_whiteouts_spec() -> ImageSpec:
+    """Whiteouts inside the first layer, which dive stacks onto a copy of itself; '-x' sorts
+    before '.wh.-x' and 'y' after '.wh.y', so both orders of removal and re-adding occur."""
+    return ImageSpec(
+        layers=[
+            LayerSpec(
+                [
+                    File("-x", b"x" * 5),
+                    Whiteout("-x"),
+                    File("y", b"y" * 3),
+                    Whiteout("y"),
+                    Dir("d"),
+                    File("d/f", b"f" * 9),
+                ]
+            ),
+            LayerSpec([Whiteout("d"), Whiteout("-x"), Whiteout("y"), File("z", b"z")]),
+            LayerSpec([File("y", b"Y" * 4), File("-x", b"X" * 6)]),
+        ]
+    )
+
+
+@pytest.mark.parametrize("spec", [chain_spec, quirks_spec, links_spec, first_layer_whiteouts_spec])
 def test_factory_archives_match_dive(spec: Any, tmp_path: Path) -> None:
     archive = tmp_path / "image.tar"
     built = spec()

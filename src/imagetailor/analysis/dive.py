@@ -190,16 +190,21 @@ class DiveEmulator:
     # directory, so most entries skip the walk from the root
     _dirs: dict[str, _Node] = field(default_factory=dict)
 
+    _whiteouts_in_layer: bool = False
+
     def begin_layer(self) -> None:
         self._tree = _Node()
         self._size = 0
         self._dirs = {"": self._tree}
+        self._whiteouts_in_layer = False
 
     def add(self, path: str, size: int, is_dir: bool) -> None:
         """One tar entry; ``path`` is the cleaned name ('' for the root entry, which dive skips)."""
         if not path:
             return
         self._size += size
+        if ".wh." in path:
+            self._whiteouts_in_layer = True
         slash = path.rfind("/")
         parent_path, name = (path[:slash], path[slash + 1 :]) if slash >= 0 else ("", path)
         parent = self._dirs.get(parent_path)
@@ -238,9 +243,13 @@ class DiveEmulator:
             totals.count += 1
             if totals.count == 2:
                 self._inefficient.append(path)
-        if self._stacked is None:
-            self._stacked = tree.copy()
-        _stack(self._stacked, tree)
+        if self._stacked is None and not self._whiteouts_in_layer:
+            # Stacking layer 0 onto a copy of itself changes nothing without whiteouts: use it.
+            self._stacked = tree
+        else:
+            if self._stacked is None:
+                self._stacked = tree.copy()
+            _stack(self._stacked, tree)
         self._layer_sizes.append(self._size)
         self._tree = None
         self._dirs = {}
