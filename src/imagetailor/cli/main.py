@@ -11,12 +11,28 @@ import click
 from imagetailor import __version__
 from imagetailor.errors import TailorError
 
-# Each module holds one command object named ``command``; the CLI stays thin and each command is
-# found by its file name.
+# Each command lives in the module of the same name and is imported only when it runs, so that
+# `tailor lint` does not pay for the registry client and the analysis code at start-up.
 COMMAND_MODULES = ("rules", "lint", "inspect", "check", "init", "generate", "build", "smoke")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose commands are the ``command`` objects of the modules named above."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMAND_MODULES:
+            return None
+        command: click.Command = importlib.import_module(f"imagetailor.cli.{cmd_name}").command
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="tailor")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
@@ -24,10 +40,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Tailor container images to their purpose: deploy, ci, local, dev."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-for _name in COMMAND_MODULES:
-    cli.add_command(importlib.import_module(f"imagetailor.cli.{_name}").command)
 
 
 def main(argv: list[str] | None = None) -> int:
