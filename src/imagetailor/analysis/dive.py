@@ -53,20 +53,6 @@ class _Node:
         return clone
 
 
-def _add_path(root: _Node, names: list[str], size: int, is_dir: bool) -> None:
-    """dive's AddPath: walk, creating missing nodes with empty payloads, and set the payload of
-    the last one; a missing name starting with '.wh..wh..' stops the walk (opaque markers)."""
-    node = root
-    for name in names:
-        child = node.children.get(name)
-        if child is None:
-            if name.startswith(DOUBLE_WHITEOUT_PREFIX):
-                return
-            child = node.children[name] = _Node()
-        node = child
-    node.size, node.is_dir = size, is_dir
-
-
 def _get(root: _Node, path: str) -> _Node | None:
     node = root
     for name in path.split("/"):
@@ -219,7 +205,15 @@ class DiveEmulator:
                     child = parent.children[part] = _Node()  # intermediates: empty payload
                 parent = child
             self._dirs[parent_path] = parent
-        _add_path(parent, [name], size, is_dir)
+        # dive's AddPath for the last name: replace the payload (keeping children) or create
+        # the node; a new name starting with '.wh..wh..' (an opaque marker) is never added.
+        node = parent.children.get(name)
+        if node is None:
+            if name.startswith(DOUBLE_WHITEOUT_PREFIX):
+                return
+            parent.children[name] = _Node(size, is_dir)
+        else:
+            node.size, node.is_dir = size, is_dir
 
     def end_layer(self) -> None:
         tree = self._tree

@@ -121,13 +121,14 @@ class MergedTree:
         where: str,
     ) -> None:
         """Record one (normalised, non-root) member of the layer being read."""
-        base = path.rsplit("/", 1)[-1]
-        if base == OPAQUE_MARKER:
-            pending.opaque.append(parent_of(path))
-            return
-        if base.startswith(WHITEOUT_PREFIX):
-            pending.whiteouts.append(_join(parent_of(path), base[len(WHITEOUT_PREFIX) :]))
-            return
+        if WHITEOUT_PREFIX in path:  # rare: the checks below cost a split
+            base = path.rsplit("/", 1)[-1]
+            if base == OPAQUE_MARKER:
+                pending.opaque.append(parent_of(path))
+                return
+            if base.startswith(WHITEOUT_PREFIX):
+                pending.whiteouts.append(_join(parent_of(path), base[len(WHITEOUT_PREFIX) :]))
+                return
         node = Node(kind, size if kind == "file" else 0, mode, uid, gid, pending.index)
         if kind == "symlink":
             node.link = linkname
