@@ -192,3 +192,29 @@ def test_progress_reports_every_layer_to_its_end(chain: Analysis) -> None:
         assert count == 3
         ends[index] = max(ends.get(index, 0), done)
     assert ends == {i: chain.layers[i].tar_size_bytes for i in range(3)}
+
+
+def test_config_summary_fields_and_relative_entrypoint() -> None:
+    spec = ImageSpec(
+        layers=[LayerSpec([File("app/bin/serve", b"#!/bin/sh\n", mode=0o755)])],
+        entrypoint=["./bin/serve", "--port", "8080"],
+        cmd=["--verbose"],
+        workdir="/app",
+        exposed_ports=["8080/tcp", "443/tcp"],
+        labels={"org.opencontainers.image.version": "1.2.3"},
+        env=["PATH=/usr/bin", "APP_MODE=web", "API_KEY=Zx81Kd93Lq02Mv47Nb65"],
+    )
+    image = memory_image(spec)
+    image.config["config"]["Volumes"] = {"/data": {}, "/cache": {}}
+    config = analyze(image).config
+    assert config.entrypoint == ["./bin/serve", "--port", "8080"]
+    assert config.cmd == ["--verbose"]
+    assert config.workdir == "/app"
+    assert config.exposed_ports == ["443/tcp", "8080/tcp"]
+    assert config.volumes == ["/cache", "/data"]
+    assert config.labels == {"org.opencontainers.image.version": "1.2.3"}
+    assert config.env == {"PATH": "/usr/bin", "APP_MODE": "web", "API_KEY": "***"}
+    assert (config.os, config.architecture) == ("linux", "amd64")
+    assert config.entrypoint_path == "/app/bin/serve"
+    assert (config.entrypoint_exists, config.entrypoint_executable) == (True, True)
+    assert config.entrypoint_kind == "script"
