@@ -14,7 +14,7 @@ import pytest
 
 from imagetailor import engine as eng
 from tests.conftest import DOCKER
-from tests.examples.conftest import OfflineBases, run_offline_bases
+from tests.examples.conftest import OFFLINE_BASES, OfflineBases, run_offline_bases
 from tests.examples.test_example_suites import fetch, free_port
 
 RECIPE_LABEL = "org.imagetailor.bases.recipe"
@@ -45,15 +45,6 @@ def test_map_names_every_upstream_base_with_its_family(offline_bases: OfflineBas
         assert plain == entries[f"gcr.io/distroless/{name}-debian12:latest"]["image"]
         assert plain.endswith(":latest")
         assert entries[f"gcr.io/distroless/{name}-debian12:nonroot"]["image"].endswith(":nonroot")
-
-
-def test_second_run_is_cached_and_quick(offline_bases: OfflineBases):
-    before = offline_bases.map_path.read_text()
-    again = run_offline_bases()
-    assert again.map_path == offline_bases.map_path
-    assert "every stand-in is up to date" in again.stderr
-    assert again.seconds < 30
-    assert again.map_path.read_text() == before
 
 
 def exported_members(image: str) -> dict[str, tarfile.TarInfo]:
@@ -285,3 +276,41 @@ def test_a_distroless_container_cannot_be_entered_with_a_shell(offline_bases: Of
     )
     assert result.returncode != 0
     assert "executable file not found" in result.stderr or "no such file" in result.stderr
+
+
+def test_reruns_are_cached_and_a_changed_recipe_rebuilds_only_its_stand_in(
+    offline_bases: OfflineBases, tmp_path: Path
+):
+    """Recipe hashes live in labels: a rerun only inspects; editing one recipe rebuilds just it.
+
+    One test, not two: the steps change shared images and must not interleave across workers.
+    """
+    before = offline_bases.map_path.read_text()
+    again = run_offline_bases()
+    assert again.map_path == offline_bases.map_path
+    assert "every stand-in is up to date" in again.stderr
+    assert again.seconds < 30
+    assert again.map_path.read_text() == before
+
+    script = OFFLINE_BASES.read_text()
+    anchor = "closure_static() {\n  skeleton_script\n"
+    assert anchor in script
+    variant = tmp_path / "offline-bases"
+    # A no-op line in the static base's assembly script: same files, different recipe.
+    variant.write_text(script.replace(anchor, anchor + "  echo ': recipe variant'\n"))
+    variant.chmod(0o755)
+    static = offline_bases.image("gcr.io/distroless/static-debian12:nonroot")
+    original = eng.inspect_image(static)["Config"]["Labels"][RECIPE_LABEL]
+    try:
+        changed = subprocess.run([str(variant)], capture_output=True, text=True, timeout=600)
+        assert changed.returncode == 0, changed.stderr[-2000:]
+        built = [
+            line for line in changed.stderr.splitlines() if " built imagetailor-bases/" in line
+        ]
+        assert built == [line for line in built if "distroless-static:nonroot" in line]
+        assert len(built) == 1
+        assert eng.inspect_image(static)["Config"]["Labels"][RECIPE_LABEL] != original
+    finally:
+        restored = run_offline_bases()  # the real recipe takes its image back
+    assert "built imagetailor-bases/distroless-static:nonroot" in restored.stderr
+    assert eng.inspect_image(static)["Config"]["Labels"][RECIPE_LABEL] == original
