@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from imagetailor.engine.client import select_client
+from imagetailor.errors import UsageError
 from imagetailor.generate.build import PurposeBuild, build_purposes
 from imagetailor.policy.sizes import format_size
 from imagetailor.spec.model import load_project
@@ -43,6 +44,10 @@ def command(
     """Build the images (all purposes by default), then check each against its purpose."""
     err = Console(stderr=True)
     spec, bases = load_project(directory, base_map)
+    for purpose in purposes:
+        spec.base_purpose(purpose)  # an unknown purpose is a usage error before any probing
+    if not (directory / "Dockerfile").is_file():
+        raise UsageError(f"{directory / 'Dockerfile'} does not exist: run `tailor generate` first")
     client = select_client(engine)
 
     def on_line(line: str) -> None:
