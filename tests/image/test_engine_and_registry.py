@@ -15,6 +15,8 @@ from pathlib import Path
 import bcrypt
 import pytest
 
+from imagetailor.analysis import analyze
+from imagetailor.analysis.model import Analysis
 from imagetailor.errors import SourceUnavailableError
 from imagetailor.image import open_image, parse_reference
 from imagetailor.image.daemon import open_daemon_image
@@ -229,3 +231,42 @@ def test_daemon_spool_is_removed_even_if_the_image_is_never_closed(
     del image
     gc.collect()
     assert not spool.exists()
+
+
+def _source_neutral(analysis: Analysis) -> dict[str, object]:
+    """The analysis minus what legitimately differs by source: the reference, the manifest, and
+    how each source stores a layer (compressed in the registry, plain in archives)."""
+    data = analysis.model_dump(mode="json")
+    for key in ("reference", "manifest_digest", "compressed_size_bytes"):
+        data.pop(key)
+    for layer in data["layers"]:
+        for key in ("digest", "media_type", "compressed_size_bytes"):
+            layer.pop(key)
+    return data
+
+
+def test_same_analysis_from_every_source(
+    engine_image: dict[str, object], saved_archive: Path, pushed: str, tmp_path: Path
+) -> None:
+    layout = tmp_path / "layout"
+    oci_layout_from_docker_save(saved_archive, layout, "1")
+    oci_archive = tmp_path / "image.oci.tar"
+    with tarfile.open(oci_archive, "w") as tar:
+        for path in sorted(layout.rglob("*")):
+            tar.add(path, str(path.relative_to(layout)), recursive=False)
+    references = [
+        f"docker-daemon:{TAG}",
+        f"docker-archive:{saved_archive}",
+        f"oci:{layout}:1",
+        f"oci-archive:{oci_archive}:1",
+        pushed,
+    ]
+    analyses = {}
+    for reference in references:
+        with open_image(reference) as image:
+            analyses[reference] = _source_neutral(analyze(image))
+    first = analyses[references[0]]
+    assert first["config_digest"] == engine_image["id"]
+    assert first["file_count"] > 10 and first["hidden"]["files"]  # /app/a was written, then hidden
+    for reference, analysis in analyses.items():
+        assert analysis == first, reference
