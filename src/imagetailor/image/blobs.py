@@ -108,30 +108,37 @@ class VerifyingReader(io.RawIOBase):
         want = min(len(view), self._limit - self.count)
         if want <= 0:
             return self._overflow()
-        data = self._read(want)
-        if not data:
+        n = self._readinto(view[:want])
+        if not n:
             self._finish()
             return 0
-        n = len(data)
-        view[:n] = data
         self.count += n
         if self._hasher is not None:
-            self._hasher.update(data)
+            # hashlib releases the GIL for large buffers: a reader thread hashes in parallel.
+            self._hasher.update(view[:n])
         if self.count >= self._limit:
             return self._overflow()
         return n
 
-    def _read(self, size: int) -> bytes:
+    def _readinto(self, view: memoryview) -> int:
+        # Straight into the caller's buffer: a fresh 1 MiB bytes object per read made glibc grow
+        # and trim its heap over and over, and the page faults cost more than the hashing.
+        readinto = getattr(self._source, "readinto", None)
         if not self._decompressing:
-            return self._source.read(size)
+            return readinto(view) if readinto is not None else self._copy_into(view)
         # Decompressors fail in many dialects; the user gets one line naming the layer.
         try:
-            return self._source.read(size)
+            return readinto(view) if readinto is not None else self._copy_into(view)
         except TailorError:
             raise
         except (EOFError, OSError, zlib.error, zstandard.ZstdError, ValueError) as error:
             reason = _one_line(error) or type(error).__name__
             raise BadImageError(f"{self._describe} cannot be decompressed: {reason}") from None
+
+    def _copy_into(self, view: memoryview) -> int:
+        data = self._source.read(len(view))
+        view[: len(data)] = data
+        return len(data)
 
     def drain(self) -> None:
         """Read (and hash) whatever is left, even if a wrapper around us was closed."""

@@ -137,7 +137,7 @@ class TarArchive:
 class _MemberReader(io.RawIOBase):
     """At most ``size`` bytes from ``handle``'s current position; closes the handle."""
 
-    def __init__(self, handle: IO[bytes], size: int) -> None:
+    def __init__(self, handle: io.BufferedReader, size: int) -> None:
         self._handle = handle
         self._left = size
 
@@ -149,9 +149,7 @@ class _MemberReader(io.RawIOBase):
         want = min(len(view), self._left)
         if want <= 0:
             return 0
-        data = self._handle.read(want)
-        n = len(data)
-        view[:n] = data
+        n = self._handle.readinto(view[:want])  # no intermediate bytes object per read
         self._left -= n
         return n
 
