@@ -55,3 +55,32 @@ def test_unknown_purpose_and_missing_dockerfile_are_usage_errors(
     err = capsys.readouterr().err.strip()
     assert err.startswith("tailor: error: unknown purpose 'qa'")
     assert len(err.splitlines()) == 1
+
+
+def test_bake_argv_overrides_every_target_args() -> None:
+    from imagetailor.engine.client import EngineClient
+    from imagetailor.generate.build import bake_argv
+
+    client = EngineClient("/usr/local/bin/docker", "buildx")
+    argv = bake_argv(
+        client,
+        Path("/src/app"),
+        ["deploy", "ci"],
+        {"GO_IMAGE": "mirror/go:1.19", "DEPLOY_IMAGE": "mirror/static"},
+    )
+    assert argv == [
+        "/usr/local/bin/docker",
+        "buildx",
+        "bake",
+        "--file",
+        "/src/app/docker-bake.hcl",
+        "--load",
+        "--progress",
+        "plain",
+        "--set",
+        "*.args.DEPLOY_IMAGE=mirror/static",
+        "--set",
+        "*.args.GO_IMAGE=mirror/go:1.19",
+        "deploy",
+        "ci",
+    ]
