@@ -12,6 +12,7 @@ from rich.table import Table
 from imagetailor.engine.client import select_client
 from imagetailor.errors import UsageError
 from imagetailor.generate.build import PurposeBuild, build_purposes
+from imagetailor.generate.files import compare, render_all
 from imagetailor.policy.sizes import format_size
 from imagetailor.spec.model import load_project
 
@@ -48,6 +49,16 @@ def command(
         spec.base_purpose(purpose)  # an unknown purpose is a usage error before any probing
     if not (directory / "Dockerfile").is_file():
         raise UsageError(f"{directory / 'Dockerfile'} does not exist: run `tailor generate` first")
+    stale = [
+        s.name
+        for s in compare(directory, render_all(spec, bases, directory))
+        if s.state in ("out-of-date", "missing")
+    ]
+    if stale:
+        err.print(
+            f"[yellow]warning:[/yellow] {', '.join(stale)} out of date with tailor.toml "
+            "(building what is on disk; run `tailor generate` to refresh)"
+        )
     client = select_client(engine)
 
     def on_line(line: str) -> None:
