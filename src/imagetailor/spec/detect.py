@@ -7,6 +7,7 @@ Every answer is a default for `tailor init`'s questions; nothing here runs proje
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -92,15 +93,16 @@ def image_name(raw: str) -> str:
 
 
 def _sources(root: Path, language: str) -> list[Path]:
+    """Source files, skipping dependency and build trees without walking into them."""
     found: list[Path] = []
-    for path in sorted(root.rglob("*")):
-        if len(found) >= _MAX_SOURCES:
-            break
-        rel = path.relative_to(root)
-        if any(part in _SKIP_DIRS for part in rel.parts[:-1]):
-            continue
-        if path.suffix in _SUFFIXES[language] and path.is_file() and not path.is_symlink():
-            found.append(path)
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            path = Path(directory) / name
+            if path.suffix in _SUFFIXES[language] and not path.is_symlink():
+                found.append(path)
+                if len(found) >= _MAX_SOURCES:
+                    return found
     return found
 
 
