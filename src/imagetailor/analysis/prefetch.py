@@ -1,19 +1,22 @@
 """Read a layer stream on a second thread while the analysis parses what was already read.
 
 Reading a layer costs file I/O, digest hashing and decompression; all of them release the GIL,
-so a reader thread overlaps them with the header parsing of the main thread. Memory stays
-bounded: at most ``depth`` chunks wait in the queue.
+so a reader thread overlaps them with the header parsing of the main thread.
+
+The thread reads into a small pool of buffers that are reused, never into fresh ``bytes``: a new
+1 MiB object per read made glibc grow and trim its heap all the time, and those page faults cost
+more than the hashing. Memory stays bounded by the pool (``depth`` x ``chunk`` bytes).
 """
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from types import TracebackType
-from typing import IO
+from typing import Any
 
 CHUNK = 1 << 20
+DEPTH = 4
 
 
 class _Failed:
@@ -21,64 +24,78 @@ class _Failed:
         self.error = error
 
 
-class Prefetcher:
-    """A read-only stream over ``source`` whose reads come from a background thread."""
+def fill(source: Any, buffer: bytearray) -> int:
+    """Read into ``buffer`` until it is full or the stream ends; the number of bytes read.
 
-    def __init__(self, source: IO[bytes], depth: int = 8, chunk: int = CHUNK) -> None:
+    Full chunks keep every chunk boundary on a 512-byte tar block boundary, so a tar header is
+    never split between two chunks (except in a stream that ends early)."""
+    view = memoryview(buffer)
+    total = 0
+    readinto = getattr(source, "readinto", None)
+    while total < len(buffer):
+        if readinto is not None:
+            got = readinto(view[total:])
+        else:
+            data = source.read(len(buffer) - total)
+            got = len(data)
+            view[total : total + got] = data
+        if not got:
+            break
+        total += got
+    return total
+
+
+class Prefetcher:
+    """Chunks of ``source`` read ahead on a background thread.
+
+    ``read_chunk()`` returns the next chunk as a memoryview (empty at the end). A chunk stays
+    valid only until the next call: its buffer then goes back to the reader thread.
+    """
+
+    def __init__(self, source: Any, depth: int = DEPTH, chunk: int = CHUNK) -> None:
         self._source = source
-        self._chunk = chunk
-        self._queue: queue.Queue[bytes | _Failed] = queue.Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._current = b""
-        self._offset = 0
+        self._free: queue.SimpleQueue[bytearray | None] = queue.SimpleQueue()
+        for _ in range(depth):
+            self._free.put(bytearray(chunk))
+        self._full: queue.SimpleQueue[tuple[bytearray, int] | _Failed] = queue.SimpleQueue()
+        self._held: bytearray | None = None
         self._done = False
         self._thread = threading.Thread(target=self._run, name="layer-prefetch", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            while not self._stop.is_set():
-                data = self._source.read(self._chunk)
-                self._put(data)
-                if not data:
-                    return
-        except BaseException as error:  # handed to the reading thread, which raises it
-            self._put(_Failed(error))
+            while True:
+                buffer = self._free.get()
+                if buffer is None:
+                    return  # closed
+                got = fill(self._source, buffer)
+                self._full.put((buffer, got))
+                if got < len(buffer):
+                    return  # end of stream
+        except BaseException as error:  # handed to the parsing thread, which raises it
+            self._full.put(_Failed(error))
 
-    def _put(self, item: bytes | _Failed) -> None:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def read(self, size: int = -1) -> bytes:
-        if self._offset >= len(self._current):
-            if self._done:
-                return b""
-            item = self._queue.get()
-            if isinstance(item, _Failed):
-                self._done = True
-                raise item.error
-            if not item:
-                self._done = True
-                return b""
-            self._current, self._offset = item, 0
-        start = self._offset
-        if size < 0 or start + size >= len(self._current):
-            self._offset = len(self._current)
-            return self._current if start == 0 else self._current[start:]
-        self._offset = start + size
-        return self._current[start : self._offset]
+    def read_chunk(self) -> memoryview:
+        if self._held is not None:
+            self._free.put(self._held)
+            self._held = None
+        if self._done:
+            return memoryview(b"")
+        item = self._full.get()
+        if isinstance(item, _Failed):
+            self._done = True
+            raise item.error
+        buffer, got = item
+        if got < len(buffer):
+            self._done = True
+        self._held = buffer
+        return memoryview(buffer)[:got]
 
     def close(self) -> None:
-        """Stop the reader thread (it may be blocked on a full queue) and wait for it."""
-        self._stop.set()
-        while self._thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                self._queue.get(timeout=0.05)
-            self._thread.join(timeout=0.05)
+        """Stop the reader thread and wait for it (it finishes the read it is in)."""
+        self._free.put(None)
+        self._thread.join()
 
     def __enter__(self) -> Prefetcher:
         return self
