@@ -135,6 +135,9 @@ class SecretCatalogue:
     sensitive_env_names: list[re.Pattern[str]]
     patterns: list[SecretPattern]
     placeholders: frozenset[str] = frozenset()
+    # The globs the two candidate lists were compiled from (for the scanner's quick pre-check).
+    candidate_file_globs: list[str] = field(default_factory=list)
+    candidate_path_globs: list[str] = field(default_factory=list)
 
 
 def _globs(items: list[str], flags: int = 0) -> list[re.Pattern[str]]:
@@ -166,6 +169,8 @@ def secret_catalogue() -> SecretCatalogue:
         sensitive_env_names=_globs(data.get("sensitive_env_names", []), re.IGNORECASE),
         patterns=patterns,
         placeholders=frozenset(str(p).lower() for p in data.get("placeholders", [])),
+        candidate_file_globs=[str(g) for g in data.get("candidate_files", [])],
+        candidate_path_globs=[str(g) for g in data.get("candidate_paths", [])],
     )
 
 

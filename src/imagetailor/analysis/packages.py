@@ -10,28 +10,22 @@ from __future__ import annotations
 import json
 import re
 
+from imagetailor.analysis.candidates import (
+    APK_INSTALLED,
+    DPKG_STATUS,
+    DPKG_STATUS_D,
+    NPM_MANIFEST,
+    package_bytes,
+)
 from imagetailor.analysis.model import PackageInfo
 from imagetailor.analysis.tree import MergedTree
 
-DPKG_STATUS = "var/lib/dpkg/status"
-DPKG_STATUS_D = "var/lib/dpkg/status.d/"
-APK_INSTALLED = "lib/apk/db/installed"
-MAX_DB_BYTES = 64 << 20  # a dpkg status of a large distro image is a few MiB
-MAX_PACKAGE_JSON = 256 << 10
-_NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
 _DIST_INFO = re.compile(
     r"(?:^|/)(?:site|dist)-packages/([A-Za-z0-9][A-Za-z0-9._+-]*?)-([0-9][^/-]*)"
     r"(?:-py[^/]*)?\.(?:dist|egg)-info\Z"
 )
-
-
-def wants(path: str) -> int:
-    """Bytes of this file the package readers need (0: none)."""
-    if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
-        return MAX_DB_BYTES
-    if path.endswith("package.json") and _NPM_MANIFEST.search(path):
-        return MAX_PACKAGE_JSON
-    return 0
+# Which files the package readers need is decided while the layers stream (candidates.py).
+wants = package_bytes
 
 
 def _dpkg(data: bytes, layer: int, require_status: bool) -> list[PackageInfo]:
@@ -96,7 +90,7 @@ def installed_packages(tree: MergedTree) -> list[PackageInfo]:
             packages += _dpkg(data, node.layer, require_status=False)
         elif path == APK_INSTALLED:
             packages += _apk(data, node.layer)
-        elif _NPM_MANIFEST.search(path):
+        elif NPM_MANIFEST.search(path):
             try:
                 manifest = json.loads(data)
             except ValueError:

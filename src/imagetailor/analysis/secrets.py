@@ -10,17 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from imagetailor.analysis.candidates import SecretCandidates
 from imagetailor.analysis.catalog import SecretCatalogue, SecretPattern, entropy, secret_catalogue
 from imagetailor.analysis.model import SecretHit
 
 MAX_HITS_PER_SOURCE = 10
 EXCERPT_CHARS = 120
-
-
-def _combined(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def redact(secret: str) -> str:
@@ -44,17 +39,11 @@ def _excerpt(text: str, match: re.Match[str], group: str) -> str:
 class SecretScanner:
     def __init__(self, catalogue: SecretCatalogue | None = None) -> None:
         self.catalogue = catalogue or secret_catalogue()
-        self._names = _combined(self.catalogue.candidate_files)
-        self._paths = _combined(self.catalogue.candidate_paths)
+        self.candidates = SecretCandidates(self.catalogue)
 
     def wants(self, path: str) -> int:
         """Bytes to read of the file at ``path`` (relative to the root), 0 when not a candidate."""
-        base = path.rsplit("/", 1)[-1]
-        if (self._names is not None and self._names.match(base)) or (
-            self._paths is not None and self._paths.match("/" + path)
-        ):
-            return self.catalogue.max_file_bytes
-        return 0
+        return self.candidates.wants(path)
 
     def _scan(
         self, text: str, location: str, path: str | None, layer: int | None, base: str | None

@@ -1,0 +1,100 @@
+"""Which files' content the analysis reads: secret candidates (by name) and package databases.
+
+Decided for every regular file of every layer while the tar streams by, so it is kept cheap,
+and free of pydantic: layer workers (see ``layerscan``) import this module, not the models.
+"""
+
+from __future__ import annotations
+
+import re
+
+from imagetailor.analysis.catalog import SecretCatalogue
+
+DPKG_STATUS = "var/lib/dpkg/status"
+DPKG_STATUS_D = "var/lib/dpkg/status.d/"
+APK_INSTALLED = "lib/apk/db/installed"
+MAX_DB_BYTES = 64 << 20  # a dpkg status of a large distro image is a few MiB
+MAX_PACKAGE_JSON = 256 << 10
+NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
+
+
+def package_bytes(path: str) -> int:
+    """Bytes of this file the package readers need (0: none)."""
+    if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
+        return MAX_DB_BYTES
+    if path.endswith("package.json") and NPM_MANIFEST.search(path):
+        return MAX_PACKAGE_JSON
+    return 0
+
+
+def combined(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
+class GlobPrecheck:
+    """A cheap test every match of a list of fnmatch globs passes: each glob's literal suffix,
+    literal prefix or longest literal run must be in the text. A regex of globs that start with
+    ``*`` backtracks over the whole name; the pre-check turns almost every name away with a few
+    C-level string tests, and the regex decides the rest."""
+
+    def __init__(self, globs: list[str], count: int) -> None:
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        inner: list[str] = []
+        # Globs we cannot reason about (no literal, bracket classes, or a catalogue built
+        # without its glob strings) make the pre-check pass everything.
+        self.always = len(globs) != count
+        for glob in globs:
+            runs = re.split(r"[*?]", glob)
+            if "[" in glob or not any(runs):
+                self.always = True
+            elif runs[-1]:
+                suffixes.append(runs[-1])
+            elif runs[0]:
+                prefixes.append(runs[0])
+            else:
+                inner.append(max(runs, key=len))
+        self.prefixes = tuple(prefixes)
+        self.suffixes = tuple(suffixes)
+        self.inner = tuple(inner)
+
+    def may_match(self, text: str) -> bool:
+        if self.always or text.endswith(self.suffixes) or text.startswith(self.prefixes):
+            return True
+        return any(run in text for run in self.inner)
+
+
+class SecretCandidates:
+    """Files worth scanning for secrets, chosen by name before any content is read."""
+
+    def __init__(self, catalogue: SecretCatalogue) -> None:
+        self.max_file_bytes = catalogue.max_file_bytes
+        self._names = combined(catalogue.candidate_files)
+        self._paths = combined(catalogue.candidate_paths)
+        self._names_precheck = GlobPrecheck(
+            catalogue.candidate_file_globs, len(catalogue.candidate_files)
+        )
+        self._paths_precheck = GlobPrecheck(
+            catalogue.candidate_path_globs, len(catalogue.candidate_paths)
+        )
+
+    def wants(self, path: str) -> int:
+        """Bytes to read of the file at ``path`` (relative to the root), 0 when not a candidate."""
+        base = path[path.rfind("/") + 1 :]
+        names = self._names_precheck
+        if (
+            self._names is not None
+            and (names.always or base.endswith(names.suffixes) or names.may_match(base))
+            and self._names.match(base)
+        ):
+            return self.max_file_bytes
+        rooted = "/" + path
+        if (
+            self._paths is not None
+            and self._paths_precheck.may_match(rooted)
+            and self._paths.match(rooted)
+        ):
+            return self.max_file_bytes
+        return 0
