@@ -14,27 +14,19 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from imagetailor.analysis import packages as package_db
-from imagetailor.analysis.catalog import tool_catalogue
-from imagetailor.analysis.config import image_path, summarize_config
+from imagetailor.analysis.candidates import SecretCandidates
+from imagetailor.analysis.catalog import secret_catalogue
 from imagetailor.analysis.dive import DiveEmulator
-from imagetailor.analysis.model import (
-    Analysis,
-    DiveFigures,
-    FileInfo,
-    HiddenBytes,
-    HiddenFile,
-    InefficientFile,
-    LayerInfo,
-    SecretHit,
-)
-from imagetailor.analysis.prefetch import Prefetcher
-from imagetailor.analysis.secrets import SecretScanner
-from imagetailor.analysis.tarstream import TarReader
-from imagetailor.analysis.tools import find_tools
-from imagetailor.analysis.tree import MergedTree, normalize
+from imagetailor.analysis.layerscan import describe_layer
+from imagetailor.analysis.parallel import LayerScans
+from imagetailor.analysis.tree import MergedTree
 from imagetailor.image.model import Image
+
+if TYPE_CHECKING:
+    from imagetailor.analysis.model import Analysis, FileInfo, SecretHit
+    from imagetailor.analysis.secrets import SecretScanner
 
 Progress = Callable[[int, int, int], None]
 MAX_HIDDEN_LISTED = 1000
@@ -43,83 +35,78 @@ MAX_WARNINGS = 50
 
 
 def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 20) -> Analysis:
-    scanner = SecretScanner()
-    tree = MergedTree()
-    dive = DiveEmulator()
-    layers: list[LayerInfo] = []
-    secrets: list[SecretHit] = []
-    warnings: list[str] = []
-    pairs = list(image.layer_history())
-    count = len(pairs)
+    catalogue = secret_catalogue()
+    count = len(image.layers)
 
-    for index, (layer, history) in enumerate(pairs):
-        where = f"layer {index} ({layer.descriptor.digest[:19]})"
+    def report(index: int, done: int) -> None:
         if progress is not None:
-            progress(index, count, 0)
-        pending = tree.begin_layer(index)
-        dive.begin_layer()
-        last = ["", ""]  # the name `want` normalised, so the loop need not do it again
+            progress(index, count, done)
 
-        def want(name: str, size: int, where: str = where, last: list[str] = last) -> int:
-            del size
-            path = normalize(name, where)
-            last[0], last[1] = name, path
-            return max(scanner.wants(path), package_db.wants(path))
-
-        def report(done: int, index: int = index) -> None:
-            if progress is not None:
-                progress(index, count, done)
-
-        regular_bytes = 0
-        with layer.open() as stream, Prefetcher(stream) as prefetched:
-            reader = TarReader(prefetched, where, want=want, progress=report)
-            for member in reader:
-                path = last[1] if last[0] == member.name else normalize(member.name, where)
-                if not member.name_is_utf8 and len(warnings) < MAX_WARNINGS:
-                    warnings.append(f"{where}: member name is not UTF-8: {member.name!r}")
-                dive.add(path, member.size, member.kind == "dir")
-                if not path:
-                    continue  # the root directory entry ("./")
-                data = member.data
-                if data is not None and scanner.wants(path):
-                    secrets += scanner.scan_file(path, data, index)
-                if member.kind == "file":
-                    regular_bytes += member.size
-                tree.add_member(
-                    pending,
-                    path,
-                    member.kind,
-                    member.size,
-                    member.mode,
-                    member.uid,
-                    member.gid,
-                    member.linkname,
-                    member.magic,
-                    data if data is not None and package_db.wants(path) else None,
-                    where,
-                )
-            tar_bytes = reader.bytes_read
-        changes = tree.end_layer(pending)
-        dive.end_layer()
-        history = history or {}
-        layers.append(
-            LayerInfo(
-                index=index,
-                digest=layer.descriptor.digest,
-                diff_id=layer.diff_id,
-                media_type=layer.descriptor.media_type,
-                compressed_size_bytes=layer.descriptor.size,
-                size_bytes=regular_bytes,
-                tar_size_bytes=tar_bytes,
-                created_by=_redacted(scanner, history.get("created_by")),
-                comment=history.get("comment"),
-                files_added=changes.added,
-                files_modified=changes.modified,
-                files_removed=changes.removed,
-            )
+    # The layer workers start here; the models (pydantic) are imported while they read.
+    with LayerScans(image, SecretCandidates(catalogue), report) as scans:
+        from imagetailor.analysis import packages as package_db
+        from imagetailor.analysis.catalog import tool_catalogue
+        from imagetailor.analysis.config import image_path, summarize_config
+        from imagetailor.analysis.model import (
+            Analysis,
+            DiveFigures,
+            HiddenBytes,
+            HiddenFile,
+            InefficientFile,
+            LayerInfo,
         )
-        if progress is not None:
-            progress(index, count, tar_bytes)
+        from imagetailor.analysis.secrets import SecretScanner
+        from imagetailor.analysis.tools import find_tools
+
+        scanner = SecretScanner(catalogue)
+        tree = MergedTree()
+        dive = DiveEmulator()
+        layers: list[LayerInfo] = []
+        secrets: list[SecretHit] = []
+        warnings: list[str] = []
+        histories = [history for _, history in image.layer_history()]
+        if progress is not None and count:
+            progress(0, count, 0)
+        for scan in scans:
+            index = scan.index
+            layer = image.layers[index]
+            where = describe_layer(index, layer)
+            pending = tree.begin_layer(index)
+            dive.begin_layer()
+            dive_add = dive.add
+            add_member = tree.add_member
+            for path, kind, size, mode, uid, gid, linkname, magic, data in scan.entries:
+                dive_add(path, size, kind == "dir")
+                if path:  # not the root directory entry ("./")
+                    add_member(
+                        pending, path, kind, size, mode, uid, gid, linkname, magic, data, where
+                    )
+            for path, head in scan.secret_files:
+                secrets += scanner.scan_file(path, head, index)
+            warnings += scan.warnings[: max(0, MAX_WARNINGS - len(warnings))]
+            changes = tree.end_layer(pending)
+            dive.end_layer()
+            history = histories[index] or {}
+            layers.append(
+                LayerInfo(
+                    index=index,
+                    digest=layer.descriptor.digest,
+                    diff_id=layer.diff_id,
+                    media_type=layer.descriptor.media_type,
+                    compressed_size_bytes=layer.descriptor.size,
+                    size_bytes=scan.regular_bytes,
+                    tar_size_bytes=scan.tar_bytes,
+                    created_by=_redacted(scanner, history.get("created_by")),
+                    comment=history.get("comment"),
+                    files_added=changes.added,
+                    files_modified=changes.modified,
+                    files_removed=changes.removed,
+                )
+            )
+            if progress is not None:
+                progress(index, count, scan.tar_bytes)
+                if index + 1 < count:
+                    progress(index + 1, count, 0)
 
     warnings += tree.warnings[: max(0, MAX_WARNINGS - len(warnings))]
     secrets += scanner.scan_config(image.config, _history_lines(image))
@@ -213,6 +200,8 @@ def _history_lines(image: Image) -> list[tuple[int | None, str]]:
 
 
 def _biggest(tree: MergedTree, top: int) -> list[FileInfo]:
+    from imagetailor.analysis.model import FileInfo
+
     if top <= 0:
         return []
     files = ((node.size, path) for path, node in tree.nodes.items() if node.kind == "file")

@@ -1,0 +1,75 @@
+"""Reading one layer: its tar stream parsed into a compact record, content only for candidates.
+
+This is the part of the analysis that needs nothing from the other layers, so it can run in a
+separate process (see ``parallel``); the merge that needs the layers in order (merged tree, dive
+emulation) runs in the parent from these records. No pydantic here: a worker that imports the
+models would spend as much time on that as on its layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from imagetailor.analysis.candidates import SecretCandidates, package_bytes
+from imagetailor.analysis.prefetch import Prefetcher
+from imagetailor.analysis.tarstream import TarReader
+from imagetailor.analysis.tree import normalize
+from imagetailor.image.model import Layer
+
+MAX_WARNINGS = 50
+
+# One member: path (normalised, '' for the root), kind, size, mode, uid, gid, link target,
+# magic bytes, and the content the package readers asked for (None for almost every file).
+ScannedEntry = tuple[str, str, int, int, int, int, str, bytes, bytes | None]
+
+
+@dataclass(slots=True)
+class LayerScan:
+    index: int
+    entries: list[ScannedEntry] = field(default_factory=list)
+    tar_bytes: int = 0
+    regular_bytes: int = 0  # sum of the sizes of the regular files (the layer's size)
+    secret_files: list[tuple[str, bytes]] = field(default_factory=list)  # (path, head)
+    warnings: list[str] = field(default_factory=list)
+
+
+def describe_layer(index: int, layer: Layer) -> str:
+    return f"layer {index} ({layer.descriptor.digest[:19]})"
+
+
+def scan_layer(
+    layer: Layer,
+    index: int,
+    secrets: SecretCandidates,
+    progress: Callable[[int], None] | None = None,
+) -> LayerScan:
+    where = describe_layer(index, layer)
+    scan = LayerScan(index)
+    entries = scan.entries
+    append = entries.append
+    secret_wants = secrets.wants
+    regular_bytes = 0
+    with layer.open() as stream, Prefetcher(stream) as chunks:
+        reader = TarReader(chunks, where, progress=progress)
+        content = reader.content
+        for name, kind, size, mode, uid, gid, linkname, magic, utf8 in reader.entries():
+            path = normalize(name, where)
+            if not utf8 and len(scan.warnings) < MAX_WARNINGS:
+                scan.warnings.append(f"{where}: member name is not UTF-8: {name!r}")
+            data = None
+            if kind == "file" and path:
+                regular_bytes += size
+                if size:
+                    for_secrets = secret_wants(path)
+                    for_packages = package_bytes(path)
+                    if for_secrets or for_packages:
+                        data = content(max(for_secrets, for_packages))
+                        if for_secrets:
+                            scan.secret_files.append((path, data[:for_secrets]))
+                        if not for_packages:
+                            data = None
+            append((path, kind, size, mode, uid, gid, linkname, magic, data))
+        scan.tar_bytes = reader.bytes_read
+    scan.regular_bytes = regular_bytes
+    return scan

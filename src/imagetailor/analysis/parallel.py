@@ -1,0 +1,213 @@
+"""Layers read by forked worker processes, handed back to the analysis in layer order.
+
+Why processes: parsing tar headers is Python work that holds the GIL, and so is the merge of the
+layers into one tree. Forked workers read, verify and parse layers on the other cores while the
+parent merges the layers already done (and imports the models meanwhile). A worker sends back a
+compact ``LayerScan`` (pickled, a few bytes per path), so memory still grows with paths only.
+
+Only sources whose layers a child can open again by itself use workers: files on disk (archives,
+layouts, and the daemon's spooled archive). A registry source holds an HTTP client whose sockets
+must not be shared across a fork: it is read in process, as is anything when ``TAILOR_WORKERS``
+is 1 or the machine has one core.
+
+Errors keep their meaning: a ``TailorError`` raised in a worker is pickled and raised again by
+the parent (same class, same one line) when the analysis reaches that layer, so the first bad
+layer in order is the one reported, as in a sequential read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+from collections.abc import Callable, Iterator
+
+from imagetailor.analysis.candidates import SecretCandidates
+from imagetailor.analysis.layerscan import LayerScan, scan_layer
+from imagetailor.errors import TailorError
+from imagetailor.image.model import Image, Layer
+
+LayerProgress = Callable[[int, int], None]  # (layer index, bytes read in that layer)
+FILE_TRANSPORTS = ("docker-archive", "oci", "oci-archive", "docker-daemon")
+MAX_WORKERS = 2
+# All task indexes are written into one pipe before the workers start reading: stay far below
+# the 64 KiB a pipe holds (a real image has at most a few hundred layers).
+MAX_PARALLEL_LAYERS = 4096
+_HEADER = 8  # bytes of the length prefix of each message
+
+
+def worker_count(image: Image) -> int:
+    """How many worker processes suit this image (0: read it in process)."""
+    setting = os.environ.get("TAILOR_WORKERS", "").strip()
+    wanted = int(setting) if setting.isdigit() else min(MAX_WORKERS, os.cpu_count() or 1)
+    if wanted < 2 or not 2 <= len(image.layers) <= MAX_PARALLEL_LAYERS or not hasattr(os, "fork"):
+        return 0
+    from imagetailor.image.reference import parse_reference
+
+    try:
+        transport = parse_reference(image.reference).transport
+    except TailorError:
+        return 0  # an Image built by hand (tests): its layers may be anything
+    return min(wanted, len(image.layers)) if transport in FILE_TRANSPORTS else 0
+
+
+class LayerScans:
+    """Every layer's scan, in layer order: ``with LayerScans(...) as scans: for scan in scans``.
+
+    Workers start when the object is made, so the caller can do other work (imports) while
+    they read; leaving the ``with`` block stops any that are still running."""
+
+    def __init__(
+        self, image: Image, secrets: SecretCandidates, progress: LayerProgress | None = None
+    ) -> None:
+        self._image = image
+        self._secrets = secrets
+        self._progress = progress
+        workers = worker_count(image)
+        self._pool = _Pool(image, secrets, workers) if workers else None
+
+    def __iter__(self) -> Iterator[LayerScan]:
+        if self._pool is not None:
+            yield from self._pool.results(self._progress)
+            return
+        progress = self._progress
+        for index, layer in enumerate(self._image.layers):
+
+            def report(done: int, index: int = index) -> None:
+                if progress is not None:
+                    progress(index, done)
+
+            yield scan_layer(layer, index, self._secrets, report)
+
+    def __enter__(self) -> LayerScans:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Pool:
+    def __init__(self, image: Image, secrets: SecretCandidates, workers: int) -> None:
+        self._layers = image.layers
+        # One task pipe all workers read from: each index is 4 bytes, written at once before
+        # any worker reads, so a 4-byte read always takes exactly one whole task.
+        task_read, task_write = os.pipe()
+        self._children: dict[int, int] = {}  # result fd -> pid
+        try:
+            for _ in range(workers):
+                result_read, result_write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the child never returns from here
+                    for fd in (result_read, task_write, *self._children):
+                        os.close(fd)
+                    _child(self._layers, secrets, task_read, result_write)
+                os.close(result_write)
+                self._children[result_read] = pid
+        finally:
+            os.close(task_read)
+        tasks = b"".join(i.to_bytes(4, "little") for i in range(len(self._layers)))
+        with os.fdopen(task_write, "wb") as pipe:
+            pipe.write(tasks)
+
+    def results(self, progress: LayerProgress | None) -> Iterator[LayerScan]:
+        done: dict[int, LayerScan | BaseException] = {}
+        try:
+            for index in range(len(self._layers)):
+                while index not in done:
+                    if not self._children:
+                        raise RuntimeError(f"the worker reading layer {index} exited early")
+                    self._receive(done, index, progress)
+                outcome = done.pop(index)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                yield outcome
+        finally:
+            self.stop()
+
+    def _receive(
+        self,
+        done: dict[int, LayerScan | BaseException],
+        waiting_for: int,
+        progress: LayerProgress | None,
+    ) -> None:
+        ready, _, _ = select.select(list(self._children), [], [])
+        for fd in ready:
+            try:
+                kind, index, payload = pickle.loads(_read_message(fd))
+            except _WorkerDied:
+                os.close(fd)
+                os.waitpid(self._children.pop(fd), 0)
+                continue
+            if kind == "progress":
+                if progress is not None and index == waiting_for:
+                    progress(index, payload)
+            else:
+                done[index] = payload
+
+    def stop(self) -> None:
+        for fd, pid in self._children.items():
+            os.close(fd)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)  # still busy only when the analysis failed
+            os.waitpid(pid, 0)
+        self._children.clear()
+
+
+def _read_message(fd: int) -> bytes:
+    size = int.from_bytes(_read_exactly(fd, _HEADER), "little")
+    return bytes(_read_exactly(fd, size))
+
+
+def _read_exactly(fd: int, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        n = os.readv(fd, [view[got:]])
+        if n == 0:
+            raise _WorkerDied
+        got += n
+    return buffer
+
+
+def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_fd: int) -> None:
+    """A worker's whole life: take layer indexes until there are none, send each result."""
+    status = 0
+    try:
+        # The parent's Ctrl-C handling is the parent's: a worker just ends with it.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+        def send(message: tuple[str, int, object]) -> None:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            os.write(result_fd, len(data).to_bytes(_HEADER, "little"))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(result_fd, view) :]
+
+        while True:
+            task = os.read(task_fd, 4)
+            if len(task) < 4:
+                break
+            index = int.from_bytes(task, "little")
+
+            def report(done: int, index: int = index) -> None:
+                send(("progress", index, done))
+
+            try:
+                outcome: object = scan_layer(layers[index], index, secrets, report)
+            except TailorError as error:
+                outcome = error
+            except Exception as error:  # an unknown failure still reaches the user as one
+                outcome = RuntimeError(f"{type(error).__name__}: {error}")
+            send(("layer", index, outcome))
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)  # never run the parent's cleanup (atexit, buffered stdio) in a child
