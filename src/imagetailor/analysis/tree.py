@@ -129,7 +129,21 @@ class MergedTree:
             if base.startswith(WHITEOUT_PREFIX):
                 pending.whiteouts.append(_join(parent_of(path), base[len(WHITEOUT_PREFIX) :]))
                 return
-        node = Node(kind, size if kind == "file" else 0, mode, uid, gid, pending.index)
+        layer = pending.index
+        if kind == "file":  # most members: built in one go, no attribute updates after
+            content = None
+            if size:
+                content = len(self.contents)
+                self.contents.append(Content(path, size, layer, 1))
+            node = Node(kind, size, mode, uid, gid, layer, None, content, magic, data)
+            # pop, not get: a duplicate moves to the end, where extraction would apply it
+            previous = pending.entries.pop(path, None)
+            if previous is not None and previous.content is not None:
+                # The earlier duplicate never reaches the file system unless a link kept it.
+                self._release(previous.content, layer, "overwritten")
+            pending.entries[path] = node
+            return
+        node = Node(kind, 0, mode, uid, gid, layer)
         if kind == "symlink":
             node.link = linkname
         elif kind == "hardlink":
@@ -141,11 +155,6 @@ class MergedTree:
                 node.data = source.data
             else:
                 self.warnings.append(f"{where}: hard link {path!r} -> {target!r} has no target")
-        elif kind == "file":
-            node.magic, node.data = magic, data
-            if size:
-                node.content = len(self.contents)
-                self.contents.append(Content(path, size, pending.index))
         previous = pending.entries.pop(path, None)
         if previous is not None and previous.content is not None:
             # The earlier duplicate never reaches the file system unless a link kept it.
@@ -172,13 +181,30 @@ class MergedTree:
             if directory in self.children:
                 for child in list(self.children[directory]):
                     removed |= self._remove(child, layer, "deleted")
+        nodes = self.nodes
+        put = self._put
+        added = modified = 0
         for path, node in pending.entries.items():
             if node.kind != "dir":
                 if path in existed_before:
-                    changes.modified += 1
+                    modified += 1
                 else:
-                    changes.added += 1
-            self._put(path, node, layer)
+                    added += 1
+            if path in nodes:
+                put(path, node, layer)
+                continue
+            # A new path under an existing directory: what _put does, without the calls.
+            slash = path.rfind("/")
+            parent = path[:slash] if slash >= 0 else ""
+            above = nodes.get(parent)
+            if above is None or above.kind != "dir":
+                put(path, node, layer)
+                continue
+            nodes[path] = node
+            self.children[parent].add(path)
+            if node.kind == "dir":
+                self.children[path] = set()
+        changes.added, changes.modified = added, modified
         changes.removed = sum(1 for p in removed if p not in pending.entries)
         return changes
 
