@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,11 @@ DEV_AS_DEPLOY_RULES = {
     "node-app": {"TP101", "TP102", "TP104", "TP201"},
 }
 TOUCHED = {"go-app": "server.go", "python-app": "python_app/app.py", "node-app": "src/app.js"}
-COMMENT = {"go-app": "// touched\n", "python-app": "# touched\n", "node-app": "// touched\n"}
+COMMENT = {
+    "go-app": "// touched {}\n",
+    "python-app": "# touched {}\n",
+    "node-app": "// touched {}\n",
+}
 # Known false positive outside this area: the Go toolchain ships test keys under
 # .../src/crypto/tls/testdata/*.pem and the secret scanner reports them (TP301) in every image
 # built on golang. Strict: when the analysis stops flagging them, these xfails turn into failures.
@@ -240,7 +245,9 @@ def test_rebuild_after_source_change_reruns_no_dependency_step(built: Built) -> 
         # A warm build right before the change, so the comparison is with the current bases.
         build_purposes(built.root, spec, bases, list(PURPOSES), check=False)
         source = built.root / TOUCHED[built.name]
-        source.write_text(source.read_text() + COMMENT[built.name])
+        # A token never built before: the same edit in an earlier run would be a cache hit.
+        token = uuid.uuid4().hex
+        source.write_text(source.read_text() + COMMENT[built.name].format(token))
         rebuilt = build_purposes(built.root, spec, bases, list(PURPOSES), check=False)
     finally:
         if previous is None:
