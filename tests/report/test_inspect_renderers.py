@@ -19,6 +19,7 @@ from tests.policy.builders import (
 def rich_analysis() -> Analysis:
     hidden = HiddenBytes(
         total_bytes=4_500_000,
+        file_count=2,
         files=[
             HiddenFile(path="/var/cache/big.bin", size_bytes=4_000_000, layer=0,
                        hidden_by_layer=1, how="deleted"),
@@ -68,6 +69,8 @@ def test_text_tables_show_the_figures():
         "3.0 MB (3000000 bytes, sum of layers)",
         "COPY server /app/server # buildkit",
         "efficiency (dive)",
+        f"{clean_analysis().dive.efficiency * 100:.4f} %",
+        f"{clean_analysis().dive.wasted_user_percent * 100:.4f} %",
         "4.5 MB (4500000) in 2 file(s)",
         "top hidden files (1 of 2)",
         "/var/cache/big.bin",

@@ -10,8 +10,7 @@ from rich.table import Table
 from imagetailor.analysis.model import Analysis
 from imagetailor.policy.sizes import format_size
 from imagetailor.report.console import add_row, render_to_string, safe_text
-
-INSPECT_FORMATS = ("text", "json")
+from imagetailor.report.formats import INSPECT_FORMATS as INSPECT_FORMATS
 
 
 def render_inspect_json(analysis: Analysis) -> str:
@@ -79,20 +78,21 @@ def _waste(analysis: Analysis, top: int) -> list[Table]:
     figures = Table(title="waste", show_header=False)
     figures.add_column("figure", style="bold", no_wrap=True)
     figures.add_column("value", overflow="fold")
-    add_row(figures, "efficiency (dive)", f"{dive.efficiency:.4f}")
+    # Shown as dive prints them (percentages); the JSON keeps dive's 0-1 fractions.
+    add_row(figures, "efficiency (dive)", f"{dive.efficiency * 100:.4f} %")
     add_row(figures, "wasted bytes (dive)", f"{_size(dive.wasted_bytes)} ({dive.wasted_bytes})")
     add_row(figures, "user size (dive)", f"{_size(dive.user_size_bytes)} ({dive.user_size_bytes})")
-    add_row(figures, "wasted % of user size (dive)", f"{dive.wasted_user_percent:.4f}")
+    add_row(figures, "wasted % of user size (dive)", f"{dive.wasted_user_percent * 100:.4f} %")
     add_row(
         figures,
         "hidden bytes (never reach the final file system)",
         f"{_size(analysis.hidden.total_bytes)} ({analysis.hidden.total_bytes}) "
-        f"in {len(analysis.hidden.files)} file(s)",
+        f"in {analysis.hidden.file_count} file(s)",
     )
     tables = [figures]
     hidden = sorted(analysis.hidden.files, key=lambda f: (-f.size_bytes, f.path))[:top]
     if hidden:
-        files = Table(title=f"top hidden files ({len(hidden)} of {len(analysis.hidden.files)})")
+        files = Table(title=f"top hidden files ({len(hidden)} of {analysis.hidden.file_count})")
         files.add_column("size", justify="right", no_wrap=True)
         files.add_column("path", overflow="fold")
         files.add_column("written by", overflow="fold")
