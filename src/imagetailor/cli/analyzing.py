@@ -7,21 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import Progress as RichProgress
+from typing import TYPE_CHECKING
 
 from imagetailor.analysis import Progress, analyze
-from imagetailor.analysis.model import Analysis
 from imagetailor.errors import UsageError
-from imagetailor.policy.sizes import format_size
+
+# pydantic, the models and rich load only when used: analyze() starts its layer workers before
+# it imports the models, so for `tailor inspect` that import overlaps with reading the layers.
+if TYPE_CHECKING:
+    from imagetailor.analysis.model import Analysis
 
 
 @contextmanager
@@ -31,6 +25,12 @@ def analysis_progress(description: str) -> Iterator[Progress | None]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as RichProgress
+
+    from imagetailor.policy.sizes import format_size
+
     bar = RichProgress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -94,6 +94,10 @@ def load_analysis(path: Path) -> Analysis:
 
 
 def _validated(text: bytes, where_from: str) -> Analysis:
+    from pydantic import ValidationError
+
+    from imagetailor.analysis.model import Analysis
+
     try:
         return Analysis.model_validate_json(text)
     except ValidationError as exc:

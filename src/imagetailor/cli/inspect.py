@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
-from imagetailor.report.inspect import INSPECT_FORMATS, render_inspect
-from imagetailor.report.output import write_output
+from imagetailor.report.formats import INSPECT_FORMATS
 
 
 def terminal_style() -> tuple[int, bool]:
@@ -56,6 +55,11 @@ def command(
     back to `tailor check --analysis`.
     """
     analysis = analyze_reference(reference, platform)
+    # Imported after the analysis: the renderers pull in rich and the models, which load while
+    # the layer workers read (see cli/analyzing.py).
+    from imagetailor.report.inspect import render_inspect
+    from imagetailor.report.output import write_output
+
     if output is not None:
         write_output(render_inspect(analysis, fmt, top=top), output, force=force)
         return 0
