@@ -12,8 +12,10 @@ so far) and when it ends.
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from imagetailor.analysis.candidates import SecretCandidates
@@ -35,6 +37,27 @@ MAX_WARNINGS = 50
 
 
 def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 20) -> Analysis:
+    with _cyclic_gc_paused():
+        return _analyze(image, progress, top_files)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The pass allocates a few objects per path (nodes, dicts, tuples) and frees them by
+    reference counting; none form cycles. With the cyclic collector on, every 700 allocations
+    start a collection that walks the young objects, and the full ones walk every node built so
+    far: a quarter of the whole analysis' time on a 56,000-file image. The previous state is
+    restored afterwards (``gc`` is process-wide)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysis:
     catalogue = secret_catalogue()
     count = len(image.layers)
 

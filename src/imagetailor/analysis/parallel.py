@@ -18,6 +18,7 @@ layer in order is the one reported, as in a sequential read.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import select
@@ -183,6 +184,9 @@ def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_
     try:
         # The parent's Ctrl-C handling is the parent's: a worker just ends with it.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # A worker's objects live one layer and die by reference counting; the cyclic
+        # collector would only walk them over and over (see analyze._cyclic_gc_paused).
+        gc.disable()
 
         def send(message: tuple[str, int, object]) -> None:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
