@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from imagetailor.analysis import Analysis, analyze
+from imagetailor.analysis import Analysis, analyze, layerscan
 from imagetailor.analysis.parallel import worker_count
 from imagetailor.errors import BadImageError, TailorError
 from imagetailor.image import open_image
@@ -43,10 +43,12 @@ def _analysis(reference: str, workers: str, monkeypatch: pytest.MonkeyPatch) -> 
         return analyze(image).model_dump_json()
 
 
-@pytest.mark.parametrize("layout", ["docker-archive", "oci"])
+@pytest.mark.parametrize(("layout", "batch"), [("docker-archive", 4096), ("oci", 100)])
 def test_workers_and_a_sequential_read_agree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, batch: int
 ) -> None:
+    """Batches of 100 make the workers stream the 1,500-file layer in pieces."""
+    monkeypatch.setattr(layerscan, "BATCH", batch)
     target = tmp_path / "image"
     if layout == "oci":
         write_oci_layout(SPEC, target)

@@ -90,20 +90,21 @@ def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysi
         histories = [history for _, history in image.layer_history()]
         if progress is not None and count:
             progress(0, count, 0)
-        for scan in scans:
-            index = scan.index
+        for feed in scans:
+            index = feed.index
             layer = image.layers[index]
             where = describe_layer(index, layer)
             pending = tree.begin_layer(index)
             dive.begin_layer()
             dive_add = dive.add
             add_member = tree.add_member
-            for path, kind, size, mode, uid, gid, linkname, magic, data in scan.entries:
+            for path, kind, size, mode, uid, gid, linkname, magic, data in feed.entries():
                 dive_add(path, size, kind == "dir")
                 if path:  # not the root directory entry ("./")
                     add_member(
                         pending, path, kind, size, mode, uid, gid, linkname, magic, data, where
                     )
+            scan = feed.scan  # complete now that its entries are
             for path, head in scan.secret_files:
                 secrets += scanner.scan_file(path, head, index)
             warnings += scan.warnings[: max(0, MAX_WARNINGS - len(warnings))]

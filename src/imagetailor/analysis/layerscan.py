@@ -18,6 +18,8 @@ from imagetailor.analysis.tree import normalize
 from imagetailor.image.model import Layer
 
 MAX_WARNINGS = 50
+# Entries per batch a worker sends while it reads a layer (about 200 KB pickled).
+BATCH = 4096
 
 # One member: path (normalised, '' for the root), kind, size, mode, uid, gid, link target,
 # magic bytes, and the content the package readers asked for (None for almost every file).
@@ -26,6 +28,8 @@ ScannedEntry = tuple[str, str, int, int, int, int, str, bytes, bytes | None]
 
 @dataclass(slots=True)
 class LayerScan:
+    """What reading one layer found; ``entries`` holds the ones not already flushed."""
+
     index: int
     entries: list[ScannedEntry] = field(default_factory=list)
     tar_bytes: int = 0
@@ -43,18 +47,27 @@ def scan_layer(
     index: int,
     secrets: SecretCandidates,
     progress: Callable[[int], None] | None = None,
+    flush: Callable[[list[ScannedEntry]], None] | None = None,
 ) -> LayerScan:
+    """The layer's record. With ``flush``, entries are handed to it in batches of ``BATCH`` as
+    they are parsed (so the merge can start before the layer ends); the record keeps the rest.
+    """
     where = describe_layer(index, layer)
     scan = LayerScan(index)
-    entries = scan.entries
+    entries: list[ScannedEntry] = []
     append = entries.append
+    batch = BATCH if flush is not None else -1
     secret_wants = secrets.wants
     regular_bytes = 0
     with layer.open() as stream, Prefetcher(stream) as chunks:
         reader = TarReader(chunks, where, progress=progress)
         content = reader.content
         for name, kind, size, mode, uid, gid, linkname, magic, utf8 in reader.entries():
-            path = normalize(name, where)
+            # normalize()'s own fast test, inlined: this loop runs once per member
+            if name and name[0] not in "/." and name[-1] != "/" and "/." not in name:
+                path = name if "//" not in name else normalize(name, where)
+            else:
+                path = normalize(name, where)
             if not utf8 and len(scan.warnings) < MAX_WARNINGS:
                 scan.warnings.append(f"{where}: member name is not UTF-8: {name!r}")
             data = None
@@ -70,6 +83,11 @@ def scan_layer(
                         if not for_packages:
                             data = None
             append((path, kind, size, mode, uid, gid, linkname, magic, data))
+            if len(entries) == batch and flush is not None:
+                flush(entries)
+                entries = []
+                append = entries.append
         scan.tar_bytes = reader.bytes_read
+    scan.entries = entries
     scan.regular_bytes = regular_bytes
     return scan

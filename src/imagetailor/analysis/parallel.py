@@ -26,7 +26,7 @@ import signal
 from collections.abc import Callable, Iterator
 
 from imagetailor.analysis.candidates import SecretCandidates
-from imagetailor.analysis.layerscan import LayerScan, scan_layer
+from imagetailor.analysis.layerscan import LayerScan, ScannedEntry, scan_layer
 from imagetailor.errors import TailorError
 from imagetailor.image.model import Image, Layer
 
@@ -54,8 +54,23 @@ def worker_count(image: Image) -> int:
     return min(wanted, len(image.layers)) if transport in FILE_TRANSPORTS else 0
 
 
+class LayerFeed:
+    """One layer as the merge consumes it: ``entries()`` yields its members as they arrive
+    (from a worker, in batches, while the layer is still being read); once it is exhausted,
+    ``scan`` holds the layer's totals, secret candidates and warnings."""
+
+    def __init__(self, index: int, batches: Iterator[list[ScannedEntry]]) -> None:
+        self.index = index
+        self._batches = batches
+        self.scan = LayerScan(index)
+
+    def entries(self) -> Iterator[ScannedEntry]:
+        for batch in self._batches:
+            yield from batch
+
+
 class LayerScans:
-    """Every layer's scan, in layer order: ``with LayerScans(...) as scans: for scan in scans``.
+    """Every layer, in layer order: ``with LayerScans(...) as scans: for feed in scans``.
 
     Workers start when the object is made, so the caller can do other work (imports) while
     they read; leaving the ``with`` block stops any that are still running."""
@@ -69,18 +84,31 @@ class LayerScans:
         workers = worker_count(image)
         self._pool = _Pool(image, secrets, workers) if workers else None
 
-    def __iter__(self) -> Iterator[LayerScan]:
+    def __iter__(self) -> Iterator[LayerFeed]:
         if self._pool is not None:
-            yield from self._pool.results(self._progress)
+            try:
+                for index in range(len(self._image.layers)):
+                    yield self._pool.feed(index, self._progress)
+            finally:
+                self._pool.stop()
             return
+        for index in range(len(self._image.layers)):
+            yield self._in_process(index)
+
+    def _in_process(self, index: int) -> LayerFeed:
         progress = self._progress
-        for index, layer in enumerate(self._image.layers):
 
-            def report(done: int, index: int = index) -> None:
-                if progress is not None:
-                    progress(index, done)
+        def report(done: int) -> None:
+            if progress is not None:
+                progress(index, done)
 
-            yield scan_layer(layer, index, self._secrets, report)
+        def batches() -> Iterator[list[ScannedEntry]]:
+            scan = scan_layer(self._image.layers[index], index, self._secrets, report)
+            feed.scan = scan
+            yield scan.entries
+
+        feed = LayerFeed(index, batches())
+        return feed
 
     def __enter__(self) -> LayerScans:
         return self
@@ -97,6 +125,8 @@ class _WorkerDied(Exception):
 class _Pool:
     def __init__(self, image: Image, secrets: SecretCandidates, workers: int) -> None:
         self._layers = image.layers
+        self._batches: dict[int, list[list[ScannedEntry]]] = {}  # arrived, not yet merged
+        self._done: dict[int, LayerScan | BaseException] = {}
         # One task pipe all workers read from: each index is 4 bytes, written at once before
         # any worker reads, so a 4-byte read always takes exactly one whole task.
         task_read, task_write = os.pipe()
@@ -117,27 +147,28 @@ class _Pool:
         with os.fdopen(task_write, "wb") as pipe:
             pipe.write(tasks)
 
-    def results(self, progress: LayerProgress | None) -> Iterator[LayerScan]:
-        done: dict[int, LayerScan | BaseException] = {}
-        try:
-            for index in range(len(self._layers)):
-                while index not in done:
-                    if not self._children:
-                        raise RuntimeError(f"the worker reading layer {index} exited early")
-                    self._receive(done, index, progress)
-                outcome = done.pop(index)
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                yield outcome
-        finally:
-            self.stop()
+    def feed(self, index: int, progress: LayerProgress | None) -> LayerFeed:
+        def batches() -> Iterator[list[ScannedEntry]]:
+            while True:
+                waiting = self._batches.pop(index, None)
+                if waiting:
+                    yield from waiting
+                    continue
+                if index in self._done:
+                    break
+                if not self._children:
+                    raise RuntimeError(f"the worker reading layer {index} exited early")
+                self._receive(index, progress)
+            outcome = self._done.pop(index)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            feed.scan = outcome
+            yield outcome.entries
 
-    def _receive(
-        self,
-        done: dict[int, LayerScan | BaseException],
-        waiting_for: int,
-        progress: LayerProgress | None,
-    ) -> None:
+        feed = LayerFeed(index, batches())
+        return feed
+
+    def _receive(self, waiting_for: int, progress: LayerProgress | None) -> None:
         ready, _, _ = select.select(list(self._children), [], [])
         for fd in ready:
             try:
@@ -149,8 +180,10 @@ class _Pool:
             if kind == "progress":
                 if progress is not None and index == waiting_for:
                     progress(index, payload)
+            elif kind == "entries":
+                self._batches.setdefault(index, []).append(payload)
             else:
-                done[index] = payload
+                self._done[index] = payload
 
     def stop(self) -> None:
         for fd, pid in self._children.items():
@@ -204,8 +237,11 @@ def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_
             def report(done: int, index: int = index) -> None:
                 send(("progress", index, done))
 
+            def flush(batch: list[ScannedEntry], index: int = index) -> None:
+                send(("entries", index, batch))
+
             try:
-                outcome: object = scan_layer(layers[index], index, secrets, report)
+                outcome: object = scan_layer(layers[index], index, secrets, report, flush)
             except TailorError as error:
                 outcome = error
             except Exception as error:  # an unknown failure still reaches the user as one
