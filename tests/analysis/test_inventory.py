@@ -277,3 +277,52 @@ def test_config_summary_redacts_secret_env_values(secrets: Analysis) -> None:
     assert env["APP_ENV"] == "production"
     assert secrets.config.env_names == ["PATH", "AWS_ACCESS_KEY_ID", "DB_PASSWORD", "APP_ENV"]
     assert secrets.config.labels == {"ci.token": "***"}
+
+
+TEST_KEY = (
+    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIDRiRS7gxX4k2QuP1h0s8Y\n-----END EC PRIVATE KEY-----\n"
+)
+
+
+def test_fixture_keys_are_reported_as_allowed_and_leaks_are_not() -> None:
+    analysis = analyze(
+        memory_image(
+            ImageSpec(
+                [
+                    LayerSpec(
+                        [
+                            File(
+                                "usr/share/go-1.19/src/crypto/tls/testdata/example-key.pem",
+                                TEST_KEY,
+                            ),
+                            File("usr/local/go/src/net/http/internal/testcert/key.pem", TEST_KEY),
+                            File("app/testdata/client.key", TEST_KEY),
+                            File("usr/lib/node_modules/ws/test/fixtures/key.pem", TEST_KEY),
+                            File("app/server.key", TEST_KEY),
+                            File("app/test-tls/server.pem", TEST_KEY),
+                        ]
+                    )
+                ]
+            )
+        )
+    )
+    allowed = {(s.path, s.allowed_by) for s in analysis.secrets}
+    assert allowed == {
+        ("/usr/share/go-1.19/src/crypto/tls/testdata/example-key.pem", "testdata"),
+        ("/usr/local/go/src/net/http/internal/testcert/key.pem", "go-source"),
+        ("/app/testdata/client.key", "testdata"),
+        ("/usr/lib/node_modules/ws/test/fixtures/key.pem", "package-tests"),
+        ("/app/server.key", None),
+        ("/app/test-tls/server.pem", None),
+    }
+
+
+def test_a_user_catalogue_can_switch_an_allowance_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = tmp_path / "secrets.toml"
+    extra.write_text('[[allow]]\nid = "testdata"\npaths = []\n')
+    monkeypatch.setenv("TAILOR_SECRETS", str(extra))
+    image = memory_image(ImageSpec([LayerSpec([File("app/testdata/client.key", TEST_KEY)])]))
+    [hit] = analyze(image).secrets
+    assert hit.allowed_by is None

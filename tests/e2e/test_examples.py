@@ -49,10 +49,6 @@ COMMENT = {
     "python-app": "# touched {}\n",
     "node-app": "// touched {}\n",
 }
-# Known false positive outside this area: the Go toolchain ships test keys under
-# .../src/crypto/tls/testdata/*.pem and the secret scanner reports them (TP301) in every image
-# built on golang. Strict: when the analysis stops flagging them, these xfails turn into failures.
-KNOWN_TP301 = {("go-app", "ci"), ("go-app", "dev")}
 
 
 def tailor(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -121,9 +117,7 @@ def built(
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)
-def test_image_fits_its_purpose(built: Built, purpose: str, request: pytest.FixtureRequest) -> None:
-    if (built.name, purpose) in KNOWN_TP301:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Go testdata keys flagged TP301"))
+def test_image_fits_its_purpose(built: Built, purpose: str) -> None:
     result = next(r for r in built.results if r["purpose"] == purpose)
     expected_tag = {"deploy": ""}.get(purpose, f"-{purpose}")
     assert str(result["tag"]).endswith(expected_tag)

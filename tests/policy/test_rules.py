@@ -41,7 +41,7 @@ def test_clean_image_fits_deploy_and_lists_every_rule_it_judged():
     assert report.findings == []
     assert [r.rule for r in report.rules] == [
         "TP100", "TP101", "TP102", "TP103", "TP104", "TP105", "TP106", "TP107", "TP108", "TP109",
-        "TP110", "TP201", "TP202", "TP203", "TP204", "TP301", "TP302", "TP404",
+        "TP110", "TP201", "TP202", "TP203", "TP204", "TP301", "TP302", "TP303", "TP404",
     ]  # fmt: skip
     assert report.summary.total == 0
 
@@ -195,7 +195,7 @@ def test_ci_requires_what_it_is_asked_for():
     )
     report = check(analysis, "ci", require=("pytest", "promtool", "/usr/local/bin/pytest"))
     assert report.fit is True
-    assert [r.rule for r in report.rules] == ["TP120", "TP301", "TP302"]
+    assert [r.rule for r in report.rules] == ["TP120", "TP301", "TP302", "TP303"]
     report = check(analysis, "ci", require=("pytest", "helm", "/usr/bin/pytest"))
     assert report.fit is False
     assert [(f.rule, f.message) for f in report.findings] == [
@@ -207,7 +207,7 @@ def test_ci_requires_what_it_is_asked_for():
 def test_ci_without_requirements_only_checks_secrets():
     report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS, config={"user": None}), "ci")
     assert report.fit is True
-    assert [r.rule for r in report.rules] == ["TP301", "TP302"]
+    assert [r.rule for r in report.rules] == ["TP301", "TP302", "TP303"]
 
 
 def test_dev_needs_a_toolchain_and_a_debugger():
@@ -364,3 +364,22 @@ def test_rule_texts_have_no_brackets_rich_would_eat():
     for rule_id in policy_rule_ids():
         rule = next(r for r in all_rules() if r.id == rule_id)
         assert "[" not in rule.title + rule.explanation + rule.fix, rule_id
+
+
+def test_allowed_fixture_secrets_are_info_and_keep_the_image_fit():
+    fixture = SecretHit(
+        kind="private-key",
+        description="a private key (PEM)",
+        location="file",
+        path="/usr/local/go/src/crypto/tls/testdata/example-key.pem",
+        layer=1,
+        excerpt="-----BEGIN EC PRIVATE KEY-----****",
+        allowed_by="testdata",
+    )
+    tools = [hit("gcc", "compiler", "/usr/bin/gcc"), hit("gdb", "debugger", "/usr/bin/gdb")]
+    report = check(clean_analysis(secrets=[fixture], tool_hits=tools), "dev")
+    assert report.fit is True
+    assert [(f.rule, f.severity.value, f.path) for f in report.findings] == [
+        ("TP303", "info", "/usr/local/go/src/crypto/tls/testdata/example-key.pem")
+    ]
+    assert "allowed as testdata" in report.findings[0].message

@@ -40,7 +40,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         old = merged.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
             merged[key] = _merge(old, value)
-        elif key == "pattern" and isinstance(old, list) and isinstance(value, list):
+        elif key in ("pattern", "allow") and isinstance(old, list) and isinstance(value, list):
             ids = {item.get("id") for item in value if isinstance(item, dict)}
             merged[key] = [item for item in old if item.get("id") not in ids] + value
         elif isinstance(old, list) and isinstance(value, list):
@@ -128,6 +128,15 @@ class SecretPattern:
 
 
 @dataclass
+class SecretAllowance:
+    """Paths whose secrets are known public fixtures (a toolchain's test keys), not leaks."""
+
+    id: str
+    description: str
+    paths: list[re.Pattern[str]]
+
+
+@dataclass
 class SecretCatalogue:
     max_file_bytes: int
     candidate_files: list[re.Pattern[str]]
@@ -138,6 +147,14 @@ class SecretCatalogue:
     # The globs the two candidate lists were compiled from (for the scanner's quick pre-check).
     candidate_file_globs: list[str] = field(default_factory=list)
     candidate_path_globs: list[str] = field(default_factory=list)
+    allow: list[SecretAllowance] = field(default_factory=list)
+
+    def allowance(self, path: str) -> SecretAllowance | None:
+        """The allow entry covering ``path`` (relative to the root), if any."""
+        for entry in self.allow:
+            if any(pattern.match(path) for pattern in entry.paths):
+                return entry
+        return None
 
 
 def _globs(items: list[str], flags: int = 0) -> list[re.Pattern[str]]:
@@ -162,6 +179,17 @@ def secret_catalogue() -> SecretCatalogue:
             )
         except (KeyError, re.error, TypeError, ValueError) as exc:
             raise UsageError(f"secret catalogue: bad pattern {item.get('id')!r}: {exc}") from None
+    allow = []
+    for item in data.get("allow", []):
+        try:
+            allow.append(
+                SecretAllowance(item["id"], item.get("description", item["id"]),
+                                _globs([str(p) for p in item["paths"]]))
+            )  # fmt: skip
+        except (KeyError, TypeError) as exc:
+            raise UsageError(
+                f"secret catalogue: [[allow]] {item.get('id')!r} needs id and paths ({exc})"
+            ) from None
     return SecretCatalogue(
         max_file_bytes=int(data.get("max_file_bytes", 1 << 20)),
         candidate_files=_globs(data.get("candidate_files", [])),
@@ -171,6 +199,7 @@ def secret_catalogue() -> SecretCatalogue:
         placeholders=frozenset(str(p).lower() for p in data.get("placeholders", [])),
         candidate_file_globs=[str(g) for g in data.get("candidate_files", [])],
         candidate_path_globs=[str(g) for g in data.get("candidate_paths", [])],
+        allow=allow,
     )
 
 

@@ -93,6 +93,11 @@ class SecretHit(BaseModel):
     path: str | None = Field(description="file path, env name or label key")
     layer: int | None
     excerpt: str = Field(description="the match with its secret part redacted")
+    allowed_by: str | None = Field(
+        default=None,
+        description="id of the [[allow]] entry of the secret catalogue that matched the path "
+        "(known public test fixtures, e.g. a toolchain's testdata); null for a real finding",
+    )
 
 
 class ConfigSummary(BaseModel):

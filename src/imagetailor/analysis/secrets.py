@@ -92,7 +92,13 @@ class SecretScanner:
     def scan_file(self, path: str, data: bytes, layer: int) -> list[SecretHit]:
         text = data.decode("utf-8", "replace")
         base = path.rsplit("/", 1)[-1]
-        return self._scan(text, "file", "/" + path, layer, base)
+        hits = self._scan(text, "file", "/" + path, layer, base)
+        allowance = self.catalogue.allowance(path) if hits else None
+        if allowance is not None:
+            # Still reported, so nothing is silently skipped; the policy grades these apart.
+            for hit in hits:
+                hit.allowed_by = allowance.id
+        return hits
 
     def scan_config(
         self, config: dict[str, Any], history: list[tuple[int | None, str]]

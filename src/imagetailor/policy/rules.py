@@ -462,7 +462,32 @@ def _file_secrets(analysis: Analysis, settings: PolicySettings) -> list[Evidence
     return [
         Evidence(f"{hit.description} ({hit.kind}): {hit.excerpt}", hit.path, hit.layer)
         for hit in analysis.secrets
-        if hit.location == "file"
+        if hit.location == "file" and hit.allowed_by is None
+    ]
+
+
+TP303 = _rule(
+    "TP303",
+    Severity.INFO,
+    "Known test-fixture secret",
+    "A key or token in a path the secret catalogue lists as public test data (for example the "
+    "test keys in Go's crypto/tls/testdata, which every Go toolchain image carries). It is not "
+    "a leak, so it does not make an image unfit; it is shown so that nothing is skipped "
+    "silently, and because a deploy image should carry no test data at all.",
+    "Nothing to revoke. Keep test data out of deploy images (copy only the build output); if a "
+    "path is wrongly allowed, override that allow entry in your own secrets.toml.",
+)
+
+
+def _fixture_secrets(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
+    return [
+        Evidence(
+            f"{hit.description} ({hit.kind}), allowed as {hit.allowed_by}: {hit.excerpt}",
+            hit.path,
+            hit.layer,
+        )
+        for hit in analysis.secrets
+        if hit.location == "file" and hit.allowed_by is not None
     ]
 
 
@@ -618,6 +643,7 @@ POLICY_RULES: tuple[PolicyRule, ...] = (
     PolicyRule(TP204, lambda s: s.require_entrypoint, _entrypoint_executable),
     PolicyRule(TP301, lambda s: True, _file_secrets),
     PolicyRule(TP302, lambda s: True, _config_secrets),
+    PolicyRule(TP303, lambda s: True, _fixture_secrets),
     PolicyRule(TP401, lambda s: s.max_size_bytes is not None, _max_size),
     PolicyRule(TP402, lambda s: s.max_wasted_bytes is not None, _max_wasted),
     PolicyRule(TP403, lambda s: s.max_layers is not None, _max_layers),

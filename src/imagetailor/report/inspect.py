@@ -144,7 +144,11 @@ def _secrets(analysis: Analysis) -> Table:
     for hit in analysis.secrets:
         where = f"{hit.location}: {hit.path}" if hit.path else hit.location
         layer = "-" if hit.layer is None else str(hit.layer)
-        add_row(table, safe_text(hit.kind, "bold red"), where, layer, hit.excerpt)
+        if hit.allowed_by is not None:
+            kind = safe_text(f"{hit.kind} (allowed: {hit.allowed_by})", "dim")
+        else:
+            kind = safe_text(hit.kind, "bold red")
+        add_row(table, kind, where, layer, hit.excerpt)
     if not analysis.secrets:
         add_row(table, "-", "none found", "", "")
     return table
