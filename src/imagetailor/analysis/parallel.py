@@ -23,6 +23,7 @@ import os
 import pickle
 import select
 import signal
+import sys
 from collections.abc import Callable, Iterator
 
 from imagetailor.analysis.candidates import SecretCandidates
@@ -37,6 +38,7 @@ MAX_WORKERS = 2
 # the 64 KiB a pipe holds (a real image has at most a few hundred layers).
 MAX_PARALLEL_LAYERS = 4096
 _HEADER = 8  # bytes of the length prefix of each message
+WORKER_SWITCH_INTERVAL = 0.0001  # seconds (see _child)
 
 
 def worker_count(image: Image) -> int:
@@ -220,6 +222,11 @@ def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_
         # A worker's objects live one layer and die by reference counting; the cyclic
         # collector would only walk them over and over (see analyze._cyclic_gc_paused).
         gc.disable()
+        # The reader thread needs the GIL back after every read and every hash, and waits up
+        # to the switch interval each time while this thread parses: at the default 5 ms the
+        # two barely overlap. A worker is its own process, so the parent keeps its interval.
+        # Layers 1, 2 and 4 of benchmarks/inspect: 0.37 -> 0.26 s, same CPU time.
+        sys.setswitchinterval(WORKER_SWITCH_INTERVAL)
 
         def send(message: tuple[str, int, object]) -> None:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
