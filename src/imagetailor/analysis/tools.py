@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from collections.abc import Iterator
 
 from imagetailor.analysis.catalog import ToolCatalogue, normalize_dist
 from imagetailor.analysis.model import PackageInfo, ToolHit
@@ -51,6 +52,21 @@ def _is_busybox_link(tree: MergedTree, path: str, node: Node, name: str) -> bool
     return False
 
 
+def _candidates(tree: MergedTree, path_dirs: _PathDirs) -> Iterator[tuple[str, Node]]:
+    """The only nodes a hit can come from: directories, and what sits directly in a PATH-like
+    directory. Walking the directories instead of every path: a few hundred, not 35,000."""
+    nodes = tree.nodes
+    for directory, children in tree.children.items():
+        node = nodes.get(directory)
+        if directory and node is not None:
+            yield directory, node
+        if directory in path_dirs:
+            for child in children:
+                node = nodes.get(child)
+                if node is not None and node.kind != "dir":
+                    yield child, node
+
+
 def find_tools(
     tree: MergedTree,
     catalogue: ToolCatalogue,
@@ -59,9 +75,7 @@ def find_tools(
 ) -> tuple[dict[str, list[str]], list[ToolHit]]:
     path_dirs = _PathDirs(catalogue.path_dirs, image_path)
     hits: list[ToolHit] = []
-    for path, node in tree.nodes.items():
-        if not path:
-            continue
+    for path, node in _candidates(tree, path_dirs):
         slash = path.rfind("/")
         parent, name = (path[:slash], path[slash + 1 :]) if slash >= 0 else ("", path)
         if node.kind == "dir":
