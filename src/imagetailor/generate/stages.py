@@ -166,7 +166,10 @@ def export_tools_stages(df: Dockerfile, ctx: Context, name: str, tools: list[str
     collect = CONTINUATION.join(
         [
             f"for f in {' '.join(files)}; do",
-            f'  for p in "$f" $(ldd "$f" 2>/dev/null | awk {_LDD_AWK}); do',
+            # ldd's answer goes through a file, not a pipe: POSIX sh has no pipefail, and a
+            # static binary (ldd fails) simply has no libraries to copy.
+            '  ldd "$f" > /tmp/libs 2>/dev/null || true;',
+            f'  for p in "$f" $(awk {_LDD_AWK} /tmp/libs); do',
             '    c="$(readlink -f "$(dirname "$p")")/$(basename "$p")";',
             '    t="$(readlink -f "$c")";',
             '    if [ ! -e "/runtime$c" ]; then cp -a --parents "$c" /out; fi;',
