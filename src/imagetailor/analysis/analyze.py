@@ -12,10 +12,14 @@ so far) and when it ends.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import heapq
+import importlib
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from imagetailor.analysis.candidates import SecretCandidates
@@ -39,6 +43,54 @@ MAX_WARNINGS = 50
 def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 20) -> Analysis:
     with _cyclic_gc_paused():
         return _analyze(image, progress, top_files)
+
+
+# Modules the merge does not need; _Imports loads them while the layer workers read.
+_LATER = (
+    "imagetailor.analysis.model",
+    "imagetailor.analysis.secrets",
+    "imagetailor.analysis.packages",
+    "imagetailor.analysis.tools",
+    "imagetailor.analysis.config",
+)
+
+
+class _Imports:
+    """Import modules on a thread for the length of a ``with`` block (joined at its end).
+
+    Imports hold the GIL while they run, so this gains nothing while the merge is busy; it
+    fills the time the merge spends waiting for layer workers (a blocking read releases the
+    GIL). An import error surfaces when the modules are imported again after the block."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._thread = threading.Thread(target=self._run, args=(names,), name="analysis-imports")
+
+    @staticmethod
+    def _run(names: tuple[str, ...]) -> None:
+        with contextlib.suppress(Exception):
+            for name in names:
+                importlib.import_module(name)
+
+    def __enter__(self) -> _Imports:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.join()
+
+
+@dataclass(slots=True)
+class _LayerDone:
+    """What the report needs of a merged layer (the models are built after the merge)."""
+
+    index: int
+    regular_bytes: int
+    tar_bytes: int
+    secret_files: list[tuple[str, bytes]]
+    warnings: list[str]
+    added: int
+    modified: int
+    removed: int
 
 
 @contextmanager
@@ -65,35 +117,19 @@ def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysi
         if progress is not None:
             progress(index, count, done)
 
-    # The layer workers start here; the models (pydantic) are imported while they read.
-    with LayerScans(image, SecretCandidates(catalogue), report) as scans:
-        from imagetailor.analysis import packages as package_db
-        from imagetailor.analysis.catalog import tool_catalogue
-        from imagetailor.analysis.config import image_path, summarize_config
-        from imagetailor.analysis.model import (
-            Analysis,
-            DiveFigures,
-            HiddenBytes,
-            HiddenFile,
-            InefficientFile,
-            LayerInfo,
-        )
-        from imagetailor.analysis.secrets import SecretScanner
-        from imagetailor.analysis.tools import find_tools
-
-        scanner = SecretScanner(catalogue)
-        tree = MergedTree()
-        dive = DiveEmulator()
-        layers: list[LayerInfo] = []
-        secrets: list[SecretHit] = []
-        warnings: list[str] = []
-        histories = [history for _, history in image.layer_history()]
+    tree = MergedTree()
+    dive = DiveEmulator()
+    done: list[_LayerDone] = []
+    histories = [history for _, history in image.layer_history()]
+    # The layer workers start here. What the merge does not need (the models, pydantic, the
+    # scanners that make model objects) is imported on a thread meanwhile: it runs whenever
+    # the merge waits for the workers, instead of before the merge or after it.
+    with LayerScans(image, SecretCandidates(catalogue), report) as scans, _Imports(_LATER):
         if progress is not None and count:
             progress(0, count, 0)
         for feed in scans:
             index = feed.index
-            layer = image.layers[index]
-            where = describe_layer(index, layer)
+            where = describe_layer(index, image.layers[index])
             pending = tree.begin_layer(index)
             dive.begin_layer()
             dive_add = dive.add
@@ -105,33 +141,59 @@ def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysi
                         pending, path, kind, size, mode, uid, gid, linkname, magic, data, where
                     )
             scan = feed.scan  # complete now that its entries are
-            for path, head in scan.secret_files:
-                secrets += scanner.scan_file(path, head, index)
-            warnings += scan.warnings[: max(0, MAX_WARNINGS - len(warnings))]
             changes = tree.end_layer(pending)
             dive.end_layer()
-            history = histories[index] or {}
-            layers.append(
-                LayerInfo(
-                    index=index,
-                    digest=layer.descriptor.digest,
-                    diff_id=layer.diff_id,
-                    media_type=layer.descriptor.media_type,
-                    compressed_size_bytes=layer.descriptor.size,
-                    size_bytes=scan.regular_bytes,
-                    tar_size_bytes=scan.tar_bytes,
-                    created_by=_redacted(scanner, history.get("created_by")),
-                    comment=history.get("comment"),
-                    files_added=changes.added,
-                    files_modified=changes.modified,
-                    files_removed=changes.removed,
+            done.append(
+                _LayerDone(
+                    index, scan.regular_bytes, scan.tar_bytes, scan.secret_files, scan.warnings,
+                    changes.added, changes.modified, changes.removed,
                 )
-            )
+            )  # fmt: skip
             if progress is not None:
                 progress(index, count, scan.tar_bytes)
                 if index + 1 < count:
                     progress(index + 1, count, 0)
 
+    from imagetailor.analysis import packages as package_db
+    from imagetailor.analysis.catalog import tool_catalogue
+    from imagetailor.analysis.config import image_path, summarize_config
+    from imagetailor.analysis.model import (
+        Analysis,
+        DiveFigures,
+        HiddenBytes,
+        HiddenFile,
+        InefficientFile,
+        LayerInfo,
+    )
+    from imagetailor.analysis.secrets import SecretScanner
+    from imagetailor.analysis.tools import find_tools
+
+    scanner = SecretScanner(catalogue)
+    layers: list[LayerInfo] = []
+    secrets: list[SecretHit] = []
+    warnings: list[str] = []
+    for row in done:
+        layer = image.layers[row.index]
+        for path, head in row.secret_files:
+            secrets += scanner.scan_file(path, head, row.index)
+        warnings += row.warnings[: max(0, MAX_WARNINGS - len(warnings))]
+        history = histories[row.index] or {}
+        layers.append(
+            LayerInfo(
+                index=row.index,
+                digest=layer.descriptor.digest,
+                diff_id=layer.diff_id,
+                media_type=layer.descriptor.media_type,
+                compressed_size_bytes=layer.descriptor.size,
+                size_bytes=row.regular_bytes,
+                tar_size_bytes=row.tar_bytes,
+                created_by=_redacted(scanner, history.get("created_by")),
+                comment=history.get("comment"),
+                files_added=row.added,
+                files_modified=row.modified,
+                files_removed=row.removed,
+            )
+        )
     warnings += tree.warnings[: max(0, MAX_WARNINGS - len(warnings))]
     secrets += scanner.scan_config(image.config, _history_lines(image))
     installed = package_db.installed_packages(tree)
