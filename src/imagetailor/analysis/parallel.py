@@ -105,7 +105,14 @@ class LayerScans:
                 progress(index, done)
 
         def batches() -> Iterator[list[ScannedEntry]]:
-            scan = scan_layer(self._image.layers[index], index, self._secrets, report)
+            # As in a worker (see _child), but the interval is process-wide here: it is set
+            # for the read of the layer only and then given back.
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(WORKER_SWITCH_INTERVAL)
+            try:
+                scan = scan_layer(self._image.layers[index], index, self._secrets, report)
+            finally:
+                sys.setswitchinterval(interval)
             feed.scan = scan
             yield scan.entries
 
