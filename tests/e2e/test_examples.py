@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from imagetailor.generate.build import build_purposes
+from imagetailor.build import build_purposes
 from imagetailor.spec.model import load_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine]

@@ -9,9 +9,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from imagetailor.build import PurposeBuild, build_purposes
 from imagetailor.engine.client import select_client
 from imagetailor.errors import UsageError
-from imagetailor.generate.build import PurposeBuild, build_purposes
 from imagetailor.generate.files import compare, render_all
 from imagetailor.policy.sizes import format_size
 from imagetailor.spec.model import load_project

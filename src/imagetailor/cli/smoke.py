@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from imagetailor.engine.client import select_client
-from imagetailor.generate.smoke import parse_env, smoke
+from imagetailor.smoke import parse_env, smoke
 
 
 @click.command("smoke")

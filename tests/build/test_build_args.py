@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from imagetailor.build import base_build_args
 from imagetailor.cli.main import main
-from imagetailor.generate.build import base_build_args
 from imagetailor.spec.bases import Base, BaseMap
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -58,8 +58,8 @@ def test_unknown_purpose_and_missing_dockerfile_are_usage_errors(
 
 
 def test_bake_argv_overrides_every_target_args() -> None:
+    from imagetailor.build import bake_argv
     from imagetailor.engine.client import EngineClient
-    from imagetailor.generate.build import bake_argv
 
     client = EngineClient("/usr/local/bin/docker", "buildx")
     argv = bake_argv(

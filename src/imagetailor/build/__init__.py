@@ -1,0 +1,11 @@
+"""`tailor build`: build each purpose's image with the real engine, then judge it as its purpose."""
+
+from imagetailor.build.purposes import (
+    CheckOutcome,
+    PurposeBuild,
+    bake_argv,
+    base_build_args,
+    build_purposes,
+)
+
+__all__ = ["CheckOutcome", "PurposeBuild", "bake_argv", "base_build_args", "build_purposes"]
