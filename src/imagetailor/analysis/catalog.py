@@ -10,56 +10,14 @@ from __future__ import annotations
 
 import fnmatch
 import math
-import os
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
+# The loader lives in a neutral module so lint and generate share it; re-exported here.
+from imagetailor.catalogues import USER_CONFIG_DIR as USER_CONFIG_DIR
+from imagetailor.catalogues import load_catalogue as load_catalogue
 from imagetailor.errors import UsageError
-
-USER_CONFIG_DIR = Path("~/.config/imagetailor")
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise UsageError(f"cannot read catalogue {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"catalogue {path} is not valid TOML: {exc}") from None
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        old = merged.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            merged[key] = _merge(old, value)
-        elif key in ("pattern", "allow") and isinstance(old, list) and isinstance(value, list):
-            ids = {item.get("id") for item in value if isinstance(item, dict)}
-            merged[key] = [item for item in old if item.get("id") not in ids] + value
-        elif isinstance(old, list) and isinstance(value, list):
-            merged[key] = old + [item for item in value if item not in old]
-        else:
-            merged[key] = value
-    return merged
-
-
-def load_catalogue(name: str, env_var: str) -> dict[str, Any]:
-    bundled = resources.files("imagetailor.data").joinpath(name)
-    data = tomllib.loads(bundled.read_text(encoding="utf-8"))
-    user_file = USER_CONFIG_DIR.expanduser() / name
-    if user_file.is_file():
-        data = _merge(data, _load_toml(user_file))
-    env_file = os.environ.get(env_var)
-    if env_file:
-        data = _merge(data, _load_toml(Path(env_file)))
-    return data
 
 
 class NameMatcher:
