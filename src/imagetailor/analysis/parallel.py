@@ -203,9 +203,9 @@ class _Pool:
         self._children.clear()
 
 
-def _read_message(fd: int) -> bytes:
+def _read_message(fd: int) -> bytearray:
     size = int.from_bytes(_read_exactly(fd, _HEADER), "little")
-    return bytes(_read_exactly(fd, size))
+    return _read_exactly(fd, size)  # pickle reads a bytearray as is: no copy to bytes
 
 
 def _read_exactly(fd: int, size: int) -> bytearray:
