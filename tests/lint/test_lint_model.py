@@ -149,9 +149,9 @@ def test_build_stage_tools_are_fine_when_only_copied() -> None:
 
 
 def test_tool_categories_come_from_the_shared_catalogue_and_lint_extras() -> None:
-    from imagetailor.lint.catalogue import load_catalogue
+    from imagetailor.lint.catalogue import lint_catalogue
 
-    catalogue = load_catalogue()
+    catalogue = lint_catalogue()
     assert catalogue.tool_category("strace", "apt") == "debugger"  # data/tools.toml packages
     assert catalogue.tool_category("debugpy", "pip") == "debugger"  # tools.toml python list
     assert catalogue.tool_category("Pytest_Cov", "pip") == "coverage"  # normalised like pip

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from imagetailor.catalogues import load_catalogue
 from imagetailor.errors import UsageError
 from imagetailor.spec.bases import Family
 
 MANAGERS = ("apt", "apk", "pip", "npm", "go")
+# A file of the user's recipes merged over data/recipes.toml (as is ~/.config/imagetailor/...).
+RECIPES_ENV = "TAILOR_RECIPES"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Catalogue:
             known = ", ".join(sorted(self.recipes))
             raise UsageError(
                 f"unknown tool {name!r} in tailor.toml: use one of {known} "
-                "or add a [tools.NAME] recipe to data/recipes.toml"
+                f"or add a [tools.NAME] recipe (data/recipes.toml, {RECIPES_ENV})"
             ) from None
 
     def default_tools(self, purpose: str, language: str, frontend: bool) -> list[str]:
@@ -71,8 +72,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
-    text = resources.files("imagetailor.data").joinpath("recipes.toml").read_text("utf-8")
-    return parse_catalogue(tomllib.loads(text))
+    return parse_catalogue(load_catalogue("recipes.toml", RECIPES_ENV))
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def plan_installs(tools: list[str], family: Family, language: str) -> list[Insta
             have = ", ".join(sorted(recipe.packages)) or "none"
             raise UsageError(
                 f"tool {tool!r} has no recipe for a {family} {language} stage (recipes: {have}): "
-                "choose another tool or add a recipe to data/recipes.toml"
+                f"choose another tool or add a recipe (data/recipes.toml, {RECIPES_ENV})"
             )
         for package in recipe.packages[manager]:
             if package not in grouped[manager]:

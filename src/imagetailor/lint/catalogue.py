@@ -1,14 +1,24 @@
-"""The lint data (src/imagetailor/data/lint.toml): tool lists, runtimes, patterns users extend."""
+"""The lint data (src/imagetailor/data/lint.toml): tool lists, runtimes, patterns users extend.
+
+Both lint.toml and the shared tool catalogue (tools.toml) load through the one catalogue loader,
+so ``~/.config/imagetailor/lint.toml`` and ``TAILOR_LINT`` (or ``tools.toml`` / ``TAILOR_TOOLS``)
+extend what lint knows the same way they extend ``tailor inspect``.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from imagetailor.catalogues import load_catalogue
+from imagetailor.errors import UsageError
+
+LINT_ENV = "TAILOR_LINT"
+TOOLS_ENV = "TAILOR_TOOLS"
 
 # Which list of a tools.toml category names what each package manager installs.
 _CATALOGUE_KEY = {"pip": "python", "npm": "npm", "gem": "executables", "go": "executables"}
@@ -40,6 +50,7 @@ class Catalogue:
     safe_name_suffixes: tuple[str, ...]
     secret_value_patterns: tuple[re.Pattern[str], ...]
     vague_stage_names: tuple[re.Pattern[str], ...]
+    stage_purposes: Mapping[str, str]  # lower-case stage name -> the purpose it announces
 
     def tool_category(self, package: str, manager: str = "apt") -> str | None:
         """The tool category of a package installed by a package manager (apt, apk, rpm, pip,
@@ -87,11 +98,8 @@ def image_repository(image: str) -> str:
 
 
 def _shared_tools() -> dict[str, dict[str, tuple[str, ...]]]:
-    """The bundled tool catalogue other commands use, when present (lint works without it)."""
-    resource = resources.files("imagetailor.data").joinpath("tools.toml")
-    if not resource.is_file():
-        return {}
-    categories = tomllib.loads(resource.read_text("utf-8")).get("categories", {})
+    """The tool catalogue `tailor inspect` uses, with the user's additions."""
+    categories = load_catalogue("tools.toml", TOOLS_ENV).get("categories", {})
     shared: dict[str, dict[str, tuple[str, ...]]] = {}
     for category, spec in categories.items():
         if isinstance(spec, dict):
@@ -110,10 +118,22 @@ def _strings(table: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(str(item) for item in value)
 
 
+def _stage_purposes(table: dict[str, Any]) -> dict[str, str]:
+    """``purpose = [stage names]`` -> stage name -> purpose (a name claimed twice is an error)."""
+    by_name: dict[str, str] = {}
+    for purpose in table:
+        for name in _strings(table, purpose):
+            claimed = by_name.setdefault(name.lower(), purpose)
+            if claimed != purpose:
+                raise UsageError(
+                    f"lint catalogue: stage name {name!r} announces both {claimed} and {purpose}"
+                )
+    return by_name
+
+
 @cache
-def load_catalogue() -> Catalogue:
-    text = resources.files("imagetailor.data").joinpath("lint.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+def lint_catalogue() -> Catalogue:
+    data = load_catalogue("lint.toml", LINT_ENV)
     runtimes = {
         name: (_strings(entry, "packages"), _strings(entry, "images"))
         for name, entry in data["runtimes"].items()
@@ -144,4 +164,5 @@ def load_catalogue() -> Catalogue:
         vague_stage_names=tuple(
             re.compile(pattern, re.IGNORECASE) for pattern in _strings(data["stage_names"], "vague")
         ),
+        stage_purposes=_stage_purposes(data["stage_names"]["purposes"]),
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.errors import UsageError
-from imagetailor.lint.catalogue import load_catalogue
+from imagetailor.lint.catalogue import lint_catalogue
 from imagetailor.lint.config import LintConfig
 from imagetailor.lint.model import DockerfileModel, build_model
 from imagetailor.lint.parse import (
@@ -126,7 +126,7 @@ def lint_parsed(
 ) -> list[Finding]:
     config = config or LintConfig()
     model = build_model(parsed, _purposes(config, targets or {}))
-    context = LintContext(model, load_catalogue(), context_dir)
+    context = LintContext(model, lint_catalogue(), context_dir)
     where = config.source or "configuration"
     ignored = resolve_rule_ids(config.ignore, where)
     overrides = {

@@ -12,27 +12,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from imagetailor.lint.catalogue import lint_catalogue
 from imagetailor.lint.parse import Instruction, ParsedDockerfile
 
 PURPOSES = ("deploy", "ci", "local", "dev")
-
-# Stage names that announce a purpose; users override with --target or tailor.toml.
-PURPOSE_BY_STAGE_NAME = {
-    "deploy": "deploy",
-    "prod": "deploy",
-    "production": "deploy",
-    "final": "deploy",
-    "runtime": "deploy",
-    "release": "deploy",
-    "ci": "ci",
-    "test": "ci",
-    "tests": "ci",
-    "local": "local",
-    "dev": "dev",
-    "debug": "dev",
-    "develop": "dev",
-    "development": "dev",
-}
 
 _VARIABLE = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -181,10 +164,13 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
 
 
 def build_model(
-    parsed: ParsedDockerfile, purposes: Mapping[str, tuple[str, str]] | None = None
+    parsed: ParsedDockerfile,
+    purposes: Mapping[str, tuple[str, str]] | None = None,
+    stage_purposes: Mapping[str, str] | None = None,
 ) -> DockerfileModel:
     """Stages, links and targets. ``purposes`` maps a lower-case target name to
-    (purpose, source) given by the command line or the configuration."""
+    (purpose, source) given by the command line or the configuration; ``stage_purposes`` maps
+    stage names that announce a purpose (default: lint.toml's [stage_names.purposes])."""
     global_args: dict[str, str] = {}
     stages: list[Stage] = []
     for instruction in parsed.instructions:
@@ -203,7 +189,9 @@ def build_model(
         if earlier is not None and earlier.index < stage.index and not stage.base.isdigit():
             stage.base_stage = earlier.index
         stage.links = list(_links(model, stage))
-    model.targets = _targets(model, purposes or {})
+    if stage_purposes is None:
+        stage_purposes = lint_catalogue().stage_purposes
+    model.targets = _targets(model, purposes or {}, stage_purposes)
     return model
 
 
@@ -248,7 +236,11 @@ def mount_options(mount: str) -> dict[str, str]:
     return options
 
 
-def _targets(model: DockerfileModel, purposes: Mapping[str, tuple[str, str]]) -> list[Target]:
+def _targets(
+    model: DockerfileModel,
+    purposes: Mapping[str, tuple[str, str]],
+    stage_purposes: Mapping[str, str],
+) -> list[Target]:
     candidates = [s for s in model.stages if s.name is not None]
     last = model.stages[-1]
     if last not in candidates:
@@ -258,8 +250,8 @@ def _targets(model: DockerfileModel, purposes: Mapping[str, tuple[str, str]]) ->
         given = purposes.get(stage.label.lower())
         if given is not None:
             targets.append(Target(stage, given[0], given[1]))
-        elif stage.name is not None and stage.name.lower() in PURPOSE_BY_STAGE_NAME:
-            targets.append(Target(stage, PURPOSE_BY_STAGE_NAME[stage.name.lower()], "name"))
+        elif stage.name is not None and stage.name.lower() in stage_purposes:
+            targets.append(Target(stage, stage_purposes[stage.name.lower()], "name"))
         else:
             targets.append(Target(stage, None, "none"))
     # `docker build .` builds the last stage; when nothing claims to be the deploy image, that
