@@ -1,5 +1,9 @@
 """Base images: the upstream names a generated Dockerfile uses, and the map to local stand-ins.
 
+The upstream names per language and role, and the name patterns that tell a base's package
+manager, are data (data/bases.toml, extended by ``~/.config/imagetailor/bases.toml`` and
+``TAILOR_BASES``).
+
 A base map (TOML, ``[bases."upstream:tag"] image = ..., family = apt|apk|none``) redirects each
 upstream name to a mirror or an air-gapped stand-in and says which package manager it has. The
 map comes from, in rising precedence: ``[bases]`` in tailor.toml, ``TAILOR_BASE_MAP``,
@@ -9,17 +13,21 @@ map comes from, in rising precedence: ``[bases]`` in tailor.toml, ``TAILOR_BASE_
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from imagetailor.catalogues import load_catalogue
 from imagetailor.errors import UsageError
 
 Family = Literal["apt", "apk", "none"]
 FAMILIES: tuple[Family, ...] = ("apt", "apk", "none")
 BASE_MAP_ENV = "TAILOR_BASE_MAP"
+BASES_ENV = "TAILOR_BASES"  # additions to data/bases.toml (upstream names, family patterns)
 
 
 @dataclass(frozen=True)
@@ -29,35 +37,71 @@ class Base:
     family: Family
 
 
+@dataclass(frozen=True)
+class UpstreamCatalogue:
+    upstream: dict[str, dict[str, str]]  # language ("any" for all) -> role -> reference template
+    family_patterns: tuple[tuple[Family, tuple[re.Pattern[str], ...]], ...]  # tried in order
+    default_family: Family
+
+
+def _family(value: object, where: str) -> Family:
+    if value not in FAMILIES:
+        raise UsageError(f"bases catalogue: {where} = {value!r}; use apt, apk or none")
+    return value
+
+
+def _parse_upstream(data: dict[str, Any]) -> UpstreamCatalogue:
+    upstream: dict[str, dict[str, str]] = {}
+    for language, roles in (data.get("upstream") or {}).items():
+        if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
+            raise UsageError(f"bases catalogue: [upstream.{language}] must map roles to names")
+        upstream[language] = dict(roles)
+    families = data.get("families") or {}
+    patterns: list[tuple[Family, tuple[re.Pattern[str], ...]]] = []
+    order: tuple[Family, ...] = ("none", "apk", "apt")
+    for family in order:
+        try:
+            compiled = tuple(re.compile(str(p)) for p in families.get(family, []))
+        except re.error as exc:
+            raise UsageError(f"bases catalogue: families.{family}: bad regex: {exc}") from None
+        patterns.append((family, compiled))
+    default = _family(families.get("default", "apt"), "families.default")
+    return UpstreamCatalogue(upstream, tuple(patterns), default)
+
+
+@cache
+def upstream_catalogue() -> UpstreamCatalogue:
+    return _parse_upstream(load_catalogue("bases.toml", BASES_ENV))
+
+
 def default_family(upstream: str) -> Family:
     """The package manager an upstream image has, judged by its name."""
+    catalogue = upstream_catalogue()
     name = upstream.split("@", 1)[0]
-    if name == "scratch" or "distroless" in name:
-        return "none"
-    if name.split("/")[-1].startswith("alpine") or "-alpine" in name or ":alpine" in name:
-        return "apk"
-    return "apt"
+    for family, patterns in catalogue.family_patterns:
+        if any(pattern.search(name) for pattern in patterns):
+            return family
+    return catalogue.default_family
 
 
 def upstream_names(language: str, version: str) -> dict[str, str]:
     """Role -> upstream reference for a language: toolchain, deploy runtime, local tool donor."""
-    major = version.split(".")[0]
-    toolchain = {
-        "go": f"golang:{version}-bookworm",
-        "python": f"python:{version}-slim-bookworm",
-        "node": f"node:{version}-bookworm-slim",
-    }[language]
-    deploy = {
-        "go": "gcr.io/distroless/static-debian12:nonroot",
-        # Debian 12's python3 is 3.11: the distroless runtime matches only that version.
-        "python": "gcr.io/distroless/python3-debian12:nonroot",
-        "node": f"gcr.io/distroless/nodejs{major}-debian12:nonroot",
-    }[language]
-    return {"toolchain": toolchain, "deploy": deploy, "tools": "alpine:3.20"}
+    catalogue = upstream_catalogue()
+    if language not in catalogue.upstream:
+        raise UsageError(f"bases catalogue: no [upstream.{language}] names for {language}")
+    roles = {**catalogue.upstream.get("any", {}), **catalogue.upstream[language]}
+    values = {"version": version, "major": version.split(".")[0]}
+    try:
+        return {role: template.format_map(values) for role, template in roles.items()}
+    except (KeyError, ValueError, IndexError) as exc:
+        raise UsageError(
+            f"bases catalogue: [upstream.{language}] uses {exc}; only {{version}} and {{major}}"
+        ) from None
 
 
 def node_upstream(version: str) -> str:
-    return f"node:{version}-bookworm-slim"
+    """Node.js for a front end build (whatever the application's language)."""
+    return upstream_names("node", version)["toolchain"]
 
 
 class BaseMap:
