@@ -61,11 +61,6 @@ class GlobPrecheck:
         # One C-level search for all the inner runs (a generator over them costs more).
         self.inner = re.compile("|".join(re.escape(run) for run in inner)) if inner else None
 
-    def may_match(self, text: str) -> bool:
-        if self.always or text.endswith(self.suffixes) or text.startswith(self.prefixes):
-            return True
-        return self.inner is not None and self.inner.search(text) is not None
-
 
 class SecretCandidates:
     """Files worth scanning for secrets, chosen by name before any content is read."""
@@ -83,18 +78,30 @@ class SecretCandidates:
 
     def wants(self, path: str) -> int:
         """Bytes to read of the file at ``path`` (relative to the root), 0 when not a candidate."""
+        # The pre-checks are spelled out, not called: this runs for every file of every layer.
         base = path[path.rfind("/") + 1 :]
         names = self._names_precheck
         if (
             self._names is not None
-            and (names.always or base.endswith(names.suffixes) or names.may_match(base))
+            and (
+                names.always
+                or base.endswith(names.suffixes)
+                or base.startswith(names.prefixes)
+                or (names.inner is not None and names.inner.search(base) is not None)
+            )
             and self._names.match(base)
         ):
             return self.max_file_bytes
         rooted = "/" + path
+        paths = self._paths_precheck
         if (
             self._paths is not None
-            and self._paths_precheck.may_match(rooted)
+            and (
+                paths.always
+                or rooted.endswith(paths.suffixes)
+                or rooted.startswith(paths.prefixes)
+                or (paths.inner is not None and paths.inner.search(rooted) is not None)
+            )
             and self._paths.match(rooted)
         ):
             return self.max_file_bytes
