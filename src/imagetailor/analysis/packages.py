@@ -2,7 +2,8 @@
 
 dpkg (``/var/lib/dpkg/status``; distroless keeps one file per package in
 ``/var/lib/dpkg/status.d/``), apk (``/lib/apk/db/installed``), npm (``node_modules/*/package.json``)
-and Python distributions (``*.dist-info`` / ``*.egg-info`` directory names in site-packages).
+and Python distributions (``*.dist-info`` / ``*.egg-info`` names, wherever they are: ``pip install
+--target /opt/deps`` puts them outside site-packages, and distutils wrote ``*.egg-info`` as a file).
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from imagetailor.analysis.model import PackageInfo
 from imagetailor.analysis.tree import MergedTree
 
 _DIST_INFO = re.compile(
-    r"(?:^|/)(?:site|dist)-packages/([A-Za-z0-9][A-Za-z0-9._+-]*?)-([0-9][^/-]*)"
-    r"(?:-py[^/]*)?\.(?:dist|egg)-info\Z"
+    r"(?:^|/)([A-Za-z0-9][A-Za-z0-9._+-]*?)-([0-9][^/-]*)(?:-py[^/]*)?\.(?:dist|egg)-info\Z"
 )
 # Which files the package readers need is decided while the layers stream (candidates.py).
 wants = package_bytes
@@ -69,7 +69,10 @@ def _apk(data: bytes, layer: int) -> list[PackageInfo]:
 def installed_packages(tree: MergedTree) -> list[PackageInfo]:
     packages: list[PackageInfo] = []
     for path, node in tree.nodes.items():
-        if node.kind == "dir":
+        is_dir = node.kind == "dir"
+        if (is_dir and path.endswith("-info")) or (
+            node.kind == "file" and path.endswith(".egg-info")
+        ):
             match = _DIST_INFO.search(path)
             if match:
                 packages.append(
@@ -80,6 +83,7 @@ def installed_packages(tree: MergedTree) -> list[PackageInfo]:
                         layer=node.layer,
                     )
                 )
+        if is_dir:
             continue
         data = node.data
         if data is None:
