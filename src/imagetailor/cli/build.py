@@ -10,6 +10,15 @@ from rich.console import Console
 from rich.table import Table
 
 from imagetailor.build import PurposeBuild, build_purposes
+from imagetailor.cli.options import (
+    base_map_option,
+    directory_option,
+    emit,
+    emit_rich,
+    engine_option,
+    output_options,
+    refuse_existing,
+)
 from imagetailor.engine.client import select_client
 from imagetailor.errors import UsageError
 from imagetailor.generate.files import compare, render_all
@@ -19,21 +28,12 @@ from imagetailor.spec.model import load_project
 
 @click.command("build")
 @click.argument("purposes", nargs=-1)
-@click.option(
-    "--base-map",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Map upstream base images to others (TOML); also TAILOR_BASE_MAP.",
-)
+@base_map_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--engine", type=click.Choice(["docker", "podman"]), default="docker")
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    help="The application's folder (default: the current one).",
-)
+@engine_option
+@directory_option
 @click.option("--verbose", "-v", is_flag=True, help="Stream the engine's build log to stderr.")
+@output_options
 def command(
     purposes: tuple[str, ...],
     base_map: Path | None,
@@ -41,9 +41,12 @@ def command(
     engine: str,
     directory: Path,
     verbose: bool,
+    output: Path | None,
+    force: bool,
 ) -> int:
     """Build the images (all purposes by default), then check each against its purpose."""
     err = Console(stderr=True)
+    refuse_existing(output, force)
     spec, bases = load_project(directory, base_map)
     for purpose in purposes:
         spec.base_purpose(purpose)  # an unknown purpose is a usage error before any probing
@@ -73,7 +76,7 @@ def command(
         directory, spec, bases, list(purposes), client=client, on_line=on_line, on_built=on_built
     )
     if fmt == "json":
-        click.echo(json.dumps([r.as_json() for r in results], indent=2))
+        emit(json.dumps([r.as_json() for r in results], indent=2) + "\n", output, force)
     else:
         table = Table()
         for column in ("purpose", "tag", "size", "layers", "build time", "check"):
@@ -88,5 +91,5 @@ def command(
                 f"{r.seconds:.1f}s",
                 f"{check} ({r.check.findings} findings)",
             )
-        Console(width=160).print(table)
+        emit_rich(table, 160, output, force)
     return 0 if all(r.check.fit for r in results) else 1

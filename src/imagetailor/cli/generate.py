@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from imagetailor.cli.options import base_map_option, directory_option
 from imagetailor.generate.files import compare, render_all, write_files
 from imagetailor.spec.model import load_project
 
@@ -14,18 +15,8 @@ from imagetailor.spec.model import load_project
 @click.command("generate")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is out of date.")
 @click.option("--force", is_flag=True, help="Overwrite files that imagetailor did not generate.")
-@click.option(
-    "--base-map",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Map upstream base images to others (TOML); also TAILOR_BASE_MAP.",
-)
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    help="The application's folder (default: the current one).",
-)
+@base_map_option
+@directory_option
 def command(check: bool, force: bool, base_map: Path | None, directory: Path) -> int:
     """Generate the Dockerfile and its companions from tailor.toml."""
     err = Console(stderr=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from imagetailor.cli.options import directory_option
 from imagetailor.errors import UsageError
 from imagetailor.generate.recipes import catalogue
 from imagetailor.spec.detect import detect
@@ -17,13 +18,7 @@ from imagetailor.spec.questions import ask_questions, render_spec
 @click.command("init")
 @click.option("--yes", "-y", is_flag=True, help="Take every detected answer without asking.")
 @click.option("--force", is_flag=True, help="Overwrite an existing tailor.toml.")
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    help="The application's folder (default: the current one).",
-)
+@directory_option
 def command(yes: bool, force: bool, directory: Path) -> int:
     """Detect the app, ask a few questions, write tailor.toml."""
     err = Console(stderr=True)

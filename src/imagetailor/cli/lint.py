@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from imagetailor.cli.options import emit, output_options, refuse_existing
 from imagetailor.errors import UsageError
 from imagetailor.lint.config import LintConfig, load_config, parse_target_option
 from imagetailor.lint.engine import Finding, exceeds, lint_bytes, lint_path
@@ -49,6 +50,7 @@ THRESHOLDS = ("error", "warning", "info", "style", "none")
     "directory.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text")
+@output_options
 def command(
     paths: tuple[Path, ...],
     target_options: tuple[str, ...],
@@ -56,8 +58,11 @@ def command(
     config_path: Path | None,
     context_dir: Path | None,
     fmt: str,
+    output: Path | None,
+    force: bool,
 ) -> int:
     """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose."""
+    refuse_existing(output, force)
     config = _config(config_path)
     targets = dict(parse_target_option(option, config.custom_purposes) for option in target_options)
     chosen = threshold or config.threshold or "info"
@@ -71,9 +76,9 @@ def command(
             findings.extend(lint_bytes(raw, "-", config, targets, context_dir))
         else:
             findings.extend(lint_path(path, config, targets, context_dir=context_dir))
-    output = render(findings, [str(p) for p in files], fmt)
-    if output:
-        click.echo(output)
+    rendered = render(findings, [str(p) for p in files], fmt)
+    if rendered or output is not None:
+        emit(rendered + "\n" if rendered else "", output, force)
     if fmt == "text":
         summary = f"{len(findings)} finding(s) in {len(files)} file(s)"
         click.echo(summary, err=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from imagetailor.cli.options import emit, emit_rich, output_options, refuse_existing
 from imagetailor.rules import all_rules
 
 
@@ -19,11 +20,13 @@ from imagetailor.rules import all_rules
     help="Image policy rules (tailor check), Dockerfile rules (tailor lint), or both.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def command(scope: str, fmt: str) -> int:
+@output_options
+def command(scope: str, fmt: str, output: Path | None, force: bool) -> int:
     """List every rule: id, severity, what it means and how to fix it."""
+    refuse_existing(output, force)
     rules = [r for r in all_rules() if scope in ("all", r.scope)]
     if fmt == "json":
-        click.echo(
+        emit(
             json.dumps(
                 [
                     {
@@ -38,6 +41,9 @@ def command(scope: str, fmt: str) -> int:
                 ],
                 indent=2,
             )
+            + "\n",
+            output,
+            force,
         )
         return 0
     table = Table(show_lines=True)
@@ -45,5 +51,5 @@ def command(scope: str, fmt: str) -> int:
         table.add_column(column)
     for r in rules:
         table.add_row(r.id, r.severity.value, r.scope, f"[b]{r.title}[/b]\n{r.explanation}", r.fix)
-    Console().print(table)
+    emit_rich(table, None, output, force)
     return 0
