@@ -8,11 +8,11 @@ from imagetailor.generate.stages import (
     GO_BUILD_CACHE,
     UID,
     Context,
-    add_tools,
     argv,
     extended_purposes,
     finish,
     local_stage,
+    source_stage,
 )
 from imagetailor.generate.web import frontend_stage
 from imagetailor.spec.bases import upstream_names
@@ -71,9 +71,9 @@ def build(df: Dockerfile, ctx: Context) -> None:
     deploy.exec_form("ENTRYPOINT", [binary_path(ctx)])
     finish(deploy, spec, "deploy")
 
-    ci = df.stage("ci", "deps", "ci: the toolchain and modules, the requested tools, the tests.")
-    add_tools(ci, ctx.tools("ci"), ctx.family_of("GO_IMAGE"), "go")
-    ci.add("COPY", ". .")
+    ci = source_stage(
+        df, ctx, "ci", "ci: the toolchain and modules, the requested tools, the tests."
+    )
     if fe is not None and spec.frontend is not None:
         out = f"{spec.frontend.dir}/{spec.frontend.output}"
         ci.add("COPY", f"--from={fe} /src/{out} ./{out}")
@@ -82,13 +82,12 @@ def build(df: Dockerfile, ctx: Context) -> None:
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 
-    dev = df.stage(
+    dev = source_stage(
+        df,
+        ctx,
         "dev",
-        "deps",
         "dev: the full toolchain and a debugger; mount the source over /src (compose.yaml).",
     )
-    add_tools(dev, ctx.tools("dev"), ctx.family_of("GO_IMAGE"), "go")
-    dev.add("COPY", ". .")
     if fe is not None and spec.frontend is not None:
         out = f"{spec.frontend.dir}/{spec.frontend.output}"
         dev.add("COPY", f"--from={fe} /src/{out} ./{out}")

@@ -8,11 +8,11 @@ from imagetailor.generate.stages import (
     NPM_CACHE,
     UID,
     Context,
-    add_tools,
     argv,
     extended_purposes,
     finish,
     local_stage,
+    source_stage,
 )
 from imagetailor.generate.web import frontend_stage
 
@@ -61,17 +61,15 @@ def build(df: Dockerfile, ctx: Context) -> None:
     deploy.exec_form("ENTRYPOINT", ["/nodejs/bin/node", f"/app/{spec.app.main}"])
     finish(deploy, spec, "deploy")
 
-    ci = df.stage("ci", "deps", "ci: all dependencies, the requested tools, the tests.")
-    add_tools(ci, ctx.tools("ci"), ctx.family_of("NODE_IMAGE"), "node")
-    ci.add("COPY", ". .")
+    ci = source_stage(df, ctx, "ci", "ci: all dependencies, the requested tools, the tests.")
     ci.exec_form("CMD", argv(spec.app.test or "npm test"))
     finish(ci, spec, "ci")
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 
-    dev = df.stage("dev", "deps", "dev: npm, node --inspect on 9229; mount the source over /app.")
-    add_tools(dev, ctx.tools("dev"), ctx.family_of("NODE_IMAGE"), "node")
-    dev.add("COPY", ". .")
+    dev = source_stage(
+        df, ctx, "dev", "dev: npm, node --inspect on 9229; mount the source over /app."
+    )
     dev.add("EXPOSE", f"{spec.app.port} 9229")
     dev.exec_form("CMD", ["node", "--inspect=0.0.0.0:9229", spec.app.main])
     finish(dev, spec, "dev")

@@ -8,11 +8,11 @@ from imagetailor.generate.stages import (
     PIP_CACHE,
     UID,
     Context,
-    add_tools,
     argv,
     extended_purposes,
     finish,
     local_stage,
+    source_stage,
 )
 from imagetailor.generate.web import frontend_stage
 
@@ -83,19 +83,15 @@ def build(df: Dockerfile, ctx: Context) -> None:
     deploy.exec_form("ENTRYPOINT", ["/usr/bin/python3", *_command(spec.app.main)])
     finish(deploy, spec, "deploy")
 
-    ci = df.stage("ci", "deps", "ci: dependencies, the requested tools, the tests.")
-    add_tools(ci, ctx.tools("ci"), ctx.family_of("PYTHON_IMAGE"), "python")
-    ci.add("COPY", ". .")
+    ci = source_stage(df, ctx, "ci", "ci: dependencies, the requested tools, the tests.")
     ci.exec_form("CMD", argv(spec.app.test or "python3 -m unittest discover -v"))
     finish(ci, spec, "ci")
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 
-    dev = df.stage(
-        "dev", "deps", "dev: pip, the debugger (debugpy on 5678); mount the source over /app."
+    dev = source_stage(
+        df, ctx, "dev", "dev: pip, the debugger (debugpy on 5678); mount the source over /app."
     )
-    add_tools(dev, ctx.tools("dev"), ctx.family_of("PYTHON_IMAGE"), "python")
-    dev.add("COPY", ". .")
     dev.add("EXPOSE", f"{spec.app.port} 5678")
     command = _command(spec.app.main)
     if command[0] != "-m":

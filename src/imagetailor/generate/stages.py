@@ -243,6 +243,14 @@ def extended_purposes(df: Dockerfile, ctx: Context) -> None:
         finish(stage, ctx.spec, name)
 
 
+def source_stage(df: Dockerfile, ctx: Context, purpose: str, comment: str) -> Stage:
+    """A ci or dev stage: the dependency stage, the purpose's tools, then the whole source."""
+    stage = df.stage(purpose, "deps", comment)
+    add_tools(stage, ctx.tools(purpose), ctx.family_of(toolchain_arg(ctx.language)), ctx.language)
+    stage.add("COPY", ". .")
+    return stage
+
+
 def toolchain_arg(language: str) -> str:
     return {"go": "GO_IMAGE", "python": "PYTHON_IMAGE", "node": "NODE_IMAGE"}[language]
 
