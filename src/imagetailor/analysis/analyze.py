@@ -5,6 +5,11 @@ merged file tree and dive's per-layer trees from the headers, and reads content 
 files an analyzer asked for by path (package databases, secret candidates, bounded in size).
 Memory grows with the number of paths, not with the bytes in the layers.
 
+How the work is split (each step's reason is where it is done): layers are read, verified and
+parsed into compact records by forked workers when the source allows it (``parallel``,
+``layerscan``); this process merges the records in layer order into the tree and dive's
+figures while the models load on a thread; the report is built last.
+
 Progress: ``progress(layer_index, layer_count, bytes_read)`` is called when a layer starts
 (``bytes_read`` 0), every few MiB while it is read (bytes of that layer's uncompressed tar read
 so far) and when it ends.
