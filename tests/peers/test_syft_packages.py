@@ -28,7 +28,7 @@ import pytest
 
 from imagetailor.analysis.model import Analysis
 from tests.conftest import docker
-from tests.examples.conftest import OfflineBases, run_offline_bases
+from tests.examples.conftest import OfflineBases
 from tests.imagefactory import Dir, File, ImageSpec, LayerSpec, write_docker_archive
 from tests.peers.peers import ours, save, syft
 
@@ -87,11 +87,6 @@ def compare(
     unexplained = sorted(p for p in npm_elsewhere if not p.startswith(NPM_NOT_INSTALLED))
     assert unexplained == [], f"syft found package.json files we do not explain: {unexplained}"
     return {m: (len(mine[m]), len(theirs[m])) for m in mine if mine[m] or theirs[m]}
-
-
-@pytest.fixture(scope="session")
-def bases(engine: str) -> OfflineBases:
-    return run_offline_bases()
 
 
 @pytest.fixture(scope="module")
