@@ -34,6 +34,7 @@ class Catalogue:
     shared_tools: dict[str, dict[str, tuple[str, ...]]]
     tools: dict[str, tuple[str, ...]]  # lint.toml extras: category -> package globs
     build_tool_categories: tuple[str, ...]
+    deploy_tool_categories: tuple[str, ...]  # not to ship in a deploy image (TL202)
     sdk_images: tuple[str, ...]
     runtimes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # name -> (packages, images)
     distributions: tuple[str, ...]
@@ -142,6 +143,7 @@ def lint_catalogue() -> Catalogue:
         shared_tools=_shared_tools(),
         tools={category: tuple(globs) for category, globs in data["tools"].items()},
         build_tool_categories=_strings(data["build_tools"], "categories"),
+        deploy_tool_categories=_strings(data["deploy_tools"], "categories"),
         sdk_images=_strings(data["build_tools"], "sdk_images"),
         runtimes=runtimes,
         distributions=_strings(data["distributions"], "images"),

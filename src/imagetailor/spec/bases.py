@@ -42,6 +42,7 @@ class UpstreamCatalogue:
     upstream: dict[str, dict[str, str]]  # language ("any" for all) -> role -> reference template
     family_patterns: tuple[tuple[Family, tuple[re.Pattern[str], ...]], ...]  # tried in order
     default_family: Family
+    default_versions: dict[str, str]  # language -> version init proposes
 
 
 def _family(value: object, where: str) -> Family:
@@ -66,7 +67,8 @@ def _parse_upstream(data: dict[str, Any]) -> UpstreamCatalogue:
             raise UsageError(f"bases catalogue: families.{family}: bad regex: {exc}") from None
         patterns.append((family, compiled))
     default = _family(families.get("default", "apt"), "families.default")
-    return UpstreamCatalogue(upstream, tuple(patterns), default)
+    versions = {str(k): str(v) for k, v in (data.get("default_versions") or {}).items()}
+    return UpstreamCatalogue(upstream, tuple(patterns), default, versions)
 
 
 @cache
@@ -97,6 +99,14 @@ def upstream_names(language: str, version: str) -> dict[str, str]:
         raise UsageError(
             f"bases catalogue: [upstream.{language}] uses {exc}; only {{version}} and {{major}}"
         ) from None
+
+
+def default_version(language: str) -> str:
+    """The runtime version proposed for a project that does not pin one."""
+    versions = upstream_catalogue().default_versions
+    if language not in versions:
+        raise UsageError(f"bases catalogue: no default_versions.{language}")
+    return versions[language]
 
 
 def node_upstream(version: str) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.errors import UsageError
+from imagetailor.spec.bases import default_version
 
-DEFAULT_VERSIONS = {"go": "1.19", "python": "3.11", "node": "18"}
 DEFAULT_PORT = 8080
 FRONTEND_DIRS = ("web", "frontend", "ui", "client", "webapp")
 _SKIP_DIRS = {".git", "node_modules", "vendor", "__pycache__", ".venv", "venv", "dist", "build"}
@@ -183,7 +183,7 @@ def _detect_go(root: Path) -> Detected:
     detected = Detected(
         name=image_name(module.group(1) if module else root.name),
         language="go",
-        runtime_version=go_line.group(1) if go_line else DEFAULT_VERSIONS["go"],
+        runtime_version=go_line.group(1) if go_line else default_version("go"),
         test="go test ./...",
         manifests=[m for m in ("go.mod", "go.sum") if (root / m).is_file()],
     )
@@ -212,7 +212,7 @@ def _detect_python(root: Path) -> Detected:
         name=image_name(name),
         language="python",
         runtime_version=_python_requires(str(project.get("requires-python", "")))
-        or DEFAULT_VERSIONS["python"],
+        or default_version("python"),
         version=str(project.get("version") or "0.1.0"),
     )
     if (root / "requirements.txt").is_file():
@@ -257,7 +257,7 @@ def _detect_node(root: Path) -> Detected:
     detected = Detected(
         name=image_name(str(manifest.get("name") or root.name)),
         language="node",
-        runtime_version=major.group(1) if major else DEFAULT_VERSIONS["node"],
+        runtime_version=major.group(1) if major else default_version("node"),
         version=str(manifest.get("version") or "0.1.0"),
         manifests=[m for m in ("package.json", "package-lock.json") if (root / m).is_file()],
     )

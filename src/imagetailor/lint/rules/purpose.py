@@ -27,7 +27,6 @@ _REMOVERS = {
     "pip": ("uninstall",),
     "pip3": ("uninstall",),
 }
-_SHIPPED_CATEGORIES = ("compiler", "debugger", "test", "coverage", "lint", "network", "monitoring")
 
 
 def kept_installs(commands: list[SimpleCommand]) -> list[Install]:
@@ -163,7 +162,7 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                 found: dict[str, list[str]] = {}
                 for install in kept_installs(commands):
                     category = catalogue.tool_category(install.package, install.manager)
-                    if category in _SHIPPED_CATEGORIES:
+                    if category in catalogue.deploy_tool_categories:
                         found.setdefault(category, []).append(install.package)
                 if found:
                     what = "; ".join(f"{c}: {', '.join(p)}" for c, p in sorted(found.items()))
