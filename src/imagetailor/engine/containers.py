@@ -117,6 +117,7 @@ def start_detached(
     entrypoint: str | None = None,
     user: str | None = None,
     name: str | None = None,
+    timeout: float | None = 120,
     client: EngineClient | None = None,
 ) -> str:
     """Start a container in the background and return its id; pair with ``remove``."""
@@ -132,7 +133,7 @@ def start_detached(
         detach=True,
         name=name,
     )
-    result = run_client(client, argv, check=False)
+    result = run_client(client, argv, timeout=timeout, check=False)
     container = result.stdout.decode(errors="replace").strip().splitlines()
     if result.returncode != 0:
         stderr = result.stderr.decode(errors="replace")

@@ -4,6 +4,7 @@ latency, and always remove the container."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import socket
 import statistics
@@ -13,8 +14,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from imagetailor.engine.client import EngineClient
-from imagetailor.engine.process import run_client
-from imagetailor.errors import UsageError
+from imagetailor.engine.containers import is_running, logs, remove, start_detached
+from imagetailor.errors import TailorError, UsageError
 
 LOOPBACK = "127.0.0.1"
 MAX_REQUESTS = 1000
@@ -81,13 +82,6 @@ def parse_env(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     return env
 
 
-def _running(client: EngineClient, container: str) -> bool:
-    result = run_client(
-        client, ["inspect", "--format", "{{.State.Running}}", container], check=False
-    )
-    return result.returncode == 0 and result.stdout.decode().strip() == "true"
-
-
 def smoke(
     client: EngineClient,
     reference: str,
@@ -109,12 +103,10 @@ def smoke(
         raise UsageError(f"port {port} on {LOOPBACK} is in use: pick a free one with --port")
     url = f"http://{LOOPBACK}:{port}{path}"
     environment = {**(env or {}), "PORT": str(port)}
-    argv = ["run", "--detach", "--network", "host"]
-    for name, value in sorted(environment.items()):
-        argv += ["--env", f"{name}={value}"]
-    argv.append(reference)
     started = time.monotonic()
-    container = run_client(client, argv, timeout=60).stdout.decode().strip()
+    container = start_detached(
+        reference, network="host", env=environment, timeout=60, client=client
+    )
     result = SmokeResult(reference, url, ok=False, ready_seconds=None)
     try:
         # trust_env=False: a proxy from the environment must never see loopback probes.
@@ -127,7 +119,7 @@ def smoke(
                         break
                 except httpx.TransportError:
                     pass
-                if not _running(client, container):
+                if not is_running(container, client=client):
                     result.reason = "the container exited before it answered"
                     break
                 time.sleep(0.2)
@@ -149,7 +141,8 @@ def smoke(
                 if not result.ok:
                     result.reason = f"{bad + result.errors} of {requests} requests failed"
     finally:
-        logs = run_client(client, ["logs", "--tail", "20", container], check=False)
-        result.logs = (logs.stdout + logs.stderr).decode(errors="replace")[-4000:]
-        run_client(client, ["rm", "--force", container], check=False)
+        result.logs = logs(container, tail=20, client=client)[-4000:]
+        # The result (or the error that got us here) matters more than a failed clean-up.
+        with contextlib.suppress(TailorError):
+            remove(container, client=client)
     return result
