@@ -137,14 +137,14 @@ def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysi
             where = describe_layer(index, image.layers[index])
             pending = tree.begin_layer(index)
             dive.begin_layer()
-            dive_add = dive.add
             add_member = tree.add_member
-            for path, kind, size, mode, uid, gid, linkname, magic, data in feed.entries():
-                dive_add(path, size, kind == "dir")
-                if path:  # not the root directory entry ("./")
-                    add_member(
-                        pending, path, kind, size, mode, uid, gid, linkname, magic, data, where
-                    )
+            for batch in feed.batches():
+                dive.add_entries(batch)
+                for path, kind, size, mode, uid, gid, linkname, magic, data in batch:
+                    if path:  # not the root directory entry ("./")
+                        add_member(
+                            pending, path, kind, size, mode, uid, gid, linkname, magic, data, where
+                        )
             scan = feed.scan  # complete now that its entries are
             changes = tree.end_layer(pending)
             dive.end_layer()

@@ -25,8 +25,9 @@ Leaves are visited depth first, children in byte order, like dive's ``VisitDepth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 WHITEOUT_PREFIX = ".wh."
 DOUBLE_WHITEOUT_PREFIX = ".wh..wh.."
@@ -63,6 +64,20 @@ def _get(root: _Node, path: str) -> _Node | None:
             return None
         node = found
     return node
+
+
+def _parent_node(tree: _Node, parent_path: str) -> _Node | None:
+    """dive's AddPath walking to a parent: missing intermediates are created with an empty
+    payload; None where dive gives up (a missing part named '.wh..wh..*')."""
+    parent = tree
+    for part in parent_path.split("/"):
+        child = parent.children.get(part)
+        if child is None:
+            if part.startswith(DOUBLE_WHITEOUT_PREFIX):
+                return None
+            child = parent.children[part] = _Node()
+        parent = child
+    return parent
 
 
 def _subtree_size(node: _Node) -> int:
@@ -185,36 +200,42 @@ class DiveEmulator:
         self._dirs = {"": self._tree}
         self._whiteouts_in_layer = False
 
-    def add(self, path: str, size: int, is_dir: bool) -> None:
-        """One tar entry; ``path`` is the cleaned name ('' for the root entry, which dive skips)."""
-        if not path:
-            return
-        self._size += size
-        if ".wh." in path:
-            self._whiteouts_in_layer = True
-        slash = path.rfind("/")
-        parent_path, name = (path[:slash], path[slash + 1 :]) if slash >= 0 else ("", path)
-        parent = self._dirs.get(parent_path)
-        if parent is None:
-            assert self._tree is not None
-            parent = self._tree
-            for part in parent_path.split("/"):
-                child = parent.children.get(part)
-                if child is None:
-                    if part.startswith(DOUBLE_WHITEOUT_PREFIX):
-                        return  # dive's AddPath gives up here
-                    child = parent.children[part] = _Node()  # intermediates: empty payload
-                parent = child
-            self._dirs[parent_path] = parent
-        # dive's AddPath for the last name: replace the payload (keeping children) or create
-        # the node; a new name starting with '.wh..wh..' (an opaque marker) is never added.
-        node = parent.children.get(name)
-        if node is None:
-            if name.startswith(DOUBLE_WHITEOUT_PREFIX):
-                return
-            parent.children[name] = _Node(size, is_dir)
-        else:
-            node.size, node.is_dir = size, is_dir
+    def add_entries(self, entries: Iterable[tuple[Any, ...]]) -> None:
+        """The layer's tar entries in order, as (path, kind, size, ...) tuples: ``path`` the
+        cleaned name ('' for the root entry, which dive skips), ``kind`` 'dir' for directories.
+        A batch per call, not an entry: this loop runs once per member of every layer."""
+        tree = self._tree
+        assert tree is not None
+        dirs = self._dirs
+        layer_size = self._size
+        for entry in entries:
+            path = entry[0]
+            if not path:
+                continue
+            size = entry[2]
+            is_dir = entry[1] == "dir"
+            layer_size += size
+            if ".wh." in path:
+                self._whiteouts_in_layer = True
+            slash = path.rfind("/")
+            parent_path, name = (path[:slash], path[slash + 1 :]) if slash >= 0 else ("", path)
+            parent = dirs.get(parent_path)
+            if parent is None:
+                parent = _parent_node(tree, parent_path)
+                if parent is None:
+                    continue
+                dirs[parent_path] = parent
+            # dive's AddPath for the last name: replace the payload (keeping children) or
+            # create the node; a new name starting with '.wh..wh..' (an opaque marker) is never
+            # added.
+            node = parent.children.get(name)
+            if node is None:
+                if name.startswith(DOUBLE_WHITEOUT_PREFIX):
+                    continue
+                parent.children[name] = _Node(size, is_dir)
+            else:
+                node.size, node.is_dir = size, is_dir
+        self._size = layer_size
 
     def end_layer(self) -> None:
         tree = self._tree

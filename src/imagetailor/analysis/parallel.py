@@ -57,14 +57,17 @@ def worker_count(image: Image) -> int:
 
 
 class LayerFeed:
-    """One layer as the merge consumes it: ``entries()`` yields its members as they arrive
-    (from a worker, in batches, while the layer is still being read); once it is exhausted,
+    """One layer as the merge consumes it: ``batches()`` (or ``entries()``) yields its members
+    as they arrive (from a worker, while the layer is still being read); once it is exhausted,
     ``scan`` holds the layer's totals, secret candidates and warnings."""
 
     def __init__(self, index: int, batches: Iterator[list[ScannedEntry]]) -> None:
         self.index = index
         self._batches = batches
         self.scan = LayerScan(index)
+
+    def batches(self) -> Iterator[list[ScannedEntry]]:
+        return self._batches
 
     def entries(self) -> Iterator[ScannedEntry]:
         for batch in self._batches:
