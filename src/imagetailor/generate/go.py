@@ -6,11 +6,11 @@ from __future__ import annotations
 from imagetailor.generate.dockerfile import Dockerfile
 from imagetailor.generate.stages import (
     GO_BUILD_CACHE,
-    UID,
     Context,
-    argv,
     extended_purposes,
     finish,
+    finish_ci,
+    finish_deploy,
     local_stage,
     source_stage,
 )
@@ -66,10 +66,7 @@ def build(df: Dockerfile, ctx: Context) -> None:
             "scratch has no CA certificates: the build image's bundle.",
         )
     deploy.add("COPY", f"--from=build {binary_path(ctx)} {binary_path(ctx)}")
-    deploy.add("USER", UID)
-    deploy.add("EXPOSE", str(spec.app.port))
-    deploy.exec_form("ENTRYPOINT", [binary_path(ctx)])
-    finish(deploy, spec, "deploy")
+    finish_deploy(deploy, spec, [binary_path(ctx)])
 
     ci = source_stage(
         df, ctx, "ci", "ci: the toolchain and modules, the requested tools, the tests."
@@ -77,8 +74,7 @@ def build(df: Dockerfile, ctx: Context) -> None:
     if fe is not None and spec.frontend is not None:
         out = f"{spec.frontend.dir}/{spec.frontend.output}"
         ci.add("COPY", f"--from={fe} /src/{out} ./{out}")
-    ci.exec_form("CMD", argv(spec.app.test or "go test ./..."))
-    finish(ci, spec, "ci")
+    finish_ci(ci, spec, "go test ./...")
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 

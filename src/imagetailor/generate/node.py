@@ -6,11 +6,11 @@ from __future__ import annotations
 from imagetailor.generate.dockerfile import Dockerfile
 from imagetailor.generate.stages import (
     NPM_CACHE,
-    UID,
     Context,
-    argv,
     extended_purposes,
     finish,
+    finish_ci,
+    finish_deploy,
     local_stage,
     source_stage,
 )
@@ -56,14 +56,10 @@ def build(df: Dockerfile, ctx: Context) -> None:
     deploy.add("WORKDIR", "/app")
     deploy.add("COPY", "--from=deps-prod /app/node_modules /app/node_modules")
     deploy.add("COPY", "--from=build /app /app")
-    deploy.add("USER", UID)
-    deploy.add("EXPOSE", str(spec.app.port))
-    deploy.exec_form("ENTRYPOINT", ["/nodejs/bin/node", f"/app/{spec.app.main}"])
-    finish(deploy, spec, "deploy")
+    finish_deploy(deploy, spec, ["/nodejs/bin/node", f"/app/{spec.app.main}"])
 
     ci = source_stage(df, ctx, "ci", "ci: all dependencies, the requested tools, the tests.")
-    ci.exec_form("CMD", argv(spec.app.test or "npm test"))
-    finish(ci, spec, "ci")
+    finish_ci(ci, spec, "npm test")
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 

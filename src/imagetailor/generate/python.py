@@ -6,11 +6,11 @@ from __future__ import annotations
 from imagetailor.generate.dockerfile import Dockerfile
 from imagetailor.generate.stages import (
     PIP_CACHE,
-    UID,
     Context,
-    argv,
     extended_purposes,
     finish,
+    finish_ci,
+    finish_deploy,
     local_stage,
     source_stage,
 )
@@ -78,14 +78,10 @@ def build(df: Dockerfile, ctx: Context) -> None:
     deploy.add("COPY", f"--from=deps {DEPS_DIR} {DEPS_DIR}")
     deploy.add("COPY", "--from=build /app /app")
     deploy.add("ENV", f"PYTHONPATH={DEPS_DIR}")
-    deploy.add("USER", UID)
-    deploy.add("EXPOSE", str(spec.app.port))
-    deploy.exec_form("ENTRYPOINT", ["/usr/bin/python3", *_command(spec.app.main)])
-    finish(deploy, spec, "deploy")
+    finish_deploy(deploy, spec, ["/usr/bin/python3", *_command(spec.app.main)])
 
     ci = source_stage(df, ctx, "ci", "ci: dependencies, the requested tools, the tests.")
-    ci.exec_form("CMD", argv(spec.app.test or "python3 -m unittest discover -v"))
-    finish(ci, spec, "ci")
+    finish_ci(ci, spec, "python3 -m unittest discover -v")
 
     local_stage(df, ctx, "local", "deploy", ctx.tools("local"))
 

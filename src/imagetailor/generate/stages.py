@@ -119,6 +119,20 @@ def finish(stage: Stage, spec: Spec, purpose: str) -> None:
     )
 
 
+def finish_deploy(stage: Stage, spec: Spec, entrypoint: list[str]) -> None:
+    """Every deploy stage ends the same way: non-root, the app's port, its entrypoint, labels."""
+    stage.add("USER", UID)
+    stage.add("EXPOSE", str(spec.app.port))
+    stage.exec_form("ENTRYPOINT", entrypoint)
+    finish(stage, spec, "deploy")
+
+
+def finish_ci(stage: Stage, spec: Spec, default_test: str) -> None:
+    """A ci image runs the project's test command (tailor.toml's, else the language's)."""
+    stage.exec_form("CMD", argv(spec.app.test or default_test))
+    finish(stage, spec, "ci")
+
+
 # The awk program prints every shared library ldd names (and the loader itself).
 _LDD_AWK = "'$2 == \"=>\" && $3 ~ /^\\// {print $3} $1 ~ /^\\// {print $1}'"
 
