@@ -12,8 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from imagetailor.engine.client import EngineClient
-from imagetailor.engine.process import default_client, engine_error, is_missing, run_client
-from imagetailor.errors import SourceUnavailableError, TailorError, UsageError
+from imagetailor.engine.process import (
+    default_client,
+    engine_error,
+    is_missing,
+    missing_image,
+    run_client,
+)
+from imagetailor.errors import TailorError, UsageError
 
 NETWORKS = ("host", "none")
 ENGINE_FAILURE = 125
@@ -98,7 +104,7 @@ def run(
     # 125 is docker run's own failure (no such image, bad option): not the command's result.
     if result.returncode == ENGINE_FAILURE and _engine_failed(stderr):
         if _no_image(stderr):
-            raise SourceUnavailableError(f"the {client.name} engine has no image {image}")
+            raise missing_image(client, image)
         raise TailorError(f"the engine could not run {image}: {_line(stderr)}")
     return RunResult(
         result.returncode,
@@ -141,7 +147,7 @@ def start_detached(
         if container:
             remove(container[-1], client=client)
         if _no_image(stderr):
-            raise SourceUnavailableError(f"the {client.name} engine has no image {image}")
+            raise missing_image(client, image)
         raise engine_error(client, ["run", image], stderr)
     return container[-1]
 

@@ -8,8 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.engine.client import EngineClient
-from imagetailor.engine.process import default_client, engine_error, is_missing, run_client
-from imagetailor.errors import SourceUnavailableError, TailorError, UsageError
+from imagetailor.engine.process import (
+    default_client,
+    engine_error,
+    is_missing,
+    missing_image,
+    run_client,
+)
+from imagetailor.errors import TailorError, UsageError
 
 
 def image_exists(ref: str, *, client: EngineClient | None = None) -> bool:
@@ -30,7 +36,7 @@ def inspect_image(ref: str, *, client: EngineClient | None = None) -> dict[str, 
     stderr = result.stderr.decode(errors="replace")
     if result.returncode != 0:
         if is_missing(stderr):
-            raise SourceUnavailableError(f"the {client.name} engine has no image {ref}")
+            raise missing_image(client, ref)
         raise engine_error(client, ["image", "inspect"], stderr)
     try:
         records = json.loads(result.stdout)
@@ -60,7 +66,7 @@ def save(
         if result.returncode != 0:
             stderr = result.stderr.decode(errors="replace")
             if is_missing(stderr):
-                raise SourceUnavailableError(f"the {client.name} engine has no image {ref}")
+                raise missing_image(client, ref)
             raise engine_error(client, ["save", ref], stderr)
         partial.replace(dest)
     finally:

@@ -75,6 +75,11 @@ def run_client(
     return result
 
 
+def missing_image(client: EngineClient, ref: str) -> SourceUnavailableError:
+    """The one wording for an image the engine does not have."""
+    return SourceUnavailableError(f"the {client.name} engine has no image {ref}")
+
+
 def engine_error(client: EngineClient, args: Sequence[str], stderr: str) -> TailorError:
     line = first_line(stderr)
     what = " ".join(args[:2])
