@@ -58,7 +58,7 @@ def test_unknown_purpose_and_missing_dockerfile_are_usage_errors(
 
 
 def test_bake_argv_overrides_every_target_args() -> None:
-    from imagetailor.build import bake_argv
+    from imagetailor.engine.bake import bake_argv
     from imagetailor.engine.client import EngineClient
 
     client = EngineClient("/usr/local/bin/docker", "buildx")

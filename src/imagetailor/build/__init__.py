@@ -3,9 +3,8 @@
 from imagetailor.build.purposes import (
     CheckOutcome,
     PurposeBuild,
-    bake_argv,
     base_build_args,
     build_purposes,
 )
 
-__all__ = ["CheckOutcome", "PurposeBuild", "bake_argv", "base_build_args", "build_purposes"]
+__all__ = ["CheckOutcome", "PurposeBuild", "base_build_args", "build_purposes"]

@@ -5,16 +5,13 @@ then judge the image against its purpose with the `tailor check` policies."""
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imagetailor.engine.build import BuildFailedError, BuildResult, build
+from imagetailor.engine.bake import bake
+from imagetailor.engine.build import BuildResult, build
 from imagetailor.engine.client import EngineClient, select_client
-from imagetailor.engine.process import first_line, run_client
-from imagetailor.engine.progress import parse_plain_progress
 from imagetailor.errors import UsageError
 from imagetailor.spec.bases import BaseMap
 from imagetailor.spec.model import Spec
@@ -72,55 +69,6 @@ class PurposeBuild:
             "steps_run": len(self.build.executed_steps()),
             "steps_cached": len(self.build.cached_steps()),
         }
-
-
-def bake_argv(
-    client: EngineClient,
-    project: Path,
-    purposes: list[str],
-    build_args: dict[str, str],
-    no_cache: bool = False,
-) -> list[str]:
-    """`docker buildx bake` for the purposes' targets of the generated docker-bake.hcl, with the
-    base map's images as overrides of every target's args."""
-    argv = [client.binary, "buildx", "bake", "--file", str(project / "docker-bake.hcl")]
-    argv += ["--load", "--progress", "plain"]
-    for name, value in sorted(build_args.items()):
-        argv += ["--set", f"*.args.{name}={value}"]
-    if no_cache:
-        argv.append("--no-cache")
-    return argv + purposes
-
-
-def bake(
-    client: EngineClient,
-    project: Path,
-    tags: dict[str, str],
-    build_args: dict[str, str],
-    on_line: Callable[[str], None] | None,
-    no_cache: bool,
-) -> dict[str, BuildResult]:
-    """Build every purpose in one bake (targets in parallel, common stages once). BuildKit's log
-    is shared, so each purpose gets the whole log and the bake's wall time."""
-    purposes = list(tags)
-    argv = bake_argv(client, project, purposes, build_args, no_cache)
-    started = time.monotonic()
-    process = subprocess.run(
-        argv, cwd=project, env=client.process_env(), capture_output=True, text=True, check=False
-    )
-    seconds = time.monotonic() - started
-    log_text = process.stdout + process.stderr
-    if on_line is not None:
-        for line in log_text.splitlines():
-            on_line(line)
-    if process.returncode != 0:
-        raise BuildFailedError(f"docker buildx bake failed: {first_line(log_text)}", log_text)
-    steps = parse_plain_progress(log_text)
-    results: dict[str, BuildResult] = {}
-    for purpose in purposes:
-        inspect = run_client(client, ["image", "inspect", "--format", "{{.Id}}", tags[purpose]])
-        results[purpose] = BuildResult(inspect.stdout.decode().strip(), seconds, log_text, steps)
-    return results
 
 
 def check_image(tag: str, purpose: str, spec: Spec, source: str) -> tuple[CheckOutcome, int, int]:

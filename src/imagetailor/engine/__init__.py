@@ -6,6 +6,7 @@ and the user's client configuration behave exactly as they do for the user.
 
 from __future__ import annotations
 
+from imagetailor.engine.bake import bake, bake_argv
 from imagetailor.engine.build import BuildFailedError, BuildResult, build, build_argv
 from imagetailor.engine.client import EngineClient, select_client
 from imagetailor.engine.containers import (
@@ -26,6 +27,8 @@ __all__ = [
     "BuildStep",
     "EngineClient",
     "RunResult",
+    "bake",
+    "bake_argv",
     "build",
     "build_argv",
     "image_exists",
