@@ -3,6 +3,7 @@ for bad layers the same error (class and line), the first bad layer in order."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,11 @@ SPEC = ImageSpec(
     layers=[
         LayerSpec([Dir("etc"), File("etc/passwd", "root:x:0:0::/root:/bin/sh\n")]),
         LayerSpec(
-            [File(f"srv/d{i % 7}/f{i:04d}", b"x" * (i % 700)) for i in range(1500)]
-            + [File("app/.npmrc", "//registry.npmjs.org/:_authToken=npm_" + "a1B2c3D4" * 5)]
+            [
+                *(File(f"srv/d{i % 7}/f{i:04d}", b"x" * (i % 700)) for i in range(1500)),
+                File("app/.npmrc", "//registry.npmjs.org/:_authToken=npm_" + "a1B2c3D4" * 5),
+                Dir("srv"),
+            ]
         ),
         LayerSpec([Whiteout("srv/d3"), File("srv/d1/f0001", b"new"), Hardlink("h", "etc/passwd")]),
         LayerSpec([Symlink("bin/sh", "/bin/busybox"), File("bin/busybox", b"\x7fELF", 0o755)]),
@@ -43,17 +47,23 @@ def _analysis(reference: str, workers: str, monkeypatch: pytest.MonkeyPatch) -> 
         return analyze(image).model_dump_json()
 
 
-@pytest.mark.parametrize(("layout", "batch"), [("docker-archive", 4096), ("oci", 100)])
+@pytest.mark.parametrize(
+    ("layout", "batch", "compression"),
+    [("docker-archive", 4096, "none"), ("oci", 100, "gzip"), ("oci", 4096, "zstd")],
+)
 def test_workers_and_a_sequential_read_agree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, batch: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, batch: int, compression: str
 ) -> None:
     """Batches of 100 make the workers stream the 1,500-file layer in pieces."""
     monkeypatch.setattr(layerscan, "BATCH", batch)
+    spec = dataclasses.replace(
+        SPEC, layers=[dataclasses.replace(layer, compression=compression) for layer in SPEC.layers]
+    )
     target = tmp_path / "image"
     if layout == "oci":
-        write_oci_layout(SPEC, target)
+        write_oci_layout(spec, target)
     else:
-        write_docker_archive(SPEC, target)
+        write_docker_archive(spec, target)
     reference = f"{layout}:{target}"
     parallel = _analysis(reference, "2", monkeypatch)
     assert parallel == _analysis(reference, "1", monkeypatch)
