@@ -60,8 +60,10 @@ def syft(archive: Path) -> list[dict[str, Any]]:
     return artifacts
 
 
-def trivy_secrets(archive: Path, cache: Path) -> list[dict[str, Any]]:
-    """trivy's secret findings for a docker archive: one dict per finding, with its Target path."""
+def trivy_secrets(archive: Path, cache: Path, config: bool = False) -> list[dict[str, Any]]:
+    """trivy's secret findings for a docker archive: one dict per finding, with its Target path.
+    With CONFIG, the image config (Env, labels, history) is scanned too; those findings' Target
+    is the archive and their Match a line of the config JSON."""
     out = run_peer(
         [
             str(peer("trivy")),
@@ -78,6 +80,7 @@ def trivy_secrets(archive: Path, cache: Path) -> list[dict[str, Any]]:
             "--skip-db-update",
             "--skip-java-db-update",
             "--quiet",
+            *(["--image-config-scanners", "secret"] if config else []),
         ]
     )
     findings = []

@@ -222,3 +222,53 @@ def test_stand_in_bases_have_no_secrets_on_either_side(
     mine, allowed = our_findings(ours(archive))
     assert mine == set()
     assert allowed == Counter(expected_allowed)
+
+
+def config_location(match: str) -> tuple[str, str | None]:
+    """Where in the config JSON trivy's matched line is: ('env', NAME), ('label', KEY) or
+    ('history', None)."""
+    line = match.strip().rstrip(",")
+    if line.startswith('"created_by"'):
+        return "history", None
+    if line.startswith('"') and "=" in line and '":' not in line:
+        return "env", line.strip('"').split("=", 1)[0]
+    return "label", line.split('"')[1]
+
+
+def test_config_secrets_match_trivy(tmp_path: Path, trivy_cache: Path) -> None:
+    """Env, labels and history: the same findings on both sides, decoys on neither."""
+    upper = string.ascii_uppercase + string.digits
+    github = "ghp_" + made_up("env-github", 36)
+    spec = ImageSpec(
+        layers=[
+            LayerSpec(
+                [Dir("app"), File("app/run", "#!/bin/sh\n")],
+                created_by=f"/bin/sh -c curl -H 'PRIVATE-TOKEN: glpat-{made_up('hist', 20)}' x",
+            )
+        ],
+        env=[
+            "PATH=/usr/local/bin:/usr/bin:/bin",
+            f"GITHUB_TOKEN={github}",
+            f"AWS_ACCESS_KEY_ID=AKIA{made_up('env-aws', 16, upper)}",
+            "DB_PASSWORD=changeme",
+            "API_TOKEN=${API_TOKEN}",
+        ],
+        labels={"ci.token": "ghp_" + made_up("label", 36), "description": "a password-free app"},
+    )
+    archive = tmp_path / "config.tar"
+    write_docker_archive(spec, archive)
+    theirs = set()
+    for secret in trivy_secrets(archive, trivy_cache, config=True):
+        assert secret["Target"].endswith("config.tar"), secret["Target"]
+        theirs.add((*config_location(secret["Match"]), TRIVY_TO_OURS[secret["RuleID"]]))
+    mine = {(hit.location, hit.path, hit.kind) for hit in ours(archive).secrets}
+    assert (
+        theirs
+        == mine
+        == {
+            ("env", "GITHUB_TOKEN", "github-token"),
+            ("env", "AWS_ACCESS_KEY_ID", "aws-access-key-id"),
+            ("label", "ci.token", "github-token"),
+            ("history", None, "gitlab-token"),
+        }
+    )
