@@ -181,8 +181,9 @@ class DiveResult:
 class DiveEmulator:
     """Feed each layer's entries in tar order, then ``result()``."""
 
-    # path -> [cumulative size, minimum size (-1: none yet), leaves counted]
-    _totals: dict[str, list[int]] = field(default_factory=dict)
+    # path -> [cumulative size, minimum size (-1: none yet), leaves counted], or for the many
+    # paths seen once just their size (a list per path cost 4 MB on benchmarks/inspect)
+    _totals: dict[str, int | list[int]] = field(default_factory=dict)
     _inefficient: list[str] = field(default_factory=list)
     _stacked: _Node | None = None
     _layer_sizes: list[int] = field(default_factory=list)
@@ -248,21 +249,27 @@ class DiveEmulator:
             if "//" in path:  # dive's Path() folds these (only odd names produce them)
                 path = path.replace("//", "/")
             totals = all_totals.get(path)
-            if totals is None:
-                totals = all_totals[path] = [0, -1, 0]
             if whiteout:
                 previous = _get(lower, path)
                 if previous is None:
+                    if totals is None:
+                        all_totals[path] = [0, -1, 0]  # dive keeps the path, with no size
                     break  # dive's visitor errors out here and skips the rest of the layer
                 size = _subtree_size(previous) if previous.is_dir else 0
             else:
                 size = node.size
-            totals[0] += size
-            if totals[1] < 0 or size < totals[1]:
-                totals[1] = size
-            totals[2] += 1
-            if totals[2] == 2:
+            if totals is None:
+                all_totals[path] = size  # seen once: cumulative and minimum are its size
+            elif isinstance(totals, int):
+                all_totals[path] = [totals + size, min(totals, size), 2]
                 self._inefficient.append(path)
+            else:
+                totals[0] += size
+                if totals[1] < 0 or size < totals[1]:
+                    totals[1] = size
+                totals[2] += 1
+                if totals[2] == 2:
+                    self._inefficient.append(path)
         if self._stacked is None and not self._whiteouts_in_layer:
             # Stacking layer 0 onto a copy of itself changes nothing without whiteouts: use it.
             self._stacked = tree
@@ -275,12 +282,20 @@ class DiveEmulator:
         self._dirs = {}
 
     def result(self) -> DiveResult:
-        minimum = sum(t[1] for t in self._totals.values())
-        discovered = sum(t[0] for t in self._totals.values())
+        minimum = discovered = 0
+        for totals in self._totals.values():
+            if isinstance(totals, int):
+                minimum += totals
+                discovered += totals
+            else:
+                minimum += totals[1]
+                discovered += totals[0]
         efficiency = 1.0 if discovered == 0 else minimum / discovered
-        inefficient = [
-            (path, self._totals[path][2], self._totals[path][0]) for path in self._inefficient
-        ]
+        inefficient = []
+        for path in self._inefficient:
+            totals = self._totals[path]
+            assert isinstance(totals, list)  # seen at least twice
+            inefficient.append((path, totals[2], totals[0]))
         inefficient.sort(key=lambda item: (-item[2], item[0]))
         wasted = sum(size for _, _, size in inefficient)
         user = sum(self._layer_sizes[1:])
