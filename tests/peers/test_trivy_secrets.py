@@ -212,12 +212,12 @@ STAND_INS = [
 @pytest.mark.parametrize(("standin", "expected_allowed"), STAND_INS)
 def test_stand_in_bases_have_no_secrets_on_either_side(
     bases: OfflineBases,
-    tmp_path: Path,
+    archives: Path,
     trivy_cache: Path,
     standin: str,
     expected_allowed: dict[str, int],
 ) -> None:
-    archive = save(f"imagetailor-bases/{standin}", tmp_path)
+    archive = save(f"imagetailor-bases/{standin}", archives)
     assert their_findings(archive, trivy_cache) == set()
     mine, allowed = our_findings(ours(archive))
     assert mine == set()
