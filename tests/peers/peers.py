@@ -80,6 +80,8 @@ def trivy_secrets(archive: Path, cache: Path, config: bool = False) -> list[dict
             "--skip-db-update",
             "--skip-java-db-update",
             "--quiet",
+            "--disable-telemetry",
+            "--skip-version-check",
             *(["--image-config-scanners", "secret"] if config else []),
         ]
     )
