@@ -9,6 +9,7 @@ import click
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
 from imagetailor.cli.inspect import terminal_style
+from imagetailor.cli.options import output_options, refuse_existing
 from imagetailor.errors import UsageError
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
 from imagetailor.policy.settings import Overrides, read_config, resolve
@@ -70,13 +71,7 @@ SEVERITIES = tuple(s.value for s in Severity)
 @click.option(
     "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to this file (never over an existing file).",
-)
-@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+@output_options
 def command(
     reference: str | None,
     purpose: str,
@@ -103,9 +98,7 @@ def command(
     """
     if (reference is None) == (analysis_file is None):
         raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
-    if output is not None and output.exists() and not force:
-        # Fail before the (possibly long) analysis, not after.
-        raise UsageError(f"{output} already exists: choose another --output or add --force")
+    refuse_existing(output, force)  # before the (possibly long) analysis, not after
     tables, source = read_config(config_path)
     settings = resolve(
         purpose,

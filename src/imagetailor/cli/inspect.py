@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
+from imagetailor.cli.options import output_options, refuse_existing
 from imagetailor.report.formats import INSPECT_FORMATS
 
 
@@ -37,13 +38,7 @@ def terminal_style() -> tuple[int, bool]:
     show_default=True,
     help="How many biggest and hidden files the tables show.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to this file instead of stdout (never over an existing file).",
-)
-@click.option("--force", is_flag=True, help="Let --output replace an existing file.")
+@output_options
 def command(
     reference: str, platform: str | None, fmt: str, top: int, output: Path | None, force: bool
 ) -> int:
@@ -54,6 +49,7 @@ def command(
     layout. `--format json` is the documented contract (docs/json-contract.md) and can be fed
     back to `tailor check --analysis`.
     """
+    refuse_existing(output, force)  # before reading the image, not after
     analysis = analyze_reference(reference, platform)
     # Imported after the analysis: the renderers pull in rich and the models, which load while
     # the layer workers read (see cli/analyzing.py).
