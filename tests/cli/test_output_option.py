@@ -1,4 +1,4 @@
-"""-o/--output and --force on lint, rules, build and smoke: the file holds exactly what stdout
+"""-o/--output and --force on every command with a result: the file holds exactly what stdout
 would, an existing file is refused (exit 2, untouched) before any work, --force replaces it."""
 
 from __future__ import annotations
@@ -68,12 +68,15 @@ def test_rules_output_file(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixtu
         ("build", "--dir", "{dir}"),
         ("smoke", "imagetailor-test/none:1", "--port", "1"),
         ("rules",),
+        ("inspect", "docker-archive:{dir}/missing.tar"),
+        ("check", "docker-archive:{dir}/missing.tar", "--purpose", "deploy"),
     ],
 )
 def test_existing_output_is_refused_before_any_work(
     args: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # build has no tailor.toml and smoke no image here: the refusal must come first.
+    # build has no tailor.toml, and smoke, inspect and check have no image here: the refusal
+    # must come first.
     target = tmp_path / "result.json"
     target.write_text("keep\n")
     argv = [a.format(dir=tmp_path) for a in args] + ["--format", "json", "-o", str(target)]
