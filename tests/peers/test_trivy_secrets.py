@@ -9,7 +9,8 @@ Differences by design, asserted exactly below:
 - We read files chosen by name (data/secrets.toml `candidate_files` / `candidate_paths`), so the
   read stays bounded on images of 100k files; trivy reads every text file. A token inside source
   code (config.js, settings.py) is trivy's alone.
-- trivy 0.76 has no npm token rule: the .npmrc `_authToken` is ours alone.
+- trivy 0.76 has no rule for an .npmrc `_authToken`, a Docker config.json `auth`, a password in a
+  .git-credentials URL or a kubeconfig token: those are ours alone.
 - trivy skips whole paths by word (tests, example, usr/share, site-packages, node_modules); we
   report a key in an app's own tests/ or example/ directory (the image ships it), and grade
   known public fixtures with `allowed_by` instead of skipping them.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import string
 from collections import Counter
 from pathlib import Path
@@ -50,7 +52,11 @@ TRIVY_TO_OURS = {
     "gcp-service-account": "gcp-service-account",
     "pypi-upload-token": "pypi-token",
     "dockerconfig-secret": "docker-auth",
+    "stripe-secret-token": "stripe-secret-key",
 }
+# Our kind names the whole thing where trivy also reports a part of it: a service-account JSON
+# holds a PEM private key (trivy: gcp-service-account and private-key; we: the first).
+COVERS = {"gcp-service-account": {"private-key"}}
 ALNUM = string.ascii_letters + string.digits
 
 Finding = tuple[str, str]  # (absolute path, our kind)
@@ -87,6 +93,34 @@ def planted_files() -> dict[str, str]:
         "root/.aws/credentials": "[default]\n"
         f"aws_access_key_id = AKIA{made_up('aws-id', 16, upper)}\n"
         f"aws_secret_access_key = {made_up('aws-secret', 40, ALNUM + '/+')}\n",
+        "app/gcp-service-account.json": json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "demo",
+                "private_key": pem("PRIVATE KEY", "gcp"),
+                "client_email": "deploy@demo.iam.gserviceaccount.com",
+            }
+        ),
+        "app/.env.production": "SLACK_WEBHOOK=https://hooks.slack.com/services/"
+        f"T{made_up('team', 8)}/B{made_up('bot', 8)}/{made_up('hook', 24)}\n"
+        f"STRIPE_KEY=sk_live_{made_up('stripe', 24)}\n",
+        "root/.pypirc": "[pypi]\nusername = __token__\n"
+        f"password = pypi-AgEIcHlwaS5vcmc{made_up('pypi', 70)}\n",
+        # kinds trivy has no rule for
+        "root/.docker/config.json": json.dumps(
+            {
+                "auths": {
+                    "registry.example.com": {
+                        "auth": base64.b64encode(
+                            b"deploy:" + made_up("docker", 24).encode()
+                        ).decode()
+                    }
+                }
+            }
+        ),
+        "root/.git-credentials": f"https://deploy:{made_up('git', 20)}@git.example.com\n",
+        "root/.kube/config": "apiVersion: v1\nusers:\n- name: admin\n  user:\n"
+        f"    token: {made_up('kube', 40)}\n",
         "app/.env": f"GITHUB_TOKEN={github}\n"
         f"GITLAB_TOKEN=glpat-{made_up('gitlab', 20)}\n"
         f"SLACK_BOT_TOKEN={slack}\n",
@@ -125,7 +159,12 @@ def their_findings(archive: Path, cache: Path) -> set[Finding]:
         rule = secret["RuleID"]
         assert rule in TRIVY_TO_OURS, f"trivy rule {rule} has no counterpart: map it or add one"
         found.add(("/" + secret["Target"].lstrip("/"), TRIVY_TO_OURS[rule]))
-    return found
+    # Parts of a finding that names the whole (COVERS) are that finding.
+    return {
+        (path, kind)
+        for path, kind in found
+        if not any(kind in COVERS.get(whole, ()) for p, whole in found if p == path)
+    }
 
 
 def our_findings(result: Analysis) -> tuple[set[Finding], Counter[str]]:
@@ -179,13 +218,20 @@ def test_planted_secrets_ours_cover_trivy(tmp_path: Path, trivy_cache: Path) -> 
         ("/app/.env", "gitlab-token"),
         ("/app/.env", "slack-token"),
         ("/root/.ssh/id_ed25519", "private-key"),  # deleted by layer 1, still in layer 0
+        ("/app/gcp-service-account.json", "gcp-service-account"),
+        ("/app/.env.production", "slack-webhook"),
+        ("/app/.env.production", "stripe-secret-key"),
+        ("/root/.pypirc", "pypi-token"),
     }
     only_trivy = {  # source files: not candidates by name
         ("/app/config.js", "github-token"),
         ("/app/settings.py", "aws-access-key-id"),
     }
     only_ours = {
-        ("/root/.npmrc", "npm-token"),  # trivy has no npm rule
+        ("/root/.npmrc", "npm-token"),  # trivy has no rule for these four
+        ("/root/.docker/config.json", "docker-auth"),
+        ("/root/.git-credentials", "url-credentials"),
+        ("/root/.kube/config", "kubeconfig-token"),
         ("/app/tests/fixtures/id_rsa", "private-key"),  # trivy skips any tests/ path
         ("/app/example/deploy.pem", "private-key"),  # trivy skips any example path
         ("/app/aws-docs.env", "aws-access-key-id"),  # trivy allows AWS's example pair
@@ -196,7 +242,7 @@ def test_planted_secrets_ours_cover_trivy(tmp_path: Path, trivy_cache: Path) -> 
     assert mine - theirs == only_ours
     # The known fixtures: annotated by us, skipped by trivy; no decoy reported by either.
     assert allowed == Counter({"testdata": 1, "package-docs": 1, "package-tests": 2})
-    assert len(theirs) == 11 and len(mine) == 14
+    assert len(theirs) == 15 and len(mine) == 21
 
 
 # (stand-in, {allow id: count} of our allowed hits); trivy finds nothing in any of them, and we
