@@ -14,6 +14,9 @@ The principled differences, each asserted exactly (anything else is drift and fa
   syft still lists it.
 - python: names are compared in their PEP 503 form: we take the name from the ``*.dist-info``
   directory (``python_dateutil``), syft from METADATA (``python-dateutil``); pip treats both alike.
+
+The distroless stand-ins carry no dpkg data at all (both sides find nothing there): factory
+images cover distroless's one-file-per-package /var/lib/dpkg/status.d, and Alpine's apk db.
 """
 
 from __future__ import annotations
@@ -71,19 +74,21 @@ def syft_by_manager(
 
 
 def compare(
-    archive: Path, removed_dpkg: AbstractSet[Pair] = frozenset()
+    archive: Path, removed_dpkg: AbstractSet[str] = frozenset()
 ) -> dict[str, tuple[int, int]]:
     """Assert parity on ARCHIVE; returns {manager: (ours, syft's)} counts for the report."""
     theirs, npm_elsewhere = syft_by_manager(syft(archive))
     mine = ours_by_manager(ours(archive))
     for manager in SYFT_TYPE_TO_MANAGER.values():
-        expected = theirs[manager] - removed_dpkg if manager == "dpkg" else theirs[manager]
+        expected = theirs[manager]
+        if manager == "dpkg":
+            expected = {(name, version) for name, version in expected if name not in removed_dpkg}
         assert mine[manager] == expected, (
             f"{archive.name} {manager}: only ours {sorted(mine[manager] - expected)[:20]}, "
             f"only syft {sorted(expected - mine[manager])[:20]}"
         )
     # Every removed package we leave out is one syft lists: the difference is exactly that set.
-    assert removed_dpkg <= theirs["dpkg"]
+    assert removed_dpkg <= {name for name, _ in theirs["dpkg"]}
     unexplained = sorted(p for p in npm_elsewhere if not p.startswith(NPM_NOT_INSTALLED))
     assert unexplained == [], f"syft found package.json files we do not explain: {unexplained}"
     return {m: (len(mine[m]), len(theirs[m])) for m in mine if mine[m] or theirs[m]}
@@ -133,7 +138,7 @@ def test_engine_built_image_with_removed_package_and_app_dependencies(
     )
     tag = "imagetailor-test/peers-packages:1"
     docker("build", "--network", "host", "-q", "-t", tag, str(context))
-    got = compare(save(tag, archives), removed_dpkg={("e2fsprogs", "1.47.0-2+b2")})
+    got = compare(save(tag, archives), removed_dpkg={"e2fsprogs"})
     assert got == {"dpkg": (87, 88), "python": (1, 1), "npm": (1, 1)}
 
 
@@ -217,7 +222,7 @@ def test_factory_debian_image_every_layout_matches_syft(tmp_path: Path) -> None:
     )
     archive = tmp_path / "debian.tar"
     write_docker_archive(spec, archive)
-    got = compare(archive, removed_dpkg={("oldpkg", "1.0-1")})
+    got = compare(archive, removed_dpkg={"oldpkg"})
     assert got == {"dpkg": (2, 3), "python": (5, 5), "npm": (3, 3)}
 
 
