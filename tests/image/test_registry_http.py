@@ -145,10 +145,15 @@ class FakeRegistry(BaseHTTPRequestHandler):
         self._send(404, b'{"errors": [{"code": "MANIFEST_UNKNOWN"}]}')
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that give up mid-answer (the timeout tests) are expected, not news."""
+
+
 @pytest.fixture
 def fake() -> Iterator[tuple[str, Behaviour]]:
     behaviour = Behaviour()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRegistry)
+    server = QuietServer(("127.0.0.1", 0), FakeRegistry)
     server.daemon_threads = True
     address = f"127.0.0.1:{server.server_address[1]}"
     handler = type("Handler", (FakeRegistry,), {"behaviour": behaviour, "address": address})
