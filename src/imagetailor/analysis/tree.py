@@ -52,12 +52,12 @@ class Node:
     gid: int
     layer: int
     link: str | None = None
-    content: int | None = None
+    content: Content | None = None
     magic: bytes = b""
     data: bytes | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity: one object per blob
 class Content:
     """Bytes one layer stored for one regular file; hard links share it."""
 
@@ -97,7 +97,6 @@ class MergedTree:
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {"": Node("dir", 0, 0o755, 0, 0, -1)}
         self.children: dict[str, set[str]] = {"": set()}
-        self.contents: list[Content] = []
         self.hidden: list[Hidden] = []
         self.warnings: list[str] = []
 
@@ -131,10 +130,7 @@ class MergedTree:
                 return
         layer = pending.index
         if kind == "file":  # most members: built in one go, no attribute updates after
-            content = None
-            if size:
-                content = len(self.contents)
-                self.contents.append(Content(path, size, layer, 1))
+            content = Content(path, size, layer, 1) if size else None
             node = Node(kind, size, mode, uid, gid, layer, None, content, magic, data)
             # pop, not get: a duplicate moves to the end, where extraction would apply it
             previous = pending.entries.pop(path, None)
@@ -160,11 +156,10 @@ class MergedTree:
             # The earlier duplicate never reaches the file system unless a link kept it.
             self._release(previous.content, pending.index, "overwritten")
         if node.content is not None:
-            self.contents[node.content].refs += 1
+            node.content.refs += 1
         pending.entries[path] = node
 
-    def _release(self, content: int, layer: int, how: str) -> None:
-        blob = self.contents[content]
+    def _release(self, blob: Content, layer: int, how: str) -> None:
         blob.refs -= 1
         if blob.refs == 0:
             self.hidden.append(Hidden(blob.path, blob.size, blob.layer, layer, how))
@@ -296,7 +291,7 @@ class MergedTree:
         return "/".join(current)
 
     def final_size(self) -> int:
-        seen: set[int] = set()
+        seen: set[Content] = set()
         total = 0
         for node in self.nodes.values():
             if node.content is not None and node.content not in seen:
