@@ -326,3 +326,32 @@ def test_a_user_catalogue_can_switch_an_allowance_off(
     image = memory_image(ImageSpec([LayerSpec([File("app/testdata/client.key", TEST_KEY)])]))
     [hit] = analyze(image).secrets
     assert hit.allowed_by is None
+
+
+GITHUB_IN_SOURCE = "ghp_" + "Zq8Vb2Nw4Lx6Tr1Ys3Pk5Hm7Jd9Fc0Ga2Ue4"  # 36 after the prefix
+
+
+def test_app_source_files_are_scanned_with_unmistakable_patterns_only() -> None:
+    token_js = f"module.exports = {{ token: '{GITHUB_IN_SOURCE}' }};\n"
+    analysis = analyze(
+        memory_image(
+            ImageSpec(
+                [
+                    LayerSpec(
+                        [
+                            File("app/config.js", token_js),
+                            File("srv/api/settings.py", f"TOKEN = '{GITHUB_IN_SOURCE}'\n"),
+                            File("app/db.py", "DB_PASSWORD = 'S3cr3tPassw0rd99'\n"),
+                            File("app/node_modules/lib/index.js", token_js),
+                            File("usr/lib/python3/dist-packages/x/conf.py", token_js),
+                            File("app/README.md", token_js),
+                        ]
+                    )
+                ]
+            )
+        )
+    )
+    assert sorted((s.path, s.kind) for s in analysis.secrets) == [
+        ("/app/config.js", "github-token"),
+        ("/srv/api/settings.py", "github-token"),
+    ]

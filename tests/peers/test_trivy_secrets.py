@@ -6,9 +6,10 @@ The planted values are made here from a hash, never written in the repository: t
 shape of real credentials and open nothing.
 
 Differences by design, asserted exactly below:
-- We read files chosen by name (data/secrets.toml `candidate_files` / `candidate_paths`), so the
-  read stays bounded on images of 100k files; trivy reads every text file. A token inside source
-  code (config.js, settings.py) is trivy's alone.
+- We read files chosen by name (data/secrets.toml `candidate_files` / `candidate_paths`) and an
+  app's own source files under `source_roots` (with the unmistakable patterns only), so the read
+  stays bounded on images of 100k files; trivy reads every text file. Both find the tokens in
+  config.js and settings.py; neither reports a plain password assignment in source code.
 - trivy 0.76 has no rule for an .npmrc `_authToken`, a Docker config.json `auth`, a password in a
   .git-credentials URL or a kubeconfig token: those are ours alone.
 - trivy skips whole paths by word (tests, example, usr/share, site-packages, node_modules); we
@@ -127,9 +128,11 @@ def planted_files() -> dict[str, str]:
         "root/.npmrc": f"//registry.npmjs.org/:_authToken=npm_{made_up('npm', 36)}\n",
         "app/tests/fixtures/id_rsa": pem("RSA PRIVATE KEY", "app-tests"),
         "app/example/deploy.pem": pem("PRIVATE KEY", "app-example"),
-        # secrets in source code: trivy reads every text file, we read candidates by name
+        # secrets in source code: trivy reads every text file, we read the app's own sources
         "app/config.js": f"module.exports = {{ token: '{'ghp_' + made_up('js', 36)}' }};\n",
         "app/settings.py": f"AWS_ACCESS_KEY_ID = 'AKIA{made_up('py', 16, upper)}'\n",
+        # a decoy in source: code says "password" all the time; only unmistakable shapes count
+        "app/db.py": f"DB_PASSWORD = '{made_up('db', 16)}'\nTOKEN_HEADER = 'X-Auth-Token'\n",
         # decoys: placeholders, references, prose; and AWS's documented example pair
         "app/.env.example": "AWS_SECRET_ACCESS_KEY=changeme\nGITHUB_TOKEN=<your-token>\n"
         "SLACK_BOT_TOKEN=${SLACK_BOT_TOKEN}\nDB_PASSWORD=password\n",
@@ -222,11 +225,11 @@ def test_planted_secrets_ours_cover_trivy(tmp_path: Path, trivy_cache: Path) -> 
         ("/app/.env.production", "slack-webhook"),
         ("/app/.env.production", "stripe-secret-key"),
         ("/root/.pypirc", "pypi-token"),
-    }
-    only_trivy = {  # source files: not candidates by name
+        # An app's own source files, read under source_roots with the unmistakable patterns.
         ("/app/config.js", "github-token"),
         ("/app/settings.py", "aws-access-key-id"),
     }
+    only_trivy: set[tuple[str, str]] = set()
     only_ours = {
         ("/root/.npmrc", "npm-token"),  # trivy has no rule for these four
         ("/root/.docker/config.json", "docker-auth"),
@@ -242,7 +245,7 @@ def test_planted_secrets_ours_cover_trivy(tmp_path: Path, trivy_cache: Path) -> 
     assert mine - theirs == only_ours
     # The known fixtures: annotated by us, skipped by trivy; no decoy reported by either.
     assert allowed == Counter({"testdata": 1, "package-docs": 1, "package-tests": 2})
-    assert len(theirs) == 15 and len(mine) == 21
+    assert len(theirs) == 15 and len(mine) == 23
 
 
 # (stand-in, {allow id: count} of our allowed hits); trivy finds nothing in any of them, and we

@@ -6,6 +6,7 @@ and free of pydantic: layer workers (see ``layerscan``) import this module, not 
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from imagetailor.analysis.catalog import SecretCatalogue
@@ -25,6 +26,10 @@ def package_bytes(path: str) -> int:
     if path.endswith("package.json") and NPM_MANIFEST.search(path):
         return MAX_PACKAGE_JSON
     return 0
+
+
+def _compile(globs: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(fnmatch.translate(glob)) for glob in globs]
 
 
 def combined(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -75,11 +80,23 @@ class SecretCandidates:
         self._paths_precheck = GlobPrecheck(
             catalogue.candidate_path_globs, len(catalogue.candidate_paths)
         )
+        self.source_max_file_bytes = catalogue.source_max_file_bytes
+        globs = catalogue.source_file_globs
+        # "*.py"-style globs become one C-level endswith; anything fancier goes through a regex.
+        simple = all(g.startswith("*.") and not any(c in g[1:] for c in "*?[") for g in globs)
+        self._source_suffixes = tuple(g[1:] for g in globs) if simple else None
+        self._source_names = None if simple else combined(_compile(globs))
+        self._source_roots = combined(catalogue.source_roots)
+        self._source_exclude = combined(catalogue.source_exclude)
 
     def wants(self, path: str) -> int:
         """Bytes to read of the file at ``path`` (relative to the root), 0 when not a candidate."""
-        # The pre-checks are spelled out, not called: this runs for every file of every layer.
         base = path[path.rfind("/") + 1 :]
+        return self.named_wants(path, base) or self.source_wants(path, base)
+
+    def named_wants(self, path: str, base: str) -> int:
+        """Bytes to read of a file that is a candidate by its name or path (.npmrc, *.pem, ...)."""
+        # The pre-checks are spelled out, not called: this runs for every file of every layer.
         names = self._names_precheck
         if (
             self._names is not None
@@ -106,3 +123,20 @@ class SecretCandidates:
         ):
             return self.max_file_bytes
         return 0
+
+    def source_wants(self, path: str, base: str | None = None) -> int:
+        """Bytes to read of an application source file (see ``source_files`` in secrets.toml)."""
+        base = path[path.rfind("/") + 1 :] if base is None else base
+        if self._source_roots is None:
+            return 0
+        if self._source_suffixes is not None:
+            if not base.endswith(self._source_suffixes):
+                return 0
+        elif self._source_names is None or not self._source_names.match(base):
+            return 0
+        rooted = "/" + path
+        if not self._source_roots.match(rooted):
+            return 0
+        if self._source_exclude is not None and self._source_exclude.match(rooted):
+            return 0
+        return self.source_max_file_bytes

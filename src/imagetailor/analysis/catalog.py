@@ -83,6 +83,7 @@ class SecretPattern:
     min_entropy: float = 0.0
     min_length: int = 0
     files_only: list[str] = field(default_factory=list)
+    in_source: bool = False  # unmistakable enough to run over an app's source files
 
 
 @dataclass
@@ -106,6 +107,11 @@ class SecretCatalogue:
     candidate_file_globs: list[str] = field(default_factory=list)
     candidate_path_globs: list[str] = field(default_factory=list)
     allow: list[SecretAllowance] = field(default_factory=list)
+    # An app's own source files: by name (globs), under roots, minus excluded trees.
+    source_file_globs: list[str] = field(default_factory=list)
+    source_roots: list[re.Pattern[str]] = field(default_factory=list)
+    source_exclude: list[re.Pattern[str]] = field(default_factory=list)
+    source_max_file_bytes: int = 0
 
     def allowance(self, path: str) -> SecretAllowance | None:
         """The allow entry covering ``path`` (relative to the root), if any."""
@@ -133,6 +139,7 @@ def secret_catalogue() -> SecretCatalogue:
                     min_entropy=float(item.get("min_entropy", 0.0)),
                     min_length=int(item.get("min_length", 0)),
                     files_only=list(item.get("files_only", [])),
+                    in_source=bool(item.get("in_source", False)),
                 )
             )
         except (KeyError, re.error, TypeError, ValueError) as exc:
@@ -158,6 +165,10 @@ def secret_catalogue() -> SecretCatalogue:
         candidate_file_globs=[str(g) for g in data.get("candidate_files", [])],
         candidate_path_globs=[str(g) for g in data.get("candidate_paths", [])],
         allow=allow,
+        source_file_globs=[str(g) for g in data.get("source_files", [])],
+        source_roots=_globs(data.get("source_roots", [])),
+        source_exclude=_globs(data.get("source_exclude", [])),
+        source_max_file_bytes=int(data.get("source_max_file_bytes", 256 << 10)),
     )
 
 

@@ -46,12 +46,20 @@ class SecretScanner:
         return self.candidates.wants(path)
 
     def _scan(
-        self, text: str, location: str, path: str | None, layer: int | None, base: str | None
+        self,
+        text: str,
+        location: str,
+        path: str | None,
+        layer: int | None,
+        base: str | None,
+        source_only: bool = False,
     ) -> list[SecretHit]:
         hits: list[SecretHit] = []
         taken: list[tuple[int, int]] = []
         for pattern in self.catalogue.patterns:
             if pattern.files_only and (base is None or base not in pattern.files_only):
+                continue
+            if source_only and not pattern.in_source:
                 continue
             for match in pattern.regex.finditer(text):
                 if not self._credible(match, pattern):
@@ -92,7 +100,9 @@ class SecretScanner:
     def scan_file(self, path: str, data: bytes, layer: int) -> list[SecretHit]:
         text = data.decode("utf-8", "replace")
         base = path.rsplit("/", 1)[-1]
-        hits = self._scan(text, "file", "/" + path, layer, base)
+        # A file chosen only as application source gets the unmistakable patterns alone.
+        source_only = self.candidates.named_wants(path, base) == 0
+        hits = self._scan(text, "file", "/" + path, layer, base, source_only)
         allowance = self.catalogue.allowance(path) if hits else None
         if allowance is not None:
             # Still reported, so nothing is silently skipped; the policy grades these apart.
