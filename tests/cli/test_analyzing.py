@@ -6,7 +6,7 @@ import io
 import re
 import sys
 
-from imagetailor.cli.analyzing import analysis_progress
+from imagetailor.cli.analyzing import analysis_progress, reading_progress
 
 
 class FakeTerminal(io.StringIO):
@@ -34,3 +34,23 @@ def test_bar_counts_layers_and_bytes_on_a_terminal(monkeypatch):
     # layers done and the bytes of both layers added up.
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
     assert "1/2 layers, 2.0 MB read" in shown
+
+
+def test_engine_export_shows_before_the_layers(monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with reading_progress("reading docker-daemon:app:1") as (fetched, progress):
+        assert fetched is not None and progress is not None
+        fetched(3_000_000, 10_000_000)
+        progress(0, 1, 0)
+        progress(0, 1, 9_000_000)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
+    assert "exporting from the engine: reading docker-daemon:app:1" in shown
+    assert "3.0 MB of about 10.0 MB" in shown
+    assert "0/1 layers, 9.0 MB read" in shown
+
+
+def test_no_fetch_callback_off_a_terminal(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with reading_progress("reading x") as callbacks:
+        assert callbacks == (None, None)

@@ -270,3 +270,12 @@ def test_same_analysis_from_every_source(
     assert first["file_count"] > 10 and first["hidden"]["files"]  # /app/a was written, then hidden
     for reference, analysis in analyses.items():
         assert analysis == first, reference
+
+
+def test_daemon_export_reports_its_progress(engine_image: dict[str, object]) -> None:
+    calls: list[tuple[int, int]] = []
+    with open_image(f"docker-daemon:{TAG}", fetch_progress=lambda *c: calls.append(c)) as image:
+        spooled = Path(image.layers[0]._store.archive.path)  # type: ignore[attr-defined]
+        assert calls[0][0] == 0 and calls[0][1] > 0  # shown before the engine's first byte
+        assert calls[-1][0] == spooled.stat().st_size
+        assert [done for done, _ in calls] == sorted(done for done, _ in calls)

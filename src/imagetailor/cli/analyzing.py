@@ -15,18 +15,30 @@ from imagetailor.errors import UsageError
 # pydantic, the models and rich load only when used: analyze() starts its layer workers before
 # it imports the models, so for `tailor inspect` that import overlaps with reading the layers.
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from imagetailor.analysis.model import Analysis
+    from imagetailor.image.model import FetchProgress
 
 
 @contextmanager
 def analysis_progress(description: str) -> Iterator[Progress | None]:
     """Yields a callback for ``analyze(progress=...)``, or None when stderr is not a terminal
     (logs and pipes get no bar). The bar counts layers; the text shows bytes read so far."""
+    with reading_progress(description) as (_, progress):
+        yield progress
+
+
+@contextmanager
+def reading_progress(description: str) -> Iterator[tuple[FetchProgress | None, Progress | None]]:
+    """Callbacks for the two phases of reading an image: fetching it (``open_image``'s
+    ``fetch_progress``, e.g. the engine exporting it) and analysing it (``analyze``'s
+    ``progress``). Both are None when stderr is not a terminal."""
     if not sys.stderr.isatty():
-        yield None
+        yield None, None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as RichProgress
 
     from imagetailor.policy.sizes import format_size
@@ -34,13 +46,28 @@ def analysis_progress(description: str) -> Iterator[Progress | None]:
     bar = RichProgress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("layers, {task.fields[read]} read"),
+        TextColumn("{task.fields[detail]}"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task(description, total=None, read="0 B")
+    fetch_task: list[TaskID] = []
+
+    def fetched(done: int, expected: int) -> None:
+        detail = f"{format_size(done)} of about {format_size(expected)}"
+        if fetch_task:
+            bar.update(fetch_task[0], completed=done, total=max(done, expected), detail=detail)
+        else:
+            fetch_task.append(
+                bar.add_task(
+                    f"exporting from the engine: {description}",
+                    completed=done,
+                    total=max(done, expected),
+                    detail=detail,
+                )
+            )
+
+    task = bar.add_task(description, total=None, detail="", visible=False)
     finished = [0]  # bytes of the layers already read
     current = [-1, 0]  # index and bytes of the layer being read
 
@@ -49,10 +76,14 @@ def analysis_progress(description: str) -> Iterator[Progress | None]:
             finished[0] += current[1]
             current[0] = index
         current[1] = bytes_read
-        bar.update(task, completed=index, total=count, read=format_size(finished[0] + bytes_read))
+        read = format_size(finished[0] + bytes_read)
+        if fetch_task:
+            bar.update(fetch_task[0], visible=False)
+        bar.update(task, completed=index, total=count, visible=True,
+                   detail=f"{index}/{count} layers, {read} read")  # fmt: skip
 
     with bar:
-        yield update
+        yield fetched, update
 
 
 def analyze_reference(reference: str, platform: str | None) -> Analysis:
@@ -61,8 +92,8 @@ def analyze_reference(reference: str, platform: str | None) -> Analysis:
     from imagetailor.image import open_image
 
     with (
-        open_image(reference, platform) as image,
-        analysis_progress(f"reading {reference}") as progress,
+        reading_progress(f"reading {reference}") as (fetched, progress),
+        open_image(reference, platform, fetch_progress=fetched) as image,
     ):
         return analyze(image, progress=progress)
 

@@ -18,7 +18,7 @@ import httpx
 
 from imagetailor.errors import BadImageError, SourceUnavailableError, TailorError, UsageError
 from imagetailor.image.docker_archive import open_docker_archive
-from imagetailor.image.model import Image
+from imagetailor.image.model import FetchProgress, Image
 from imagetailor.image.platforms import Platform
 from imagetailor.image.reference import ImageReference
 
@@ -72,6 +72,7 @@ def open_daemon_image(
     *,
     timeout: float = 30.0,
     max_bytes: int = MAX_SPOOL_BYTES,
+    fetch_progress: FetchProgress | None = None,
 ) -> Image:
     name = _engine_name(reference)
     client, host = engine_client(timeout)
@@ -87,7 +88,7 @@ def open_daemon_image(
             if shutil.disk_usage(spool).free < bound:
                 raise SourceUnavailableError(f"not enough free space in {spool.parent} for {name}")
             archive = spool / "image.tar"
-            _spool(client, host, name, archive, bound)
+            _spool(client, host, name, archive, bound, size, fetch_progress)
         selection = ImageReference("docker-archive", str(archive), archive, index=0)
         image = open_docker_archive(archive, selection, platform, reference.text)
     except BaseException:
@@ -120,8 +121,18 @@ def _inspect_size(client: httpx.Client, host: str, name: str) -> int:
     return size
 
 
-def _spool(client: httpx.Client, host: str, name: str, archive: Path, bound: int) -> None:
+def _spool(
+    client: httpx.Client,
+    host: str,
+    name: str,
+    archive: Path,
+    bound: int,
+    expected: int,
+    fetch_progress: FetchProgress | None,
+) -> None:
     written = 0
+    if fetch_progress is not None:
+        fetch_progress(0, expected)  # the engine prepares for seconds before its first byte
     try:
         with (
             client.stream("GET", "/images/get", params={"names": name}) as response,
@@ -140,6 +151,8 @@ def _spool(client: httpx.Client, host: str, name: str, archive: Path, bound: int
                         f"the engine's archive of {name} exceeds the expected {bound} bytes"
                     )
                 out.write(chunk)
+                if fetch_progress is not None:
+                    fetch_progress(written, expected)
     except TailorError:
         raise
     except httpx.HTTPError as error:

@@ -8,10 +8,13 @@ Analysis only ever sees this interface, so the same image read from any source a
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import IO, Any
+
+# (bytes done, bytes expected): work a source does before the image can be read at all.
+FetchProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from imagetailor.errors import UsageError
-from imagetailor.image.model import Image
+from imagetailor.image.model import FetchProgress, Image
 from imagetailor.image.platforms import Platform, parse_platform
 from imagetailor.image.reference import ImageReference, parse_reference
 
@@ -16,6 +16,7 @@ def open_image(
     *,
     docker_config: Path | None = None,
     timeout: float = 30.0,
+    fetch_progress: FetchProgress | None = None,
 ) -> Image:
     """Resolve ``reference`` to a single-platform image.
 
@@ -23,17 +24,23 @@ def open_image(
     ``docker_config`` is the ``config.json`` holding registry credentials (default
     ``~/.docker/config.json``); ``timeout`` bounds each network wait in seconds. Close the image
     (or use it as a context manager) to release temp files and connections.
+    ``fetch_progress(bytes_done, bytes_expected)`` hears about work done before the image can be
+    read at all (the engine exporting an image), so a caller can show it.
     """
     parsed = parse_reference(reference)
     wanted = parse_platform(platform) if platform else None
-    image = _open(parsed, wanted, docker_config, timeout)
+    image = _open(parsed, wanted, docker_config, timeout, fetch_progress)
     if wanted is not None:
         _check_platform(image, wanted)
     return image
 
 
 def _open(
-    parsed: ImageReference, wanted: Platform | None, docker_config: Path | None, timeout: float
+    parsed: ImageReference,
+    wanted: Platform | None,
+    docker_config: Path | None,
+    timeout: float,
+    fetch_progress: FetchProgress | None,
 ) -> Image:
     # Sources are imported lazily: reading an archive needs no HTTP client, and vice versa.
     if parsed.transport == "docker-archive":
@@ -54,7 +61,7 @@ def _open(
     if parsed.transport == "docker-daemon":
         from imagetailor.image.daemon import open_daemon_image
 
-        return open_daemon_image(parsed, wanted, timeout=timeout)
+        return open_daemon_image(parsed, wanted, timeout=timeout, fetch_progress=fetch_progress)
     from imagetailor.image.registry import open_registry_image
 
     return open_registry_image(parsed, wanted, docker_config=docker_config, timeout=timeout)
