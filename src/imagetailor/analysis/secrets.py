@@ -11,8 +11,9 @@ import re
 from typing import Any
 
 from imagetailor.analysis.candidates import SecretCandidates
-from imagetailor.analysis.catalog import SecretCatalogue, SecretPattern, entropy, secret_catalogue
+from imagetailor.analysis.catalog import SecretCatalogue, SecretPattern, secret_catalogue
 from imagetailor.analysis.model import SecretHit
+from imagetailor.secretmatch import credible, find_secrets, has_secret_group, sensitive_name
 
 MAX_HITS_PER_SOURCE = 10
 EXCERPT_CHARS = 120
@@ -54,48 +55,24 @@ class SecretScanner:
         base: str | None,
         source_only: bool = False,
     ) -> list[SecretHit]:
-        hits: list[SecretHit] = []
-        taken: list[tuple[int, int]] = []
-        for pattern in self.catalogue.patterns:
-            if pattern.files_only and (base is None or base not in pattern.files_only):
-                continue
-            if source_only and not pattern.in_source:
-                continue
-            for match in pattern.regex.finditer(text):
-                if not self._credible(match, pattern):
-                    continue
-                span = match.span(pattern.secret_group) if _has_group(match, pattern) else None
-                span = span if span and span[0] >= 0 else match.span()
-                if any(span[0] < end and start < span[1] for start, end in taken):
-                    continue  # a more specific pattern already reported this secret
-                taken.append(span)
-                hits.append(
-                    SecretHit(
-                        kind=pattern.id,
-                        description=pattern.description,
-                        location=location,
-                        path=path,
-                        layer=layer,
-                        excerpt=_excerpt(text, match, pattern.secret_group)
-                        if _has_group(match, pattern)
-                        else redact(match.group(0)),
-                    )
-                )
-                if len(hits) >= MAX_HITS_PER_SOURCE:
-                    return hits
-        return hits
+        return [
+            SecretHit(
+                kind=found.pattern.id,
+                description=found.pattern.description,
+                location=location,
+                path=path,
+                layer=layer,
+                excerpt=_excerpt(text, found.match, found.pattern.secret_group)
+                if has_secret_group(found.match, found.pattern)
+                else redact(found.match.group(0)),
+            )
+            for found in find_secrets(
+                self.catalogue, text, base, source_only, limit=MAX_HITS_PER_SOURCE
+            )
+        ]
 
     def _credible(self, match: re.Match[str], pattern: SecretPattern) -> bool:
-        secret = match.group(pattern.secret_group) if _has_group(match, pattern) else None
-        secret = secret if secret is not None else match.group(0)
-        if pattern.min_length and len(secret) < pattern.min_length:
-            return False
-        if pattern.min_entropy and entropy(secret) < pattern.min_entropy:
-            return False
-        if secret.lower() in self.catalogue.placeholders:
-            return False
-        # ${VAR}, $VAR and <placeholder> are references to a secret, not the secret.
-        return not (secret.startswith(("$", "<", "{{")) or set(secret) <= {"*", "x", "X"})
+        return credible(self.catalogue, match, pattern)
 
     def scan_file(self, path: str, data: bytes, layer: int) -> list[SecretHit]:
         text = data.decode("utf-8", "replace")
@@ -134,7 +111,7 @@ class SecretScanner:
             if pattern.files_only:
                 continue
             for match in pattern.regex.finditer(text):
-                if _has_group(match, pattern) and self._credible(match, pattern):
+                if has_secret_group(match, pattern) and self._credible(match, pattern):
                     start, end = match.span(pattern.secret_group)
                     if start >= 0 and not any(start < e and s < end for s, e in spans):
                         spans.append((start, end))
@@ -143,11 +120,7 @@ class SecretScanner:
         return text
 
     def sensitive_env(self, name: str) -> bool:
-        return any(p.match(name) for p in self.catalogue.sensitive_env_names)
+        return sensitive_name(self.catalogue, name)
 
     def looks_secret(self, value: str) -> bool:
-        return bool(self._scan(value, "env", None, None, None))
-
-
-def _has_group(match: re.Match[str], pattern: SecretPattern) -> bool:
-    return pattern.secret_group in match.re.groupindex
+        return bool(find_secrets(self.catalogue, value, limit=1))
