@@ -10,12 +10,13 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from imagetailor.catalogues import load_catalogue
 from imagetailor.errors import UsageError
+from imagetailor.secretmatch import SecretCatalogue, secret_catalogue
 
 LINT_ENV = "TAILOR_LINT"
 TOOLS_ENV = "TAILOR_TOOLS"
@@ -46,12 +47,17 @@ class Catalogue:
     deployment_words: frozenset[str]
     development_words: frozenset[str]
     build_mode_variables: frozenset[str]
-    secret_names: frozenset[str]
-    secret_name_substrings: tuple[str, ...]
-    safe_name_suffixes: tuple[str, ...]
-    secret_value_patterns: tuple[re.Pattern[str], ...]
     vague_stage_names: tuple[re.Pattern[str], ...]
     stage_purposes: Mapping[str, str]  # lower-case stage name -> the purpose it announces
+    # The secrets.toml `tailor inspect` scans with, loaded on the first ARG or ENV (TL112):
+    # compiling its ~20 patterns and ~100 globs takes about 5 ms, which a file with neither
+    # does not need to spend.
+    _secrets: dict[str, SecretCatalogue] = field(default_factory=dict, compare=False, repr=False)
+
+    def secrets(self) -> SecretCatalogue:
+        if "catalogue" not in self._secrets:
+            self._secrets["catalogue"] = secret_catalogue()
+        return self._secrets["catalogue"]
 
     def tool_category(self, package: str, manager: str = "apt") -> str | None:
         """The tool category of a package installed by a package manager (apt, apk, rpm, pip,
@@ -157,12 +163,6 @@ def lint_catalogue() -> Catalogue:
         deployment_words=frozenset(_strings(data["environment"], "deployment_words")),
         development_words=frozenset(_strings(data["environment"], "development_words")),
         build_mode_variables=frozenset(_strings(data["environment"], "build_mode_variables")),
-        secret_names=frozenset(_strings(data["secrets"], "names")),
-        secret_name_substrings=_strings(data["secrets"], "name_substrings"),
-        safe_name_suffixes=_strings(data["secrets"], "safe_name_suffixes"),
-        secret_value_patterns=tuple(
-            re.compile(pattern) for pattern in _strings(data["secrets"], "value_patterns")
-        ),
         vague_stage_names=tuple(
             re.compile(pattern, re.IGNORECASE) for pattern in _strings(data["stage_names"], "vague")
         ),

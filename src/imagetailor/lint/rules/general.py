@@ -15,6 +15,7 @@ from imagetailor.lint.parse import Instruction
 from imagetailor.lint.rules.base import Hit, LintContext, lint_rule, stage_runs
 from imagetailor.lint.shell import has_pipe, run_script, sets_pipefail
 from imagetailor.rules import Severity
+from imagetailor.secretmatch import holds_secret_by_name, value_carries_secret
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$", re.I)
 _URL = re.compile(r"^(https?|git)://|^git@", re.I)
@@ -309,14 +310,12 @@ def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
 
 
 def _secret_reason(ctx: LintContext, name: str, value: str) -> str | None:
-    catalogue = ctx.catalogue
-    upper = name.upper()
-    if not upper.endswith(catalogue.safe_name_suffixes) and (
-        upper in catalogue.secret_names
-        or any(part in name.lower() for part in catalogue.secret_name_substrings)
-    ):
+    # The secret catalogue `tailor inspect` scans an image config with: what lint warns about
+    # here is what inspect would find in the built image's Env.
+    secrets = ctx.catalogue.secrets()
+    if holds_secret_by_name(secrets, name):
         return f"{name} looks like a secret"
-    if any(pattern.search(value) for pattern in catalogue.secret_value_patterns):
+    if value and value_carries_secret(secrets, name, value):
         return f"the value of {name} looks like a credential"
     return None
 
