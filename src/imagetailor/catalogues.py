@@ -23,14 +23,25 @@ from imagetailor.errors import UsageError
 USER_CONFIG_DIR = Path("~/.config/imagetailor")
 
 
-def load_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str, missing: str | None = None) -> dict[str, Any]:
+    """A TOML file a user points us at (tailor.toml, a base map, a catalogue): every way it can
+    fail is one UsageError line naming ``what`` it is; ``missing`` is the message, with its hint,
+    for a file that is not there."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
+    except FileNotFoundError:
+        raise UsageError(missing or f"{what} {path} does not exist") from None
     except OSError as exc:
-        raise UsageError(f"cannot read catalogue {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read {what} {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"catalogue {path} is not valid TOML: {exc}") from None
+        raise UsageError(f"{what} {path} is not valid TOML: {exc}") from None
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    return read_toml(path, "catalogue")
 
 
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -16,11 +16,11 @@ so are the spec's own purposes: `[purposes.staging] extends = "deploy"` makes a 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imagetailor.catalogues import read_toml
 from imagetailor.errors import UsageError
 from imagetailor.lint.model import PURPOSES
 from imagetailor.rules import Severity
@@ -81,14 +81,7 @@ def _custom_purposes(data: dict[str, Any], source: str) -> dict[str, str]:
 
 
 def load_config(path: Path) -> LintConfig:
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "config file", missing=f"{path}: no such configuration file")
     return config_from_dict(data, str(path))
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from imagetailor.catalogues import read_toml
 from imagetailor.errors import UsageError
 from imagetailor.policy.sizes import parse_size
 from imagetailor.rules import Severity
@@ -109,14 +110,8 @@ def read_config(path: Path | None) -> tuple[dict[str, dict[str, Any]], str]:
         if not default.is_file():
             return {}, ""
         path = default
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"config file {path} does not exist: check --config") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read config file {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from None
+    missing = f"config file {path} does not exist: check --config"
+    data = read_toml(path, "config file", missing=missing)
     policy = data.get("policy", {})
     if not isinstance(policy, dict) or not all(isinstance(v, dict) for v in policy.values()):
         raise UsageError(

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from imagetailor.catalogues import load_catalogue
+from imagetailor.catalogues import load_catalogue, read_toml
 from imagetailor.errors import UsageError
 
 Family = Literal["apt", "apk", "none"]
@@ -154,16 +153,8 @@ def parse_base_table(table: object, source: str) -> BaseMap:
 
 
 def load_base_map(path: Path) -> BaseMap:
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UsageError(
-            f"base map {path} does not exist: check --base-map/{BASE_MAP_ENV}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read base map {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"base map {path} is not valid TOML: {exc}") from None
+    missing = f"base map {path} does not exist: check --base-map/{BASE_MAP_ENV}"
+    data = read_toml(path, "base map", missing=missing)
     unknown = set(data) - {"bases"}
     if unknown:
         raise UsageError(f"{path}: unknown table {sorted(unknown)[0]!r}; a base map has [bases.*]")

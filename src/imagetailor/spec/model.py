@@ -7,12 +7,12 @@ The ``[policy]`` tables belong to ``tailor check`` (imagetailor.policy) and pass
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from imagetailor.catalogues import read_toml
 from imagetailor.errors import UsageError
 from imagetailor.spec.bases import BaseMap, effective_base_map, parse_base_table
 
@@ -231,17 +231,8 @@ def parse_spec(data: dict[str, Any], source: str = SPEC_FILE) -> Spec:
 
 def load_spec(path: Path) -> Spec:
     """Read and validate a tailor.toml; every problem is a one-line UsageError."""
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path} does not exist: run `tailor init` first") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from None
-    return parse_spec(data, str(path))
+    missing = f"{path} does not exist: run `tailor init` first"
+    return parse_spec(read_toml(path, "spec file", missing=missing), str(path))
 
 
 def load_project(directory: Path, base_map_flag: Path | None = None) -> tuple[Spec, BaseMap]:
