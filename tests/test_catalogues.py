@@ -12,7 +12,7 @@ from imagetailor.errors import UsageError
 from imagetailor.generate import recipes
 from imagetailor.lint import catalogue as lint_data
 from imagetailor.lint.engine import lint_text
-from imagetailor.spec import bases
+from imagetailor.project import bases
 
 
 def _clear() -> None:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from imagetailor.build import build_purposes
-from imagetailor.spec.model import load_project
+from imagetailor.pipeline import build_purposes
+from imagetailor.project.model import load_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine]
 

@@ -10,8 +10,8 @@ import pytest
 
 from imagetailor.cli.main import main
 from imagetailor.generate.files import GENERATED, MARKER_LINE, render_all
-from imagetailor.spec.bases import Base, BaseMap
-from imagetailor.spec.model import load_spec
+from imagetailor.project.bases import Base, BaseMap
+from imagetailor.project.model import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"

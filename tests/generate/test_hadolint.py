@@ -13,8 +13,8 @@ import pytest
 
 from imagetailor.cli.main import main
 from imagetailor.generate.files import render_all
-from imagetailor.spec.bases import Base, BaseMap
-from imagetailor.spec.model import load_spec
+from imagetailor.project.bases import Base, BaseMap
+from imagetailor.project.model import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 APT_TOOLS = BaseMap({"alpine:3.20": Base("alpine:3.20", "debian:bookworm-slim", "apt")})

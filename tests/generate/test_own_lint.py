@@ -11,8 +11,8 @@ import pytest
 from imagetailor.cli.main import main
 from imagetailor.generate.files import render_all
 from imagetailor.lint import lint_text
-from imagetailor.spec.bases import BaseMap
-from imagetailor.spec.model import load_spec
+from imagetailor.project.bases import BaseMap
+from imagetailor.project.model import load_spec
 from tests.generate.test_hadolint import APT_TOOLS, EXAMPLES
 
 

@@ -9,7 +9,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from imagetailor.build import PurposeBuild, build_purposes
 from imagetailor.cli.options import (
     base_map_option,
     directory_option,
@@ -22,8 +21,9 @@ from imagetailor.cli.options import (
 from imagetailor.engine.client import select_client
 from imagetailor.errors import UsageError
 from imagetailor.generate.files import compare, render_all
+from imagetailor.pipeline import PurposeBuild, build_purposes
 from imagetailor.policy.sizes import format_size
-from imagetailor.spec.model import load_project
+from imagetailor.project.model import load_project
 
 
 @click.command("build")

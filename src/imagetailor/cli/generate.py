@@ -9,7 +9,7 @@ from rich.console import Console
 
 from imagetailor.cli.options import base_map_option, directory_option
 from imagetailor.generate.files import compare, render_all, write_files
-from imagetailor.spec.model import load_project
+from imagetailor.project.model import load_project
 
 
 @click.command("generate")

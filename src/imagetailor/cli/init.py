@@ -10,9 +10,9 @@ from rich.console import Console
 from imagetailor.cli.options import directory_option
 from imagetailor.errors import UsageError
 from imagetailor.generate.recipes import catalogue
-from imagetailor.spec.detect import detect
-from imagetailor.spec.model import SPEC_FILE
-from imagetailor.spec.questions import ask_questions, render_spec
+from imagetailor.project.detect import detect
+from imagetailor.project.model import SPEC_FILE
+from imagetailor.project.questions import ask_questions, render_spec
 
 
 @click.command("init")

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from imagetailor.cli.options import emit, engine_option, output_options, refuse_existing
 from imagetailor.engine.client import select_client
-from imagetailor.smoke import parse_env, smoke
+from imagetailor.pipeline.smoke import parse_env, smoke
 
 
 @click.command("smoke")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from imagetailor.generate.dockerfile import GlobalArg
-from imagetailor.spec.model import Spec
+from imagetailor.project.model import Spec
 
 
 def render_bake(spec: Spec, args: list[GlobalArg]) -> list[str]:

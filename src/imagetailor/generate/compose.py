@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from imagetailor.spec.model import Spec
+from imagetailor.project.model import Spec
 
 DEBUG_PORTS = {"python": 5678, "node": 9229}
 SOURCE_DIR = {"go": "/src", "python": "/app", "node": "/app"}

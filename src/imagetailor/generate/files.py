@@ -20,8 +20,8 @@ from imagetailor.generate.compose import render_compose
 from imagetailor.generate.dockerfile import Dockerfile
 from imagetailor.generate.ignore import render_ignore
 from imagetailor.generate.stages import MARKER, Context, header
-from imagetailor.spec.bases import BaseMap
-from imagetailor.spec.model import Spec
+from imagetailor.project.bases import BaseMap
+from imagetailor.project.model import Spec
 
 MARKER_LINE = f"# {MARKER}"
 GENERATED = ("Dockerfile", ".dockerignore", "docker-bake.hcl", "compose.yaml")

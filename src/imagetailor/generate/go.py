@@ -15,7 +15,7 @@ from imagetailor.generate.stages import (
     source_stage,
 )
 from imagetailor.generate.web import frontend_stage
-from imagetailor.spec.bases import upstream_names
+from imagetailor.project.bases import upstream_names
 
 
 def binary_path(ctx: Context) -> str:

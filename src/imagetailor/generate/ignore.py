@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imagetailor.spec.model import Spec
+from imagetailor.project.model import Spec
 
 COMMON = [
     ".git",

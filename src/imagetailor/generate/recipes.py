@@ -8,7 +8,7 @@ from typing import Any
 
 from imagetailor.catalogues import load_catalogue
 from imagetailor.errors import UsageError
-from imagetailor.spec.bases import Family
+from imagetailor.project.bases import Family
 
 MANAGERS = ("apt", "apk", "pip", "npm", "go")
 # A file of the user's recipes merged over data/recipes.toml (as is ~/.config/imagetailor/...).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from imagetailor.generate.dockerfile import Dockerfile
 from imagetailor.generate.stages import NPM_CACHE, Context
-from imagetailor.spec.bases import node_upstream
+from imagetailor.project.bases import node_upstream
 
 FRONTEND_NODE_VERSION = "18"
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from imagetailor.spec.detect import Detected
-from imagetailor.spec.model import SPEC_FILE, parse_spec
+from imagetailor.project.detect import Detected
+from imagetailor.project.model import SPEC_FILE, parse_spec
 
 # ask(question, default) -> answer text; `tailor init --yes` uses the default for everything.
 Ask = Callable[[str, str], str]

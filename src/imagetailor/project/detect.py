@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.errors import UsageError
-from imagetailor.spec.bases import default_version
+from imagetailor.project.bases import default_version
 
 DEFAULT_PORT = 8080
 FRONTEND_DIRS = ("web", "frontend", "ui", "client", "webapp")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from imagetailor.catalogues import read_toml
 from imagetailor.errors import UsageError
-from imagetailor.spec.bases import BaseMap, effective_base_map, parse_base_table
+from imagetailor.project.bases import BaseMap, effective_base_map, parse_base_table
 
 BUILTIN_PURPOSES = ("deploy", "ci", "local", "dev")
 LANGUAGES = ("go", "python", "node")

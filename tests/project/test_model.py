@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from imagetailor.errors import UsageError
-from imagetailor.spec.bases import BaseMap, default_family, load_base_map
-from imagetailor.spec.model import load_project, load_spec
+from imagetailor.project.bases import BaseMap, default_family, load_base_map
+from imagetailor.project.model import load_project, load_spec
 
 GOOD = """
 [app]

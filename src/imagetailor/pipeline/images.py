@@ -13,8 +13,8 @@ from imagetailor.engine.bake import bake
 from imagetailor.engine.build import BuildResult, build
 from imagetailor.engine.client import EngineClient, select_client
 from imagetailor.errors import UsageError
-from imagetailor.spec.bases import BaseMap
-from imagetailor.spec.model import Spec
+from imagetailor.project.bases import BaseMap
+from imagetailor.project.model import Spec
 
 _GLOBAL_ARG = re.compile(r"^ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$")
 

@@ -8,7 +8,7 @@ import pytest
 
 from imagetailor.engine.client import EngineClient
 from imagetailor.errors import UsageError
-from imagetailor.smoke import SmokeResult, parse_env, port_is_free, smoke
+from imagetailor.pipeline.smoke import SmokeResult, parse_env, port_is_free, smoke
 
 # Never run: every case below is refused before the engine is called.
 CLIENT = EngineClient("/nonexistent/docker", "classic")

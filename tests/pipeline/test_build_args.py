@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from imagetailor.build import base_build_args
 from imagetailor.cli.main import main
-from imagetailor.spec.bases import Base, BaseMap
+from imagetailor.pipeline import base_build_args
+from imagetailor.project.bases import Base, BaseMap
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from imagetailor.errors import UsageError
-from imagetailor.spec.detect import detect, image_name
+from imagetailor.project.detect import detect, image_name
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -1,0 +1,1 @@
+"""The project: tailor.toml (validated), detection, the questions of `tailor init`, base maps."""
