@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from imagetailor import languages
 from imagetailor.errors import UsageError
 from imagetailor.generate import recipes
+from imagetailor.languages.upstream import upstream
 from imagetailor.lint import catalogue as lint_data
 from imagetailor.lint.engine import lint_text
 from imagetailor.project import bases
@@ -19,12 +21,19 @@ def _clear() -> None:
     recipes.catalogue.cache_clear()
     lint_data.lint_catalogue.cache_clear()
     bases.upstream_catalogue.cache_clear()
+    languages.plugins.cache_clear()
 
 
 @pytest.fixture(autouse=True)
 def fresh_catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no user's own additions
-    for name in ("TAILOR_RECIPES", "TAILOR_LINT", "TAILOR_BASES", "TAILOR_TOOLS"):
+    for name in (
+        "TAILOR_RECIPES",
+        "TAILOR_LINT",
+        "TAILOR_BASES",
+        "TAILOR_TOOLS",
+        "TAILOR_LANGUAGES",
+    ):
         monkeypatch.delenv(name, raising=False)
     _clear()
     yield
@@ -94,28 +103,32 @@ def test_lint_reads_tool_additions_like_inspect(
     assert lint_data.lint_catalogue().tool_category("frobnicate-tools", "apt") == "debugger"
 
 
-def test_upstream_names_and_families_from_the_environment_file(
+def test_upstream_names_come_from_the_language_data_and_user_additions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert bases.upstream_names("python", "3.11") == {
-        "tools": "alpine:3.20",
-        "toolchain": "python:3.11-slim-bookworm",
-        "deploy": "gcr.io/distroless/python3-debian12:nonroot",
-    }
-    assert bases.upstream_names("node", "20.11")["deploy"] == (
-        "gcr.io/distroless/nodejs20-debian12:nonroot"
-    )
+    python = languages.plugin("python").data
+    assert upstream(python, "3.11", "toolchain") == "python:3.11-slim-bookworm"
+    assert upstream(python, "3.13", "deploy") == "gcr.io/distroless/python3-debian13:nonroot"
+    assert upstream(python, "3.13", "tools") == "debian:trixie-slim"
+    node = languages.plugin("node").data
+    assert upstream(node, "20", "deploy") == "gcr.io/distroless/nodejs20-debian13:nonroot"
+    assert upstream(node, "18", "toolchain") == "node:18-bookworm-slim"
+    with pytest.raises(UsageError, match=r"distroless has no Python 3\.12 runtime"):
+        upstream(python, "3.12", "deploy")
     assert bases.default_family("mirror.example/wolfi-base:1") == "apt"
-    extra = tmp_path / "bases.toml"
-    extra.write_text(
-        '[upstream.python]\ndeploy = "mirror.example/python:{major}-runtime"\n'
-        "[families]\napk = ['wolfi']\n"
+    folder = tmp_path / "languages"
+    folder.mkdir()
+    (folder / "python.toml").write_text(
+        '[bases]\ndeploy = "mirror.example/python:{major}-runtime"\n'
+        '[versions."3.14"]\ndebian = "trixie"\ndeploy = ""\n'
     )
-    monkeypatch.setenv("TAILOR_BASES", str(extra))
+    (tmp_path / "bases.toml").write_text("[families]\napk = ['wolfi']\n")
+    monkeypatch.setenv("TAILOR_LANGUAGES", str(folder))
+    monkeypatch.setenv("TAILOR_BASES", str(tmp_path / "bases.toml"))
     _clear()
-    names = bases.upstream_names("python", "3.11")
-    assert names["deploy"] == "mirror.example/python:3-runtime"
-    assert names["toolchain"] == "python:3.11-slim-bookworm"
+    python = languages.plugin("python").data
+    assert upstream(python, "3.14", "deploy") == "mirror.example/python:3-runtime"
+    assert upstream(python, "3.11", "toolchain") == "python:3.11-slim-bookworm"
     assert bases.default_family("mirror.example/wolfi-base:1") == "apk"
     assert bases.default_family("alpine:3.20") == "apk"  # bundled patterns stay
 
@@ -123,7 +136,7 @@ def test_upstream_names_and_families_from_the_environment_file(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[upstream.go]\ndeploy = "x:{tag}"\n', r"uses 'tag'; only \{version\} and \{major\}"),
+        ("[debian]\nbookworm = 'twelve'\n", "maps codenames to release numbers"),
         ("[families]\napk = ['(']\n", "families.apk: bad regex"),
         ('[families]\ndefault = "yum"\n', "families.default = 'yum'; use apt, apk or none"),
     ],
@@ -135,4 +148,14 @@ def test_bad_bases_additions_are_one_line_errors(
     extra.write_text(text)
     monkeypatch.setenv("TAILOR_BASES", str(extra))
     with pytest.raises(UsageError, match=message):
-        bases.upstream_names("go", "1.22")
+        bases.upstream_catalogue()
+
+
+def test_bad_language_addition_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "go.toml").write_text('[versions."1.30"]\nnote = "no debian"\n')
+    monkeypatch.setenv("TAILOR_LANGUAGES", str(tmp_path))
+    _clear()
+    with pytest.raises(
+        UsageError, match=r"language data go.toml: versions.1.30.debian: Field required"
+    ):
+        languages.plugins()

@@ -1,4 +1,5 @@
-"""`tailor init`: the questions default to what was detected; answers land in tailor.toml."""
+"""`tailor init`: the questions default to what was detected, bad answers are asked again,
+--yes stops with one line on what it cannot know, and answers land in tailor.toml."""
 
 from __future__ import annotations
 
@@ -6,11 +7,25 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from imagetailor.cli.main import cli, main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _no_env_base_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TAILOR_BASE_MAP", raising=False)
+
+
+def error_line(err: str) -> str:
+    """The one error line (the detection notes before it are diagnostics)."""
+    errors = [line for line in err.splitlines() if line.startswith("tailor: error:")]
+    assert len(errors) == 1, err
+    assert err.rstrip().endswith(errors[0]), "the error is the last line, whole"
+    return errors[0]
 
 
 def copy(tmp_path: Path, example: str) -> Path:
@@ -29,41 +44,61 @@ def test_yes_takes_every_detected_answer(tmp_path: Path) -> None:
         "language": "go",
         "runtime_version": "1.19",
         "main": ".",
+        "start": ["go-app"],
+        "kind": "web",
         "port": 8080,
+        "build": "",
         "test": "go test ./...",
+        "package_manager": "modules",
         "config": ["PORT", "GREETING"],
         "manifests": ["go.mod"],
     }
-    assert data["frontend"] == {"dir": "web", "build": "build", "output": "dist", "lockfile": True}
+    assert data["frontend"] == {
+        "dir": "web",
+        "build": "build",
+        "output": "dist",
+        "manager": "npm",
+        "lockfile": True,
+        "node": "24",
+    }
     assert data["purposes"]["local"]["tools"] == ["curl", "shell"]
     assert data["purposes"]["dev"]["tools"] == ["gdb", "npm"]
     assert data["deploy"]["platform_collects_telemetry"] is True
 
 
+ANSWERS = {
+    "name": "billing",
+    "version": "",
+    "runtime": "3.11",
+    "start": "python -m python_app",
+    "kind": "",
+    "port": "9000",
+    "build": "",
+    "test": "",
+    "config": "PORT GREETING DB_URL",
+    "frontend": "none",
+    "platform": "cloud-run",
+    "telemetry": "n",
+    "ci": "pytest coverage ruff",
+    "local": "curl bash",
+    "dev": "",
+}
+
+
+def run_init(root: Path, answers: dict[str, str]) -> tuple[int, str]:
+    text = "\n".join(answers.values()) + "\n"
+    result = CliRunner().invoke(cli, ["init", "--dir", str(root)], input=text)
+    return result.exit_code, result.output
+
+
 def test_answers_replace_the_defaults(tmp_path: Path) -> None:
     root = copy(tmp_path, "python-app")
-    answers = [
-        "billing",  # name
-        "",  # runtime and version: keep python 3.11
-        "",  # main
-        "9000",  # port
-        "",  # test command
-        "none",  # front end
-        "cloud-run",  # platform
-        "n",  # platform collects metrics and logs?
-        "pytest coverage ruff",  # ci tools
-        "curl bash",  # local tools
-        "",  # dev tools
-        "PORT GREETING DB_URL",  # config names
-    ]
-    result = CliRunner().invoke(
-        cli, ["init", "--dir", str(root)], input="\n".join(answers) + "\n", catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
+    code, output = run_init(root, ANSWERS)
+    assert code == 0, output
     data = tomllib.loads((root / "tailor.toml").read_text())
-    assert data["app"]["name"] == "billing"
-    assert data["app"]["port"] == 9000
-    assert data["app"]["main"] == "-m python_app"
+    assert (data["app"]["name"], data["app"]["port"]) == ("billing", 9000)
+    assert data["app"]["runtime_version"] == "3.11"
+    assert data["app"]["start"] == ["python", "-m", "python_app"]
     assert data["app"]["config"] == ["PORT", "GREETING", "DB_URL"]
     assert data["deploy"] == {
         "platform": "cloud-run",
@@ -76,13 +111,63 @@ def test_answers_replace_the_defaults(tmp_path: Path) -> None:
     assert "frontend" not in data
 
 
-def test_bad_answer_is_one_line_naming_the_key(tmp_path: Path, capsys: object) -> None:
+@pytest.mark.parametrize(
+    ("question", "bad", "complaint"),
+    [
+        ("name", "Billing API", "not a valid image repository name"),
+        ("runtime", "3.12", "choose one of 3.13, 3.11"),
+        ("port", "70000", "a TCP port is a number from 1 to 65535"),
+        ("ci", "pytest frobnicator", "unknown tool 'frobnicator'"),
+        ("config", "DB-URL", "not an environment variable name"),
+        ("start", "'unclosed", "cannot read the command"),
+    ],
+)
+def test_a_bad_answer_is_asked_again(
+    tmp_path: Path, question: str, bad: str, complaint: str
+) -> None:
+    root = copy(tmp_path, "python-app")
+    answers = {k: (f"{bad}\n{v}" if k == question else v) for k, v in ANSWERS.items()}
+    code, output = run_init(root, answers)
+    assert code == 0, output
+    assert complaint in output
+    assert tomllib.loads((root / "tailor.toml").read_text())["app"]["name"] == "billing"
+
+
+def test_yes_stops_on_what_it_cannot_know_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    (tmp_path / "lib.py").write_text("def helper():\n    return 1\n")
+    assert main(["init", "--yes", "--dir", str(tmp_path)]) == 2
+    err = error_line(capsys.readouterr().err)
+    assert "cannot tell app.start" in err and "--set app.start=" in err
+    assert not (tmp_path / "tailor.toml").exists()
+    args = ["init", "--yes", "--dir", str(tmp_path), "--set", "app.start=python lib.py"]
+    assert main(args) == 0
+    data = tomllib.loads((tmp_path / "tailor.toml").read_text())
+    assert data["app"]["start"] == ["python", "lib.py"]
+
+
+def test_set_is_validated_like_an_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = copy(tmp_path, "node-app")
-    answers = ["Node App!", "", "", "", "", "", "", "", "", "", "", ""]
-    result = CliRunner().invoke(cli, ["init", "--dir", str(root)], input="\n".join(answers) + "\n")
-    assert result.exit_code != 0
-    assert "app.name" in str(result.exception)
+    for pair, complaint in [
+        ("app.port=0", "a TCP port"),
+        ("app.colour=blue", "use KEY=VALUE with KEY one of"),
+        ("app.runtime_version=4", "choose one of"),
+    ]:
+        capsys.readouterr()
+        assert main(["init", "--yes", "--dir", str(root), "--set", pair]) == 2
+        assert complaint in error_line(capsys.readouterr().err)
     assert not (root / "tailor.toml").exists()
+
+
+def test_unknown_language_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "composer.json").write_text("{}")
+    assert main(["init", "--yes", "--dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "PHP (Composer)" in err and "Go, Python, Node.js" in err and len(err.splitlines()) == 1
 
 
 def test_existing_spec_is_not_overwritten_without_force(tmp_path: Path) -> None:
@@ -92,3 +177,17 @@ def test_existing_spec_is_not_overwritten_without_force(tmp_path: Path) -> None:
     assert (root / "tailor.toml").read_text() == "# mine\n"
     assert main(["init", "--yes", "--force", "--dir", str(root)]) == 0
     assert "[app]" in (root / "tailor.toml").read_text()
+
+
+def test_the_base_map_decides_the_versions_offered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy(tmp_path, "node-app")
+    mapped = tmp_path / "map.toml"
+    mapped.write_text(
+        '[bases."node:20-trixie-slim"]\nimage = "stand-in/node:20"\n'
+        '[bases."gcr.io/distroless/nodejs20-debian13:nonroot"]\nimage = "stand-in/dl:20"\n'
+    )
+    monkeypatch.setenv("TAILOR_BASE_MAP", str(mapped))
+    assert main(["init", "--yes", "--dir", str(root)]) == 0
+    assert tomllib.loads((root / "tailor.toml").read_text())["app"]["runtime_version"] == "20"

@@ -50,11 +50,11 @@ def test_good_spec_and_tags(tmp_path: Path) -> None:
     [
         (("port = 8080", "port = 70000"), "app.port", "1-65535"),
         (('name = "shop-api"', 'name = "Shop API"'), "app.name", "lower-case"),
-        (('language = "go"', 'language = "rust"'), "app.language", "go, python, node"),
+        (('language = "go"', 'language = "rust"'), "app.language", "go, node, python"),
         (('version = "1.4.2"', 'version = "1.4.2 beta"'), "app.version", "use a tag"),
         (
             ('config = ["PORT", "DB_URL"]', 'config = ["DB_URL=postgres://x"]'),
-            "app.config",
+            "app.config.0",
             "NAMES",
         ),
         (
@@ -62,7 +62,17 @@ def test_good_spec_and_tags(tmp_path: Path) -> None:
             "app.runtime_version",
             "digits",
         ),
-        (('manifests = ["go.mod"]', 'manifests = ["../go.mod"]'), "app.manifests", None),
+        (('manifests = ["go.mod"]', 'manifests = ["../go.mod"]'), "app.manifests.0", None),
+        (("port = 8080", "port = true"), "app.port", "1-65535"),
+        (("port = 8080", 'port = "8080"'), "app.port", "1-65535"),
+        (('name = "shop-api"', f'name = "{"a" * 300}"'), "app.name", "lower-case"),
+        (('name = "shop-api"', 'name = "../etc"'), "app.name", "lower-case"),
+        (('name = "shop-api"', 'name = "Shop"'), "app.name", "lower-case"),
+        (('version = "1.4.2"', 'version = "1.4.2\\nRUN x"'), "app.version", "use a tag"),
+        (('main = "."', 'main = "./cmd/api\\nUSER root"'), "app.main", "Go package"),
+        (('test = "go test ./..."', 'test = "go test\\u0000"'), "app.test", "one line"),
+        (('main = "."', 'main = "."\nstart = "go-app"'), "app.start", "list of words"),
+        (('main = "."', 'main = "."\npackage_manager = "poetry"'), "app.package_manager", None),
         (("port = 8080", 'port = 8080\ncolour = "blue"'), "app.colour", "unknown key"),
     ],
 )
@@ -76,8 +86,25 @@ def test_bad_value_names_key_and_fix(
 
 
 def test_missing_key(tmp_path: Path) -> None:
-    message = error_of(tmp_path, GOOD.replace("port = 8080\n", ""))
-    assert "app.port: missing; fix: give the TCP port" in message
+    message = error_of(tmp_path, GOOD.replace('name = "shop-api"\n', ""))
+    assert "app.name: missing; fix: use lower-case" in message
+
+
+def test_error_lines_stay_short(tmp_path: Path) -> None:
+    for change in (
+        ('name = "shop-api"', f'name = "{"x" * 100_000}"'),
+        ('version = "1.4.2"', f'version = "{"1" * 100_000}"'),
+    ):
+        assert len(error_of(tmp_path, GOOD.replace(*change))) < 300
+
+
+def test_legacy_main_becomes_the_start(tmp_path: Path) -> None:
+    text = (
+        GOOD.replace('language = "go"', 'language = "python"')
+        .replace('runtime_version = "1.19"', 'runtime_version = "3.11"')
+        .replace('main = "."', 'main = "-m shop"')
+    )
+    assert load_spec(write(tmp_path, text)).app.start == ["python", "-m", "shop"]
 
 
 def test_not_toml(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def command(
         raise UsageError(f"{directory / 'Dockerfile'} does not exist: run `tailor generate` first")
     stale = [
         s.name
-        for s in compare(directory, render_all(spec, bases, directory))
+        for s in compare(directory, render_all(spec, directory))
         if s.state in ("out-of-date", "missing")
     ]
     if stale:

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from imagetailor.cli.options import base_map_option, directory_option
-from imagetailor.generate.files import compare, render_all, write_files
+from imagetailor.generate.files import check_mapped, compare, render_all, write_files
 from imagetailor.project.model import load_project
 
 
@@ -21,7 +21,8 @@ def command(check: bool, force: bool, base_map: Path | None, directory: Path) ->
     """Generate the Dockerfile and its companions from tailor.toml."""
     err = Console(stderr=True)
     spec, bases = load_project(directory, base_map)
-    rendered = render_all(spec, bases, directory)
+    rendered = render_all(spec, directory)
+    check_mapped(spec, directory, bases)
     if check:
         states = compare(directory, rendered)
         stale = [s for s in states if s.state != "up-to-date"]

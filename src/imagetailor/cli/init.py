@@ -7,44 +7,80 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from imagetailor.cli.options import directory_option
+from imagetailor.cli.options import base_map_option, directory_option
 from imagetailor.errors import UsageError
-from imagetailor.generate.recipes import catalogue
+from imagetailor.project.bases import effective_base_map, parse_base_table
 from imagetailor.project.detect import detect
 from imagetailor.project.model import SPEC_FILE
-from imagetailor.project.questions import ask_questions, render_spec
+from imagetailor.project.questions import SETTABLE, Check, ask_questions, render_spec
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in SETTABLE:
+            raise UsageError(
+                f"--set {pair[:60]!r}: use KEY=VALUE with KEY one of {', '.join(SETTABLE)}"
+            )
+        out[key] = value
+    return out
 
 
 @click.command("init")
 @click.option("--yes", "-y", is_flag=True, help="Take every detected answer without asking.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Answer one question (e.g. app.start='gunicorn app:app'); repeatable.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing tailor.toml.")
+@base_map_option
 @directory_option
-def command(yes: bool, force: bool, directory: Path) -> int:
+def command(
+    yes: bool, sets: tuple[str, ...], force: bool, base_map: Path | None, directory: Path
+) -> int:
     """Detect the app, ask a few questions, write tailor.toml."""
     err = Console(stderr=True)
     target = directory / SPEC_FILE
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise UsageError(f"{target} already exists: edit it, or pass --force to replace it")
-    detected = detect(directory)
-    for note in detected.notes:
-        err.print(f"[dim]detected:[/dim] {note}")
-    cat = catalogue()
-    defaults = {
-        purpose: cat.default_tools(purpose, detected.language, detected.frontend is not None)
-        for purpose in ("ci", "local", "dev")
-    }
-    defaults["ci"] = [*defaults["ci"], *(t for t in detected.test_tools if t not in defaults["ci"])]
+    settings = _settings(sets)
+    # The versions offered are the base map's when one is in effect, so that what init picks
+    # is what `tailor build` can build here.
+    bases = effective_base_map(parse_base_table({}, "tailor.toml"), base_map)
+    detected = detect(directory, bases)
+    for note in detected.facts.notes:
+        err.print(f"[dim]detected:[/dim] {note}", highlight=False)
 
-    def ask(question: str, default: str) -> str:
+    def ask(question: str, default: str, check: Check) -> str:
         if yes:
+            try:
+                check(default)
+            except ValueError as exc:
+                raise UsageError(f"{question}: {default[:60]!r}: {exc}") from None
             return default
-        return str(click.prompt(question, default=default, err=True))
 
-    answers = ask_questions(detected, ask, defaults)
+        def proc(text: str) -> str:
+            try:
+                check(text)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from None
+            return text
+
+        return str(click.prompt(question, default=default, err=True, value_proc=proc))
+
+    answers = ask_questions(detected, ask, settings, interactive=not yes)
     text = render_spec(answers)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(target)
+    try:
+        tmp.write_text(text, "utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     click.echo(str(target))
     err.print(f"wrote {target}; next: tailor generate")
     return 0

@@ -1,48 +1,46 @@
 """compose.yaml: a dev service (source bind-mounted, debugger port on loopback) and a local
-service (configuration from an env file). YAML written as JSON-quoted scalars, valid YAML."""
+service (configuration from an env file). Every scalar goes through compose_string (JSON-quoted,
+valid YAML, with compose's $ interpolation escaped)."""
 
 from __future__ import annotations
 
-import json
-
+from imagetailor import languages
+from imagetailor.generate.quoting import compose_string
 from imagetailor.project.model import Spec
-
-DEBUG_PORTS = {"python": 5678, "node": 9229}
-SOURCE_DIR = {"go": "/src", "python": "/app", "node": "/app"}
 
 
 def render_compose(spec: Spec) -> list[str]:
-    q = json.dumps
+    q = compose_string
+    data = languages.plugin(spec.app.language).data
     port = spec.app.port
     config = ", ".join(spec.app.config) or "none"
+    build = ["    build:", '      context: "."', f"      dockerfile: {q(spec.generate.dockerfile)}"]
     lines = [
         "services:",
         "  dev:",
-        "    build:",
-        '      context: "."',
+        *build,
         '      target: "dev"',
         f"    image: {q(spec.tag('dev'))}",
-        "    volumes:",
-        f"      - {q('.:' + SOURCE_DIR[spec.app.language])}",
     ]
+    lines += ["    volumes:", f"      - {q('.:' + data.layout.workdir)}"]
     if spec.app.language == "node":
         # Keep the image's node_modules: the host's (if any) may be for another platform.
-        lines.append('      - "/app/node_modules"')
-    lines += ["    ports:", f"      - {q(f'127.0.0.1:{port}:{port}')}"]
-    debug = DEBUG_PORTS.get(spec.app.language)
-    if debug:
-        lines.append(f"      - {q(f'127.0.0.1:{debug}:{debug}')}")
+        lines.append(f"      - {q(data.layout.workdir + '/node_modules')}")
+    ports = [] if spec.app.kind in ("cli", "worker") else [port]
+    if data.layout.debug_port:
+        ports.append(data.layout.debug_port)
+    if ports:
+        lines += ["    ports:", *(f"      - {q(f'127.0.0.1:{p}:{p}')}" for p in ports)]
     lines += ["    environment:", f"      PORT: {q(str(port))}"]
     lines += [
         "  local:",
-        "    build:",
-        '      context: "."',
+        *build,
         '      target: "local"',
         f"    image: {q(spec.tag('local'))}",
         f"    # local.env holds the configuration ({config}); keep it out of version control.",
         "    env_file:",
         '      - "local.env"',
-        "    ports:",
-        f"      - {q(f'127.0.0.1:{port}:{port}')}",
     ]
+    if spec.app.kind not in ("cli", "worker"):
+        lines += ["    ports:", f"      - {q(f'127.0.0.1:{port}:{port}')}"]
     return lines

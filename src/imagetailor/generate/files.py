@@ -8,106 +8,177 @@ is never overwritten without ``force``; regenerating is byte-identical when noth
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from imagetailor.errors import UsageError
-from imagetailor.generate import go, node, python
+from imagetailor.generate.assembler import MARKER, assemble
 from imagetailor.generate.bake import render_bake
 from imagetailor.generate.compose import render_compose
 from imagetailor.generate.dockerfile import Dockerfile
 from imagetailor.generate.ignore import render_ignore
-from imagetailor.generate.stages import MARKER, Context, header
+from imagetailor.generate.quoting import UnsafeValue
+from imagetailor.languages.files import ProjectFiles
 from imagetailor.project.bases import BaseMap
 from imagetailor.project.model import Spec
 
 MARKER_LINE = f"# {MARKER}"
-GENERATED = ("Dockerfile", ".dockerignore", "docker-bake.hcl", "compose.yaml")
-_BUILDERS: dict[str, Callable[[Dockerfile, Context], None]] = {
-    "go": go.build,
-    "python": python.build,
-    "node": node.build,
-}
 
 
-def build_dockerfile(spec: Spec, bases: BaseMap) -> Dockerfile:
-    ctx = Context(spec, bases)
-    df = Dockerfile(header(spec))
-    _BUILDERS[spec.app.language](df, ctx)
-    df.args = list(ctx.args.values())
-    return df
+def build_dockerfile(spec: Spec, project: Path) -> Dockerfile:
+    try:
+        return assemble(spec, project)
+    except UnsafeValue as exc:
+        raise UsageError(f"tailor.toml: {exc}") from None
 
 
-def render_all(spec: Spec, bases: BaseMap, project: Path) -> dict[str, str]:
-    """File name -> exact content, each starting with the marker line."""
-    df = build_dockerfile(spec, bases)
+def check_mapped(spec: Spec, project: Path, bases: BaseMap) -> None:
+    """A base map in effect must provide every base the generated Dockerfile names."""
+    from imagetailor import languages
+    from imagetailor.languages.upstream import check_base_map
+
+    names = [arg.default for arg in build_dockerfile(spec, project).args]
+    data = languages.plugin(spec.app.language).data
+    check_base_map(data, spec.app.runtime_version, names, bases)
+
+
+def output_names(spec: Spec, project: Path) -> dict[str, str]:
+    """Role -> file name of each generated file. Ours sit beside the project's own build files
+    (never over them); with a .dockerignore of the project's, ours is the Dockerfile-specific
+    ignore file BuildKit reads for our Dockerfile (``NAME.dockerignore``)."""
+    g = spec.generate
+    ignore = ".dockerignore"
+    user_ignore = project / ".dockerignore"
+    if (user_ignore.exists() or user_ignore.is_symlink()) and not is_generated(user_ignore):
+        ignore = f"{g.dockerfile}.dockerignore"
+    return {"dockerfile": g.dockerfile, "ignore": ignore, "bake": g.bake, "compose": g.compose}
+
+
+def render_all(spec: Spec, project: Path) -> dict[str, str]:
+    """File name -> exact content, each starting with the marker line. Depends only on
+    tailor.toml and the project's files, never on a base map."""
+    names = output_names(spec, project)
+    for name in spec.app.manifests:
+        if not ProjectFiles(project).exists(name):
+            raise UsageError(
+                f"tailor.toml: app.manifests: {name} is not a file in {project}; fix: remove it "
+                "or run `tailor init --force` again"
+            )
+    df = build_dockerfile(spec, project)
 
     def text(lines: list[str]) -> str:
         return "\n".join([MARKER_LINE, *lines]) + "\n"
 
+    user_lines = None
+    if names["ignore"] != ".dockerignore":
+        user_lines = [line.rstrip() for line in ProjectFiles(project).lines(".dockerignore")]
+        user_lines = [line for line in user_lines if line]
+    generated = sorted(
+        set(names.values()) | {"Dockerfile", ".dockerignore", "docker-bake.hcl", "compose.yaml"}
+    )
     return {
-        "Dockerfile": df.render(),
-        ".dockerignore": text(render_ignore(spec, project)),
-        "docker-bake.hcl": text(render_bake(spec, df.args)),
-        "compose.yaml": text(render_compose(spec)),
+        names["dockerfile"]: df.render(),
+        names["ignore"]: text(render_ignore(spec, project, generated, user_lines)),
+        names["bake"]: text(render_bake(spec, df.args)),
+        names["compose"]: text(render_compose(spec)),
     }
 
 
-def is_generated(path: Path) -> bool:
+MAX_GENERATED = 4 * 1024 * 1024  # larger than any file we write: not ours
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The file's bytes when it is a regular file (never opening a FIFO or device), else None."""
     try:
-        with path.open("rb") as handle:
-            first = handle.readline(4096)
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(MAX_GENERATED + 1)
+
+
+def is_generated(path: Path) -> bool:
+    content = _read_regular(path)
+    if content is None:
         return False
-    return first.decode("utf-8", errors="replace").rstrip("\r\n") == MARKER_LINE
+    first = content.split(b"\n", 1)[0]
+    return first.decode("utf-8", errors="replace").rstrip("\r") == MARKER_LINE
 
 
 @dataclass(frozen=True)
 class FileState:
     name: str
-    state: str  # "missing", "up-to-date", "out-of-date", "not-ours"
+    state: str  # "missing", "up-to-date", "out-of-date", "not-ours", "not-a-file"
 
 
 def compare(project: Path, rendered: dict[str, str]) -> list[FileState]:
     states: list[FileState] = []
     for name, content in rendered.items():
         path = project / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             states.append(FileState(name, "missing"))
+            continue
+        data = _read_regular(path)
+        if data is None:
+            states.append(FileState(name, "not-a-file"))
         elif not is_generated(path):
             states.append(FileState(name, "not-ours"))
-        elif path.read_bytes() == content.encode("utf-8"):
+        elif data == content.encode("utf-8"):
             states.append(FileState(name, "up-to-date"))
         else:
             states.append(FileState(name, "out-of-date"))
     return states
 
 
-def _write_atomically(path: Path, content: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_files(project: Path, rendered: dict[str, str], force: bool) -> list[FileState]:
-    """Write what changed. Refuses, before writing anything, when a file without the marker is
-    in the way and ``force`` is not given."""
+    """Write what changed, all or nothing: every new file is written to a temporary file in the
+    project first, and only when all of them are complete are they renamed into place. Refuses,
+    before writing anything, when a file without the marker (or a FIFO, device, symlink or
+    folder) is in the way; ``force`` replaces only regular files."""
     states = compare(project, rendered)
+    special = [s.name for s in states if s.state == "not-a-file"]
+    if special:
+        raise UsageError(
+            f"{', '.join(special)} in {project} is not a regular file (a folder, link, FIFO or "
+            "device): move it away; not even --force replaces it"
+        )
     blocked = [s.name for s in states if s.state == "not-ours"]
     if blocked and not force:
         raise UsageError(
             f"{', '.join(blocked)} in {project} not generated by imagetailor (no marker line): "
             "move it away or pass --force to overwrite"
         )
-    for state in states:
-        if state.state != "up-to-date":
-            _write_atomically(project / state.name, rendered[state.name])
+    staged: list[tuple[str, Path]] = []
+    try:
+        for state in states:
+            if state.state != "up-to-date":
+                staged.append((state.name, _stage(project / state.name, rendered[state.name])))
+        for name, tmp in staged:
+            os.replace(tmp, project / name)
+    except OSError as exc:
+        raise UsageError(f"cannot write in {project}: {exc.strerror or exc}") from None
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
     return states
+
+
+def _stage(path: Path, content: str) -> Path:
+    """``content`` in a new temporary file beside ``path``; removed again on any failure."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8"))
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from imagetailor import languages
+from imagetailor.generate import quoting
+from imagetailor.languages.files import ProjectFiles
 from imagetailor.project.model import Spec
 
 COMMON = [
@@ -17,31 +20,8 @@ COMMON = [
     "*.env",
     "**/*.pem",
     "**/*.key",
-    # The build's own files: editing them must not invalidate `COPY . .`.
-    "Dockerfile",
-    ".dockerignore",
-    "docker-bake.hcl",
-    "compose.yaml",
     "tailor.toml",
 ]
-LANGUAGE = {
-    "go": ["bin/", "**/*.exe", "**/*.test", "**/*.out", "coverage.*"],
-    "python": [
-        "**/__pycache__",
-        "**/*.py[cod]",
-        ".venv",
-        "venv",
-        "**/*.egg-info",
-        ".pytest_cache",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".coverage",
-        "htmlcov",
-        "dist",
-        "build",
-    ],
-    "node": ["**/node_modules", "npm-debug.log*", "coverage", ".npm"],
-}
 
 
 def translate_gitignore(line: str) -> str | None:
@@ -63,10 +43,19 @@ def translate_gitignore(line: str) -> str | None:
     return ("!" if negate else "") + body
 
 
-def render_ignore(spec: Spec, project: Path) -> list[str]:
-    """The lines (after the marker) of the .dockerignore."""
-    lines = ["# Never sent to the build: version control, secrets, local artefacts.", *COMMON]
-    lines += [f"# {spec.app.language} conventions", *LANGUAGE[spec.app.language]]
+def render_ignore(
+    spec: Spec, project: Path, generated: list[str], user_lines: list[str] | None = None
+) -> list[str]:
+    """The lines (after the marker) of the ignore file. ``generated`` are our own files (editing
+    them must not invalidate `COPY . .`); ``user_lines``, when the project has a .dockerignore of
+    its own, come first, so its rules still hold in the file BuildKit reads instead."""
+    data = languages.plugin(spec.app.language).data
+    lines: list[str] = []
+    if user_lines is not None:
+        lines += ["# from the project's own .dockerignore", *user_lines]
+    lines += ["# Never sent to the build: version control, secrets, local artefacts."]
+    lines += [p for p in [*COMMON, *generated] if p not in lines]
+    lines += [f"# {data.title} conventions", *(p for p in data.ignore if p not in lines)]
     if spec.frontend is not None:
         web = spec.frontend.dir
         lines += [
@@ -74,13 +63,25 @@ def render_ignore(spec: Spec, project: Path) -> list[str]:
             f"{web}/node_modules",
             f"{web}/{spec.frontend.output}",
         ]
-    gitignore = project / ".gitignore"
-    if gitignore.is_file():
-        extra: list[str] = []
-        for raw in gitignore.read_text("utf-8", errors="replace").splitlines():
-            pattern = translate_gitignore(raw)
-            if pattern is not None and pattern not in lines and pattern not in extra:
-                extra.append(pattern)
-        if extra:
-            lines += ["# from .gitignore", *extra]
-    return lines
+    gitignore = ProjectFiles(project).lines(".gitignore")
+    extra: list[str] = []
+    for raw in gitignore:
+        pattern = translate_gitignore(raw)
+        if pattern is not None and pattern not in lines and pattern not in extra:
+            extra.append(pattern)
+    if extra:
+        lines += ["# from .gitignore", *extra]
+    keep = [f"!{m}" for m in spec.app.manifests if m not in ("", ".")]
+    if keep:
+        lines += ["# The manifests and lock files the build copies are always sent.", *keep]
+    return [line for line in lines if line.startswith("#") or _renderable(line)]
+
+
+def _renderable(line: str) -> bool:
+    """A pattern copied from the project's files that would not read back as itself (a control
+    character, surrounding blanks) is dropped rather than written."""
+    try:
+        quoting.ignore_pattern(line)
+    except quoting.UnsafeValue:
+        return False
+    return True

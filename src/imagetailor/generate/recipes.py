@@ -40,9 +40,10 @@ class Catalogue:
                 f"or add a [tools.NAME] recipe (data/recipes.toml, {RECIPES_ENV})"
             ) from None
 
-    def default_tools(self, purpose: str, language: str, frontend: bool) -> list[str]:
+    def default_tools(self, purpose: str, language_tools: list[str], frontend: bool) -> list[str]:
+        """A purpose's default tools: the catalogue's (local) or the language's (ci, dev)."""
         value = self.defaults.get(purpose, [])
-        tools = list(value.get(language, []) if isinstance(value, dict) else value)
+        tools = list(value) if isinstance(value, list) and value else list(language_tools)
         if purpose == "dev" and frontend:
             tools += [t for t in self.defaults.get("frontend", []) if t not in tools]
         return tools
@@ -84,15 +85,14 @@ class Install:
     notes: tuple[str, ...] = ()
 
 
-def plan_installs(tools: list[str], family: Family, language: str) -> list[Install]:
+def plan_installs(tools: list[str], family: Family, tool_manager: str) -> list[Install]:
     """Group the tools' packages by the manager that installs them in a stage of this family.
 
     OS packages come first (they may provide what the language tools need), then the language's
     own manager. A tool with no usable recipe is an error naming the tool and what is missing.
     """
     cat = catalogue()
-    language_manager = {"python": "pip", "node": "npm", "go": "go"}[language]
-    order = [m for m in (family, language_manager) if m in MANAGERS]
+    order = [m for m in (family, tool_manager) if m in MANAGERS]
     grouped: dict[str, list[str]] = {m: [] for m in order}
     notes: dict[str, list[str]] = {m: [] for m in order}
     for tool in tools:
@@ -101,7 +101,8 @@ def plan_installs(tools: list[str], family: Family, language: str) -> list[Insta
         if manager is None:
             have = ", ".join(sorted(recipe.packages)) or "none"
             raise UsageError(
-                f"tool {tool!r} has no recipe for a {family} {language} stage (recipes: {have}): "
+                f"tool {tool!r} has no recipe for a stage with {family} and {tool_manager or 'no'} "
+                f"installer (recipes: {have}): "
                 f"choose another tool or add a recipe (data/recipes.toml, {RECIPES_ENV})"
             )
         for package in recipe.packages[manager]:

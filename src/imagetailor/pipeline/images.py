@@ -13,7 +13,7 @@ from imagetailor.engine.bake import bake
 from imagetailor.engine.build import BuildResult, build
 from imagetailor.engine.client import EngineClient, select_client
 from imagetailor.errors import UsageError
-from imagetailor.project.bases import BaseMap
+from imagetailor.project.bases import BaseMap, default_family
 from imagetailor.project.model import Spec
 
 _GLOBAL_ARG = re.compile(r"^ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$")
@@ -31,6 +31,15 @@ def base_build_args(dockerfile_text: str, bases: BaseMap) -> dict[str, str]:
         if match:
             name, default = match.groups()
             base = bases.resolve(default)
+            expected = default_family(default)
+            if base.family != expected:
+                # The Dockerfile installs packages the way its upstream base does: an image of
+                # another family would fail in the middle of the build.
+                raise UsageError(
+                    f"the base map ({bases.source or 'tailor.toml'}) maps {default} "
+                    f"({expected}) to {base.image} ({base.family}): the Dockerfile installs with "
+                    f"{expected} there; map it to an image with {expected}"
+                )
             if base.image != default:
                 args[name] = base.image
     return args
@@ -104,7 +113,7 @@ def build_purposes(
     check: bool = True,
     no_cache: bool = False,
 ) -> list[PurposeBuild]:
-    dockerfile = project / "Dockerfile"
+    dockerfile = project / spec.generate.dockerfile
     if not dockerfile.is_file():
         raise UsageError(f"{dockerfile} does not exist: run `tailor generate` first")
     wanted = purposes or spec.all_purposes()
@@ -116,7 +125,7 @@ def build_purposes(
     client = client or select_client()
     baked = (
         bake(client, project, {p: spec.tag(p) for p in wanted}, build_args, on_line, no_cache)
-        if client.can_bake and (project / "docker-bake.hcl").is_file()
+        if client.can_bake and (project / spec.generate.bake).is_file()
         else None
     )
     for purpose in wanted:

@@ -38,10 +38,10 @@ class Base:
 
 @dataclass(frozen=True)
 class UpstreamCatalogue:
-    upstream: dict[str, dict[str, str]]  # language ("any" for all) -> role -> reference template
+    shared: dict[str, str]  # role -> reference template every language shares (tools donor, ...)
     family_patterns: tuple[tuple[Family, tuple[re.Pattern[str], ...]], ...]  # tried in order
     default_family: Family
-    default_versions: dict[str, str]  # language -> version init proposes
+    debian: dict[str, int]  # Debian codename -> release number
 
 
 def _family(value: object, where: str) -> Family:
@@ -51,11 +51,9 @@ def _family(value: object, where: str) -> Family:
 
 
 def _parse_upstream(data: dict[str, Any]) -> UpstreamCatalogue:
-    upstream: dict[str, dict[str, str]] = {}
-    for language, roles in (data.get("upstream") or {}).items():
-        if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
-            raise UsageError(f"bases catalogue: [upstream.{language}] must map roles to names")
-        upstream[language] = dict(roles)
+    shared = (data.get("upstream") or {}).get("any") or {}
+    if not isinstance(shared, dict) or not all(isinstance(v, str) for v in shared.values()):
+        raise UsageError("bases catalogue: [upstream.any] must map roles to names")
     families = data.get("families") or {}
     patterns: list[tuple[Family, tuple[re.Pattern[str], ...]]] = []
     order: tuple[Family, ...] = ("none", "apk", "apt")
@@ -66,8 +64,10 @@ def _parse_upstream(data: dict[str, Any]) -> UpstreamCatalogue:
             raise UsageError(f"bases catalogue: families.{family}: bad regex: {exc}") from None
         patterns.append((family, compiled))
     default = _family(families.get("default", "apt"), "families.default")
-    versions = {str(k): str(v) for k, v in (data.get("default_versions") or {}).items()}
-    return UpstreamCatalogue(upstream, tuple(patterns), default, versions)
+    debian = data.get("debian") or {}
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in debian.values()):
+        raise UsageError("bases catalogue: [debian] maps codenames to release numbers")
+    return UpstreamCatalogue(dict(shared), tuple(patterns), default, dict(debian))
 
 
 @cache
@@ -83,34 +83,6 @@ def default_family(upstream: str) -> Family:
         if any(pattern.search(name) for pattern in patterns):
             return family
     return catalogue.default_family
-
-
-def upstream_names(language: str, version: str) -> dict[str, str]:
-    """Role -> upstream reference for a language: toolchain, deploy runtime, local tool donor."""
-    catalogue = upstream_catalogue()
-    if language not in catalogue.upstream:
-        raise UsageError(f"bases catalogue: no [upstream.{language}] names for {language}")
-    roles = {**catalogue.upstream.get("any", {}), **catalogue.upstream[language]}
-    values = {"version": version, "major": version.split(".")[0]}
-    try:
-        return {role: template.format_map(values) for role, template in roles.items()}
-    except (KeyError, ValueError, IndexError) as exc:
-        raise UsageError(
-            f"bases catalogue: [upstream.{language}] uses {exc}; only {{version}} and {{major}}"
-        ) from None
-
-
-def default_version(language: str) -> str:
-    """The runtime version proposed for a project that does not pin one."""
-    versions = upstream_catalogue().default_versions
-    if language not in versions:
-        raise UsageError(f"bases catalogue: no default_versions.{language}")
-    return versions[language]
-
-
-def node_upstream(version: str) -> str:
-    """Node.js for a front end build (whatever the application's language)."""
-    return upstream_names("node", version)["toolchain"]
 
 
 class BaseMap:

@@ -7,42 +7,114 @@ The ``[policy]`` tables belong to ``tailor check`` (imagetailor.policy) and pass
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from imagetailor.catalogues import read_toml
 from imagetailor.errors import UsageError
 from imagetailor.project.bases import BaseMap, effective_base_map, parse_base_table
 
 BUILTIN_PURPOSES = ("deploy", "ci", "local", "dev")
-LANGUAGES = ("go", "python", "node")
 SPEC_FILE = "tailor.toml"
+KINDS = ("web", "cli", "worker", "static")
 
-_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# OCI distribution: a repository name is path components of [a-z0-9]+ joined by . _ __ or -+,
+# separated by /; a tag is [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Our tags append -PURPOSE.
+_NAME_COMPONENT = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
+_NAME = re.compile(rf"^{_NAME_COMPONENT}(?:/{_NAME_COMPONENT})*$")
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _PURPOSE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+_PATH = re.compile(r"^[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$")
+_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+MAX_NAME = 128  # repository name (the registry host comes on top in a full reference)
+MAX_COMMAND = 4096
 
 # How to fix each key when its value is refused; keyed by the dotted location pydantic reports.
 FIXES: dict[str, str] = {
     "app.name": "use lower-case letters, digits and . _ - (an image repository name): 'shop-api'",
-    "app.version": "use a tag: letters, digits, . _ - (e.g. '1.4.2'), at most 101 characters",
-    "app.language": "use one of: go, python, node",
-    "app.runtime_version": "give the version as digits and dots, e.g. '1.19', '3.11', '18'",
-    "app.main": "name the Go package ('./cmd/api'), Python script or '-m module', Node script",
+    "app.version": "use a tag: letters, digits, . _ - (e.g. '1.4.2'), at most 96 characters",
+    "app.language": "use one of the supported languages (tailor init lists them)",
+    "app.runtime_version": "give the version as digits and dots, e.g. '1.24', '3.13', '22'",
+    "app.main": "name the Go package to build, e.g. './cmd/api'",
+    "app.start": "give the start command as a list of words, e.g. ['gunicorn', 'app:app']",
+    "app.build": "give the build command as one line, e.g. 'npm run build'",
+    "app.kind": "use web (serves HTTP), cli (runs and exits), worker (keeps running) or static",
     "app.port": "give the TCP port the app listens on, 1-65535",
-    "app.test": "give the test command as one string, e.g. 'go test ./...'",
+    "app.test": "give the test command as one line, e.g. 'go test ./...'",
     "app.config": "list the environment variable NAMES the app reads, e.g. ['PORT', 'GREETING']",
+    "app.manifests": "list paths inside the project, e.g. ['go.mod', 'go.sum']",
+    "app.assets": "list folders inside the project read at run time, e.g. ['templates']",
+    "app.package_manager": "use a package manager of the language (tailor init detects it)",
+    "app.native": "list the dependencies with native addons, e.g. ['bcrypt']",
     "frontend.dir": "give the front end's folder relative to the project, e.g. 'web'",
     "frontend.output": "give the folder (inside frontend.dir) the build writes, e.g. 'dist'",
-    "frontend.build": "give the npm script that builds the front end, e.g. 'build'",
+    "frontend.build": "give the package.json script that builds the front end, e.g. 'build'",
+    "frontend.manager": "use npm, npm-unlocked, yarn, yarn-berry or pnpm",
     "deploy.platform": "name where the image runs, e.g. 'kubernetes', 'cloud-run', 'compose'",
+    "generate": "give file names in the project folder, e.g. dockerfile = 'Dockerfile.tailor'",
     "purposes": "name purposes with lower-case letters, digits and '-'; each table may hold "
-    "extends, tools, base",
+    "extends, tools",
     "bases": "give each upstream name a table: image = 'mirror/name:tag', family = apt|apk|none",
 }
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError(f"{value[:40]!r} holds a control character (a newline, tab, ...)")
+    return value
+
+
+def _line(value: str) -> str:
+    _no_control(value)
+    if len(value) > MAX_COMMAND:
+        raise ValueError(f"is {len(value)} characters long; at most {MAX_COMMAND}")
+    return value
+
+
+def _relative_path(value: str) -> str:
+    _no_control(value)
+    value = value.removeprefix("./").rstrip("/") if value not in (".", "./") else "."
+    parts = PurePosixPath(value).parts
+    if not value or value.startswith("/") or ".." in parts or "//" in value:
+        raise ValueError(f"{value!r} must be a relative path inside the project")
+    if not _PATH.match(value):
+        raise ValueError(f"{value!r}: a path may hold letters, digits and . _ @ + - /")
+    return value
+
+
+def _env_name(value: str) -> str:
+    if "=" in value:
+        raise ValueError(f"{value!r} carries a value: list names only, values are injected")
+    if not _ENV_NAME.match(value):
+        raise ValueError(f"{value!r} is not an environment variable name")
+    return value
+
+
+def _word(value: str) -> str:
+    if not _WORD.match(value) or len(value) > 64:
+        raise ValueError(f"{value[:40]!r}: use letters, digits and . _ : + - (at most 64)")
+    return value
+
+
+Line = Annotated[StrictStr, AfterValidator(_line)]
+RelPath = Annotated[StrictStr, AfterValidator(_relative_path)]
+EnvName = Annotated[StrictStr, AfterValidator(_env_name)]
+Word = Annotated[StrictStr, AfterValidator(_word)]
 
 
 class _Strict(BaseModel):
@@ -50,86 +122,109 @@ class _Strict(BaseModel):
 
 
 class AppSpec(_Strict):
-    name: str
-    version: str = "0.1.0"
-    language: Literal["go", "python", "node"]
-    runtime_version: str
-    main: str = Field(description="Go package, Python script/module, or Node script to run")
-    port: int = Field(ge=1, le=65535)
-    test: str = ""
-    config: list[str] = Field(default_factory=list)
+    name: StrictStr
+    version: StrictStr = "0.1.0"
+    language: Word
+    runtime_version: StrictStr
+    # The command that starts the app, as run in the project folder (a list of words). Go: the
+    # first word names the binary built from `main`.
+    start: list[Line] = Field(default_factory=list, max_length=64)
+    main: RelPath = "."  # Go: the main package to build
+    kind: Literal["web", "cli", "worker", "static"] = "web"
+    port: StrictInt = Field(default=8080, ge=1, le=65535)
+    build: Line = ""  # the project's build command, run in the build stage
+    test: Line = ""
+    package_manager: Word = ""
+    config: list[EnvName] = Field(default_factory=list, max_length=256)
     # Manifests and lock files the dependency stage copies before any source.
-    manifests: list[str] = Field(default_factory=list)
+    manifests: list[RelPath] = Field(default_factory=list, max_length=256)
+    # Folders the app reads at run time (templates/, static/): copied into deploy.
+    assets: list[RelPath] = Field(default_factory=list, max_length=64)
+    cgo: StrictBool = False
+    # Dependencies with native addons (node-gyp): a compiler in deps, their libraries in deploy.
+    native: list[Word] = Field(default_factory=list, max_length=64)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_main(cls, data: Any) -> Any:
+        """Files written before `start` existed: a Python or Node `main` becomes the start."""
+        if not isinstance(data, dict) or data.get("language") == "go" or "start" in data:
+            return data
+        main = data.get("main")
+        if not isinstance(main, str):
+            return data
+        data = {k: v for k, v in data.items() if k != "main"}
+        if data.get("language") == "python":
+            words = main.split()
+            data["start"] = ["python", *words] if words[:1] == ["-m"] else ["python", main]
+        elif data.get("language") == "node":
+            data["start"] = ["node", main]
+        return data
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
+        if len(value) > MAX_NAME:
+            raise ValueError(f"is {len(value)} characters long; at most {MAX_NAME}")
         if not _NAME.match(value):
-            raise ValueError(f"{value!r} is not a valid image name")
+            raise ValueError(f"{value[:60]!r} is not a valid image repository name")
         return value
 
     @field_validator("version")
     @classmethod
     def _version(cls, value: str) -> str:
-        if not _TAG.match(value):
-            raise ValueError(f"{value!r} is not a valid image tag")
+        # Room for the longest purpose suffix ('-' and 31 characters) within the 128 of a tag.
+        if not _TAG.match(value) or len(value) > 96:
+            raise ValueError(f"{value[:60]!r} is not a valid image tag")
         return value
 
     @field_validator("runtime_version")
     @classmethod
     def _runtime_version(cls, value: str) -> str:
-        if not re.match(r"^\d+(\.\d+){0,2}$", value):
-            raise ValueError(f"{value!r} is not a version number")
+        if not re.match(r"^\d{1,4}(\.\d{1,4}){0,2}$", value):
+            raise ValueError(f"{value[:40]!r} is not a version number")
         return value
 
-    @field_validator("config")
+    @field_validator("start")
     @classmethod
-    def _config(cls, value: list[str]) -> list[str]:
-        for name in value:
-            if "=" in name:
-                raise ValueError(f"{name!r} carries a value: list names only, values are injected")
-            if not _ENV_NAME.match(name):
-                raise ValueError(f"{name!r} is not an environment variable name")
-        return value
-
-    @field_validator("manifests")
-    @classmethod
-    def _manifests(cls, value: list[str]) -> list[str]:
-        for path in value:
-            if path.startswith("/") or ".." in Path(path).parts:
-                raise ValueError(f"{path!r} must be a path inside the project")
+    def _start(cls, value: list[str]) -> list[str]:
+        if value and not value[0].strip():
+            raise ValueError("the first word names the program to run and cannot be blank")
         return value
 
 
 class FrontendSpec(_Strict):
-    dir: str
-    build: str = "build"
-    output: str = "dist"
-    lockfile: bool = True
-
-    @field_validator("dir", "output")
-    @classmethod
-    def _relative(cls, value: str) -> str:
-        if not value or value.startswith("/") or ".." in Path(value).parts:
-            raise ValueError(f"{value!r} must be a relative path inside the project")
-        return value.rstrip("/")
+    dir: RelPath
+    build: Word = "build"
+    output: RelPath = "dist"
+    manager: Word = "npm"
+    lockfile: StrictBool = True
+    node: StrictStr = ""  # the Node line that builds it ("": the newest known)
 
 
 class DeploySpec(_Strict):
-    platform: str = "kubernetes"
+    platform: Word = "kubernetes"
     # When the platform already collects metrics and logs, the deploy image gets no agent; when it
     # does not, the generator still keeps agents out and notes a sidecar instead.
-    platform_collects_telemetry: bool = True
+    platform_collects_telemetry: StrictBool = True
     base: Literal["distroless", "scratch"] = "distroless"
 
 
+class GenerateSpec(_Strict):
+    """Where generated files go: other names when the project already has its own."""
+
+    dockerfile: RelPath = "Dockerfile"
+    bake: RelPath = "docker-bake.hcl"
+    compose: RelPath = "compose.yaml"
+
+
 class PurposeSpec(_Strict):
-    extends: str | None = None
-    tools: list[str] = Field(default_factory=list)
+    extends: StrictStr | None = None
+    tools: list[Word] = Field(default_factory=list, max_length=64)
 
 
 class BaseEntry(_Strict):
-    image: str
+    image: StrictStr
     family: Literal["apt", "apk", "none"] | None = None  # None: judged by the upstream name
 
 
@@ -137,6 +232,7 @@ class Spec(_Strict):
     app: AppSpec
     frontend: FrontendSpec | None = None
     deploy: DeploySpec = Field(default_factory=DeploySpec)
+    generate: GenerateSpec = Field(default_factory=GenerateSpec)
     purposes: dict[str, PurposeSpec] = Field(default_factory=dict)
     bases: dict[str, BaseEntry] = Field(default_factory=dict)
     # Read by `tailor check` (imagetailor.policy.settings); kept as given.
@@ -156,7 +252,7 @@ class Spec(_Strict):
         entry = self.purposes.get(purpose)
         if entry is None or entry.extends is None:
             raise UsageError(
-                f"unknown purpose {purpose!r}: use one of {', '.join(self.all_purposes())} "
+                f"unknown purpose {purpose[:40]!r}: use one of {', '.join(self.all_purposes())} "
                 "or add [purposes.NAME] extends = ... to tailor.toml"
             )
         return entry.extends
@@ -226,7 +322,36 @@ def parse_spec(data: dict[str, Any], source: str = SPEC_FILE) -> Spec:
     except ValidationError as exc:
         raise spec_error(exc, source) from None
     _check_purposes(spec, source)
+    _check_language(spec, source)
     return spec
+
+
+def _check_language(spec: Spec, source: str) -> None:
+    """The language is a registered plug-in and the package managers are its own."""
+    from imagetailor import languages  # the plug-ins import this module
+
+    app = spec.app
+    if app.language not in languages.names():
+        raise UsageError(
+            f"{source}: app.language: {app.language!r} is not supported; "
+            f"fix: use one of {', '.join(languages.names())}"
+        )
+    data = languages.plugin(app.language).data
+    if app.package_manager and app.package_manager not in data.managers:
+        raise UsageError(
+            f"{source}: app.package_manager: {app.package_manager!r} is not a {data.title} "
+            f"package manager; fix: use one of {', '.join(data.managers)}"
+        )
+    node = languages.plugin("node").data if "node" in languages.names() else None
+    if (
+        spec.frontend is not None
+        and node is not None
+        and spec.frontend.manager not in node.managers
+    ):
+        raise UsageError(
+            f"{source}: frontend.manager: {spec.frontend.manager!r} unknown; "
+            f"fix: use one of {', '.join(node.managers)}"
+        )
 
 
 def load_spec(path: Path) -> Spec:

@@ -1,0 +1,111 @@
+"""Conventions every language shares: a Procfile's web process is the start command,
+.env.example names the configuration, the image name comes from the manifest or the folder, and
+the project's own Dockerfile, .dockerignore and compose file are kept (ours get other names)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from imagetailor.languages.facts import Facts
+from imagetailor.languages.files import ProjectFiles
+from imagetailor.languages.shellcmd import commands
+
+_PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+ENV_EXAMPLES = (
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    "example.env",
+    "env.example",
+    ".env.defaults",
+)
+# The user's files we never overwrite, and the names ours take beside them. A Dockerfile-specific
+# ignore file (NAME.dockerignore) is what BuildKit reads for that Dockerfile.
+USER_DOCKERFILES = ("Dockerfile", "dockerfile", "Containerfile")
+USER_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+USER_BAKE = ("docker-bake.hcl", "docker-bake.json")
+
+
+def procfile(files: ProjectFiles, facts: Facts) -> None:
+    """Heroku's Procfile: the `web` process (or the only one) is how the app starts."""
+    processes: dict[str, str] = {}
+    for line in files.lines("Procfile"):
+        match = _PROCFILE_LINE.match(line.strip())
+        if match and not line.lstrip().startswith("#"):
+            processes[match.group(1)] = match.group(2).strip()
+    if not processes:
+        return
+    chosen = "web" if "web" in processes else (next(iter(processes)) if len(processes) == 1 else "")
+    if not chosen:
+        facts.note(f"Procfile has {', '.join(processes)} but no web process: not used")
+        return
+    found = commands(processes[chosen])
+    if not found:
+        facts.note(f"Procfile {chosen}: cannot read {processes[chosen][:60]!r}")
+        return
+    # `release:`-style chains (migrate && gunicorn): the long-running command is the last one.
+    command = found[-1]
+    facts.start, facts.start_source = command.words, f"Procfile {chosen}"
+    facts.note(f"start from Procfile {chosen}: {' '.join(command.words)}")
+    if chosen != "web":
+        facts.kind = (
+            "cli" if facts.kind == "web" and "$PORT" not in processes[chosen] else facts.kind
+        )
+    others = [p for p in processes if p not in (chosen, "release")]
+    if others:
+        facts.note(f"Procfile also has {', '.join(others)}: run them as separate deployments")
+
+
+def env_example(files: ProjectFiles) -> list[str]:
+    names: list[str] = []
+    for name in ENV_EXAMPLES:
+        for line in files.lines(name):
+            match = _ENV_LINE.match(line)
+            if match and not line.lstrip().startswith("#") and match.group(1) not in names:
+                names.append(match.group(1))
+    return names
+
+
+def image_name(raw: str) -> str:
+    """A project name made fit for an image repository name ('' when nothing is left)."""
+    name = raw.strip().lower().removeprefix("@").replace("/", "-")
+    name = re.sub(r"[^a-z0-9._-]+", "-", name)
+    name = re.sub(r"[._-]{2,}", "-", name).strip("._-")
+    return name[:128].strip("._-")
+
+
+def project_name(manifest_name: str, root: Path) -> tuple[str, str]:
+    """(name, where it came from): the manifest's, else the folder's; never a bare 'app', which
+    would make two projects on one engine overwrite each other's images."""
+    for candidate, source in ((manifest_name, "the manifest"), (root.resolve().name, "the folder")):
+        name = image_name(candidate)
+        if name and name != "app":
+            return name, source
+    parent = image_name(root.resolve().parent.name)
+    folder = image_name(root.resolve().name) or "app"
+    return (f"{parent}-{folder}" if parent else f"{folder}-image"), "the folder and its parent"
+
+
+def existing_files(files: ProjectFiles) -> dict[str, str]:
+    """The user's own build files, by kind (dockerfile, ignore, compose, bake)."""
+    found: dict[str, str] = {}
+    for kind, names in (
+        ("dockerfile", USER_DOCKERFILES),
+        ("compose", USER_COMPOSE),
+        ("bake", USER_BAKE),
+        ("ignore", (".dockerignore",)),
+    ):
+        for name in names:
+            if files.exists(name) and not is_generated_text(files.text(name) or ""):
+                found[kind] = name
+                break
+    return found
+
+
+def is_generated_text(text: str) -> bool:
+    from imagetailor.generate.assembler import MARKER
+
+    return text.split("\n", 1)[0].strip() == f"# {MARKER}"
