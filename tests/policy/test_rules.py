@@ -241,7 +241,8 @@ def test_non_root_users(user):
 
 def test_env_naming_an_environment():
     env = {
-        "NODE_ENV": "production",
+        "NODE_ENV": "production",  # a build mode, the same everywhere: not a place
+        "RAILS_ENV": "staging",  # a build-mode variable naming a place is still one
         "DB_HOST": "db.prod.internal",
         "PRODUCT": "productivity-suite",
         "STAGE_DIR": "/srv/app",
@@ -249,7 +250,7 @@ def test_env_naming_an_environment():
     report = check(clean_analysis(config={"env": env}), "deploy")
     assert [(f.rule, f.path, f.message) for f in report.findings] == [
         ("TP202", "DB_HOST", "Env DB_HOST='db.prod.internal' names the environment 'prod'"),
-        ("TP202", "NODE_ENV", "Env NODE_ENV='production' names the environment 'production'"),
+        ("TP202", "RAILS_ENV", "Env RAILS_ENV='staging' names the environment 'staging'"),
     ]
     assert check(clean_analysis(config={"env": env}), "dev", ignore=("TP121", "TP122")).fit
 
@@ -343,7 +344,8 @@ def test_ignore_and_severity_override_from_config():
 
 
 def test_a_users_own_category_falls_to_tp100():
-    config = {"slim": {"extends": "deploy", "forbid": ["container-runtime"]}}
+    # replace = true: only this category is forbidden (lists add to the built-in ones otherwise)
+    config = {"slim": {"extends": "deploy", "forbid": ["container-runtime"], "replace": True}}
     settings = resolve("slim", config)
     tools = [hit("runc", "container-runtime", "/usr/sbin/runc", 1), *BUSYBOX_TOOLS]
     report = evaluate(clean_analysis(tool_hits=tools), settings)

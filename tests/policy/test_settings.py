@@ -72,9 +72,19 @@ def test_config_overrides_and_flags_add():
     deploy = resolve("deploy", config)
     assert deploy.allow == ("curl",) and deploy.fail_on is Severity.WARNING
     assert deploy.min_efficiency == 0.95
-    # local extends deploy as the project changed it, and keeps its own allow list
+    # local extends deploy as the project changed it; lists add up along the chain
     local = resolve("local", config)
-    assert local.fail_on is Severity.WARNING and local.allow == ("shell", "curl", "wget")
+    assert local.fail_on is Severity.WARNING and local.allow == ("curl", "shell", "wget")
+
+
+def test_project_lists_add_to_the_built_in_ones_unless_replace():
+    forbid = resolve("deploy").forbid
+    added = resolve("deploy", {"deploy": {"forbid": ["container-runtime"]}})
+    assert added.forbid == (*forbid, "container-runtime")
+    replaced = resolve("deploy", {"deploy": {"forbid": ["container-runtime"], "replace": True}})
+    assert replaced.forbid == ("container-runtime",)
+    local = resolve("local", {"local": {"allow": ["jq"]}})
+    assert local.allow == ("shell", "curl", "wget", "jq")
 
 
 def test_new_purposes_extend_a_chain():
@@ -84,7 +94,7 @@ def test_new_purposes_extend_a_chain():
     }
     strict = resolve("preview-strict", config)
     assert strict.purpose == "preview-strict" and strict.base == "deploy"
-    assert strict.allow == ("shell", "nc") and strict.max_layers == 8
+    assert strict.allow == ("shell", "curl", "wget", "nc") and strict.max_layers == 8
     assert strict.description == "review apps" and strict.allow_root is False
 
 
@@ -99,7 +109,7 @@ def test_new_purposes_extend_a_chain():
          "tailor.toml: purposes extend each other in a loop: a -> b -> a"),
         ("a", {"a": {"extends": "nope"}}, "tailor.toml [policy.a] extends: unknown purpose 'nope'"),
         ("deploy", {"deploy": {"max_sise": 3}}, "tailor.toml [policy.deploy] max_sise: unknown "
-         "key; use one of allow, allow_root, description"),
+         "key; use one of allow, allow_root, build_mode_variables"),
         ("deploy", {"deploy": {"max_size_bytes": "50 parsecs"}}, "tailor.toml [policy.deploy] "
          "max_size_bytes: '50 parsecs' has an unknown unit 'parsecs'; write bytes or a size "
          "such as \"50MB\" or \"1.5GiB\""),

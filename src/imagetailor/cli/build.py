@@ -33,6 +33,14 @@ from imagetailor.project.model import load_project
 @engine_option
 @directory_option
 @click.option("--verbose", "-v", is_flag=True, help="Stream the engine's build log to stderr.")
+@click.option("--no-run-ci", is_flag=True, help="Do not run the ci image's tests after the build.")
+@click.option(
+    "--ci-timeout",
+    type=click.FloatRange(1, 86400),
+    default=1800.0,
+    show_default=True,
+    help="Seconds the ci image's tests may run.",
+)
 @output_options
 def command(
     purposes: tuple[str, ...],
@@ -41,6 +49,8 @@ def command(
     engine: str,
     directory: Path,
     verbose: bool,
+    no_run_ci: bool,
+    ci_timeout: float,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -50,8 +60,9 @@ def command(
     spec, bases = load_project(directory, base_map)
     for purpose in purposes:
         spec.base_purpose(purpose)  # an unknown purpose is a usage error before any probing
-    if not (directory / "Dockerfile").is_file():
-        raise UsageError(f"{directory / 'Dockerfile'} does not exist: run `tailor generate` first")
+    dockerfile = directory / spec.generate.dockerfile
+    if not dockerfile.is_file():
+        raise UsageError(f"{dockerfile} does not exist: run `tailor generate` first")
     stale = [
         s.name
         for s in compare(directory, render_all(spec, directory))
@@ -70,26 +81,56 @@ def command(
 
     def on_built(result: PurposeBuild) -> None:
         verdict = "fit" if result.check.fit else "NOT FIT: " + ", ".join(result.check.failed_rules)
-        err.print(f"built {result.tag} in {result.seconds:.1f}s; {verdict}")
+        err.print(
+            f"built {result.tag} in {result.seconds:.1f}s, checked in "
+            f"{result.check_seconds:.1f}s; {verdict}",
+            highlight=False,
+        )
+        run = result.ci_run
+        if run is not None:
+            state = "passed" if run.passed else f"FAILED (exit {run.exit_code})"
+            err.print(
+                f"ran {result.tag} (its tests) in {run.seconds:.1f}s: {state}", highlight=False
+            )
+            if not run.passed:
+                err.print("[dim]last lines of its output:[/dim]")
+                err.out("\n".join(run.output_tail.rstrip().splitlines()[-20:]), highlight=False)
 
     results = build_purposes(
-        directory, spec, bases, list(purposes), client=client, on_line=on_line, on_built=on_built
+        directory,
+        spec,
+        bases,
+        list(purposes),
+        client=client,
+        on_line=on_line,
+        on_built=on_built,
+        run_ci_image=not no_run_ci,
+        ci_timeout=ci_timeout,
     )
     if fmt == "json":
         emit(json.dumps([r.as_json() for r in results], indent=2) + "\n", output, force)
     else:
-        table = Table()
-        for column in ("purpose", "tag", "size", "layers", "build time", "check"):
+        fit = sum(r.fit for r in results)
+        total_build = sum(r.seconds for r in results)
+        total_check = sum(r.check_seconds for r in results)
+        summary = (
+            f"{fit} of {len(results)} images fit their purpose; built in {total_build:.1f}s, "
+            f"checked in {total_check:.1f}s"
+        )
+        table = Table(title=summary, title_justify="left")
+        for column in ("purpose", "tag", "size", "build", "check", "verdict"):
             table.add_column(column)
         for r in results:
-            check = "fit" if r.check.fit else "NOT FIT " + " ".join(r.check.failed_rules)
+            verdict = "fit" if r.check.fit else "NOT FIT " + " ".join(r.check.failed_rules)
+            if r.ci_run is not None:
+                verdict += ", tests pass" if r.ci_run.passed else ", TESTS FAIL"
             table.add_row(
                 r.purpose,
                 r.tag,
                 format_size(r.size_bytes),
-                str(r.layers),
                 f"{r.seconds:.1f}s",
-                f"{check} ({r.check.findings} findings)",
+                f"{r.check_seconds:.1f}s",
+                verdict,
             )
-        emit_rich(table, 160, output, force)
-    return 0 if all(r.check.fit for r in results) else 1
+        emit_rich(table, 100, output, force)
+    return 0 if all(r.fit for r in results) else 1

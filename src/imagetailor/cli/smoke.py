@@ -1,4 +1,5 @@
-"""``tailor smoke REF --port N``: run the image, probe it on loopback, report, remove it."""
+"""``tailor smoke [REF]``: run the image and see it do its job (answer HTTP, exit 0, or keep
+running), report, always remove it. Without REF, the project's deploy image, kind and port."""
 
 from __future__ import annotations
 
@@ -8,58 +9,92 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from imagetailor.cli.options import emit, engine_option, output_options, refuse_existing
+from imagetailor.cli.options import (
+    directory_option,
+    emit,
+    engine_option,
+    output_options,
+    refuse_existing,
+)
 from imagetailor.engine.client import select_client
-from imagetailor.pipeline.smoke import parse_env, smoke
+from imagetailor.errors import UsageError
+from imagetailor.pipeline.smoke import SmokeResult, parse_env, smoke, smoke_process
 
 
 @click.command("smoke")
-@click.argument("reference")
-@click.option(
-    "--port", type=int, required=True, help="Loopback port the app is told to use (PORT)."
-)
+@click.argument("reference", required=False)
+@click.option("--port", type=int, help="Loopback port the app is told to use (PORT).")
+@click.option("--kind", type=click.Choice(["web", "cli", "worker"]), help="What the image does.")
 @click.option("--path", default="/healthz", show_default=True, help="Path to request.")
 @click.option("--env", "env", multiple=True, metavar="NAME=VALUE", help="Configuration to inject.")
 @click.option("--requests", "count", type=int, default=20, show_default=True)
 @click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to get ready."
 )
+@click.option(
+    "--running", type=float, default=5.0, show_default=True, help="Seconds a worker must last."
+)
 @engine_option
+@directory_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @output_options
 def command(
-    reference: str,
-    port: int,
+    reference: str | None,
+    port: int | None,
+    kind: str | None,
     path: str,
     env: tuple[str, ...],
     count: int,
     timeout: float,
+    running: float,
     engine: str,
+    directory: Path,
     fmt: str,
     output: Path | None,
     force: bool,
 ) -> int:
-    """Run REFERENCE with --network host and PORT=N, send requests, always remove it."""
+    """Run REFERENCE (default: this project's deploy image) and see it do its job."""
     err = Console(stderr=True)
     refuse_existing(output, force)
+    if reference is None:
+        from imagetailor.project.model import load_spec
+
+        spec = load_spec(directory / "tailor.toml")
+        reference = spec.tag("deploy")
+        kind = kind or ("web" if spec.app.kind == "static" else spec.app.kind)
+        port = port or spec.app.port
+    kind = kind or "web"
+    environment = parse_env(env)
     client = select_client(engine)
-    result = smoke(
-        client, reference, port, path=path, env=parse_env(env), requests=count, timeout=timeout
-    )
+    if kind == "web":
+        if port is None:
+            raise UsageError("--port is needed for a web image: the loopback port to probe")
+        result = smoke(
+            client, reference, port, path=path, env=environment, requests=count, timeout=timeout
+        )
+    else:
+        result = smoke_process(
+            client, reference, kind, env=environment, timeout=timeout, running=running
+        )
     data = result.as_json()
     if fmt == "json":
         emit(json.dumps(data, indent=2) + "\n", output, force)
     else:
-        latency = data["latency_ms"]
-        assert isinstance(latency, dict)
-        verdict = "ok" if result.ok else f"FAILED: {result.reason}"
-        line = (
-            f"{reference} {result.url}: {verdict}; ready in {data['ready_seconds']}s; "
-            f"{data['requests']} requests, statuses {data['statuses']}, "
-            f"p50 {latency['p50']} ms, p95 {latency['p95']} ms"
-        )
-        emit(line + "\n", output, force)
+        emit(_line(result, data) + "\n", output, force)
     if not result.ok and result.logs:
         err.print("[dim]container log (last lines):[/dim]")
-        err.out(result.logs.rstrip(), highlight=False)
+        err.out("\n".join(result.logs.rstrip().splitlines()[-20:]), highlight=False)
     return 0 if result.ok else 1
+
+
+def _line(result: SmokeResult, data: dict[str, object]) -> str:
+    verdict = "ok" if result.ok else f"FAILED: {result.reason}"
+    if result.kind != "web":
+        return f"{result.reference} ({result.kind}): {verdict}; after {data['ready_seconds']}s"
+    latency = data["latency_ms"]
+    assert isinstance(latency, dict)
+    return (
+        f"{result.reference} {result.url}: {verdict}; ready in {data['ready_seconds']}s; "
+        f"{data['requests']} requests, statuses {data['statuses']}, "
+        f"p50 {latency['p50']} ms, p95 {latency['p95']} ms"
+    )

@@ -160,6 +160,16 @@ def is_running(container: str, *, client: EngineClient | None = None) -> bool:
     return result.returncode == 0 and result.stdout.strip() == b"true"
 
 
+def exit_code(container: str, *, client: EngineClient | None = None) -> int | None:
+    """A stopped container's exit code (None when the engine cannot tell)."""
+    client = default_client(client)
+    result = run_client(
+        client, ["container", "inspect", "--format", "{{.State.ExitCode}}", container], check=False
+    )
+    text = result.stdout.strip()
+    return int(text) if result.returncode == 0 and text.lstrip(b"-").isdigit() else None
+
+
 def logs(container: str, *, tail: int = 200, client: EngineClient | None = None) -> str:
     """The container's last output lines (stdout and stderr), for diagnosing a failed smoke."""
     client = default_client(client)

@@ -1,10 +1,12 @@
 """`tailor build`: build each purpose's stage of the generated Dockerfile with the real engine
 (one --target build per purpose, so common stages come from the shared BuildKit cache), tag it,
-then judge the image against its purpose with the `tailor check` policies."""
+judge the image against its purpose with the `tailor check` policies, and run the ci image's
+CMD once (its tests must pass for it to be fit)."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,16 +55,47 @@ class CheckOutcome:
     report: object | None = None  # imagetailor.policy.findings.CheckReport when checked
 
 
+CI_TIMEOUT = 1800.0  # seconds a ci image's tests may run in `tailor build`
+OUTPUT_TAIL = 4000  # characters of a failed run's output kept for the report
+
+
+@dataclass
+class CiRun:
+    """The ci image's CMD run once, with no network: the tests the pipeline would run."""
+
+    exit_code: int
+    seconds: float
+    output_tail: str
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "exit_code": self.exit_code,
+            "passed": self.passed,
+            "seconds": round(self.seconds, 2),
+            "output_tail": self.output_tail,
+        }
+
+
 @dataclass
 class PurposeBuild:
     purpose: str
     tag: str
     image_id: str
-    seconds: float
+    seconds: float  # the engine's build
     size_bytes: int
     layers: int
     check: CheckOutcome
     build: BuildResult
+    check_seconds: float = 0.0
+    ci_run: CiRun | None = None
+
+    @property
+    def fit(self) -> bool:
+        return self.check.fit and (self.ci_run is None or self.ci_run.passed)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -72,12 +105,25 @@ class PurposeBuild:
             "size_bytes": self.size_bytes,
             "layers": self.layers,
             "seconds": round(self.seconds, 2),
-            "fit": self.check.fit,
+            "build_seconds": round(self.seconds, 2),
+            "check_seconds": round(self.check_seconds, 2),
+            "fit": self.fit,
             "findings": self.check.findings,
             "failed_rules": self.check.failed_rules,
             "steps_run": len(self.build.executed_steps()),
             "steps_cached": len(self.build.cached_steps()),
+            "ci_run": None if self.ci_run is None else self.ci_run.as_json(),
         }
+
+
+def run_ci(tag: str, client: EngineClient, timeout: float = CI_TIMEOUT) -> CiRun:
+    """Run the ci image as a pipeline would: its own CMD, no network (everything it needs must
+    be in the image), the container removed afterwards."""
+    from imagetailor.engine.containers import run
+
+    result = run(tag, [], network="none", timeout=timeout, client=client)
+    output = (result.stdout + result.stderr)[-OUTPUT_TAIL:]
+    return CiRun(result.exit_code, result.seconds, output)
 
 
 def check_image(tag: str, purpose: str, spec: Spec, source: str) -> tuple[CheckOutcome, int, int]:
@@ -112,6 +158,8 @@ def build_purposes(
     on_built: Callable[[PurposeBuild], None] | None = None,
     check: bool = True,
     no_cache: bool = False,
+    run_ci_image: bool = True,
+    ci_timeout: float = CI_TIMEOUT,
 ) -> list[PurposeBuild]:
     dockerfile = project / spec.generate.dockerfile
     if not dockerfile.is_file():
@@ -144,12 +192,26 @@ def build_purposes(
                 on_line=on_line,
                 no_cache=no_cache,
             )
+        started = time.monotonic()
         if check:
             outcome, size, layers = check_image(tag, purpose, spec, source)
         else:
             outcome, size, layers = CheckOutcome(True, 0), 0, 0
+        checked = time.monotonic() - started
+        ci_run = None
+        if run_ci_image and spec.base_purpose(purpose) == "ci":
+            ci_run = run_ci(tag, client, ci_timeout)
         result = PurposeBuild(
-            purpose, tag, built.image_id, built.seconds, size, layers, outcome, built
+            purpose,
+            tag,
+            built.image_id,
+            built.seconds,
+            size,
+            layers,
+            outcome,
+            built,
+            checked,
+            ci_run,
         )
         results.append(result)
         if on_built is not None:

@@ -1,6 +1,13 @@
-"""`tailor smoke`: run an image with its configuration injected through the environment, wait
-until it answers on a loopback port, send a bounded number of requests, report status and
-latency, and always remove the container."""
+"""`tailor smoke`: run an image with its configuration injected through the environment and see
+that it does its job, then always remove the container.
+
+- web: wait until it answers on a loopback port (any answer counts as an answer: a 500 is
+  reported as a 500, not as silence), send a bounded number of requests, report statuses and
+  latency;
+- cli: it must exit 0 within the timeout; its output is reported;
+- worker: it must still be running after ``--running`` seconds.
+
+On failure the result carries the container's last log lines."""
 
 from __future__ import annotations
 
@@ -14,11 +21,12 @@ from dataclasses import dataclass, field
 import httpx
 
 from imagetailor.engine.client import EngineClient
-from imagetailor.engine.containers import is_running, logs, remove, start_detached
+from imagetailor.engine.containers import exit_code, is_running, logs, remove, start_detached
 from imagetailor.errors import TailorError, UsageError
 
 LOOPBACK = "127.0.0.1"
 MAX_REQUESTS = 1000
+LOG_TAIL = 4000
 
 
 @dataclass
@@ -32,6 +40,9 @@ class SmokeResult:
     latencies_ms: list[float] = field(default_factory=list)
     reason: str = ""
     logs: str = ""
+    kind: str = "web"
+    exit_code: int | None = None
+    last_status: int | None = None
 
     def percentile(self, fraction: float) -> float | None:
         if not self.latencies_ms:
@@ -59,6 +70,10 @@ class SmokeResult:
                 else None,
             },
             "reason": self.reason,
+            "kind": self.kind,
+            "exit_code": self.exit_code,
+            "last_status": self.last_status,
+            "logs_tail": "" if self.ok else self.logs[-LOG_TAIL:],
         }
 
 
@@ -114,7 +129,8 @@ def smoke(
             deadline = started + timeout
             while time.monotonic() < deadline:
                 try:
-                    if http.get(url).status_code < 500:
+                    result.last_status = http.get(url).status_code
+                    if result.last_status < 500:
                         result.ready_seconds = time.monotonic() - started
                         break
                 except httpx.TransportError:
@@ -124,7 +140,10 @@ def smoke(
                     break
                 time.sleep(0.2)
             else:
-                result.reason = f"no answer on {url} within {timeout:.0f}s"
+                if result.last_status is not None:
+                    result.reason = f"answered {result.last_status} on {url} for {timeout:.0f}s"
+                else:
+                    result.reason = f"no answer on {url} within {timeout:.0f}s"
             if result.ready_seconds is not None:
                 for _ in range(requests):
                     began = time.perf_counter()
@@ -143,6 +162,45 @@ def smoke(
     finally:
         result.logs = logs(container, tail=20, client=client)[-4000:]
         # The result (or the error that got us here) matters more than a failed clean-up.
+        with contextlib.suppress(TailorError):
+            remove(container, client=client)
+    return result
+
+
+def smoke_process(
+    client: EngineClient,
+    reference: str,
+    kind: str,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    running: float = 5.0,
+) -> SmokeResult:
+    """A cli image must exit 0 within ``timeout``; a worker must still run after ``running``
+    seconds. No network: neither is probed from outside."""
+    if kind not in ("cli", "worker"):
+        raise UsageError(f"--kind {kind!r}: use web, cli or worker")
+    started = time.monotonic()
+    container = start_detached(reference, network="none", env=env or {}, timeout=60, client=client)
+    result = SmokeResult(reference, "", ok=False, ready_seconds=None, kind=kind)
+    try:
+        wait = timeout if kind == "cli" else running
+        while time.monotonic() - started < wait and is_running(container, client=client):
+            time.sleep(0.2)
+        alive = is_running(container, client=client)
+        if kind == "worker":
+            result.ok = alive
+            result.ready_seconds = time.monotonic() - started if alive else None
+            result.reason = "" if alive else "the container exited; a worker keeps running"
+        elif alive:
+            result.reason = f"still running after {timeout:.0f}s; a cli image runs and exits"
+        else:
+            result.exit_code = exit_code(container, client=client)
+            result.ok = result.exit_code == 0
+            result.ready_seconds = time.monotonic() - started
+            result.reason = "" if result.ok else f"exited {result.exit_code}"
+    finally:
+        result.logs = logs(container, tail=40, client=client)[-LOG_TAIL:]
         with contextlib.suppress(TailorError):
             remove(container, client=client)
     return result

@@ -70,6 +70,8 @@ def _tools(analysis: Analysis, categories: Iterable[str]) -> list[_Tool]:
     for hit in hits:
         covered.add((hit.category, hit.path))
         covered.add((hit.category, hit.name))
+        # The inventory names installed packages "pkg:NAME": the same tool as its package hit.
+        covered.update((hit.category, f"pkg:{n}") for n in (hit.name, hit.package) if n)
         if hit.path is None and (
             (hit.category, hit.name) in shown or (hit.category, hit.package) in shown
         ):
@@ -78,7 +80,8 @@ def _tools(analysis: Analysis, categories: Iterable[str]) -> list[_Tool]:
     for category in sorted(wanted):
         for entry in analysis.tools.get(category, []):
             if (category, entry) not in covered:
-                name = posixpath.basename(entry.rstrip("/")) or entry
+                name = entry.removeprefix("pkg:")
+                name = posixpath.basename(name.rstrip("/")) or name
                 path = entry if entry.startswith("/") else None
                 found.append(_Tool(name, category, path, None))
     return sorted(found, key=lambda t: (t.path or "", t.name))
@@ -385,6 +388,8 @@ def _environment_agnostic(analysis: Analysis, settings: PolicySettings) -> list[
         # Whole words only: "prod" in "db.prod.internal" names an environment, "product" does not.
         tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9]+", value) if t}
         named = sorted(tokens & words)
+        if name in settings.build_mode_variables and set(named) <= {"production", "prod"}:
+            continue  # NODE_ENV=production selects a build mode, the same everywhere
         if named:
             found.append(
                 Evidence(

@@ -39,6 +39,8 @@ class PolicySettings:
     single_runtime: bool = False
     environment_agnostic: bool = False
     environment_words: tuple[str, ...] = ()
+    # Variables that select a build mode (NODE_ENV): `production` there names no place.
+    build_mode_variables: tuple[str, ...] = ()
     require_entrypoint: bool = False
     max_size_bytes: int | None = None
     max_wasted_bytes: int | None = None
@@ -70,7 +72,14 @@ class Overrides:
     fail_on: str | None = None
 
 
-_LIST_KEYS = ("forbid", "allow", "require", "environment_words", "ignore")
+_LIST_KEYS = (
+    "forbid",
+    "allow",
+    "require",
+    "environment_words",
+    "build_mode_variables",
+    "ignore",
+)
 _BOOL_KEYS = (
     "require_toolchain",
     "require_debugger",
@@ -91,6 +100,7 @@ _KNOWN_KEYS = frozenset(
         "min_efficiency",
         "fail_on",
         "severity",
+        "replace",
     )
 )
 
@@ -141,7 +151,7 @@ def _validate_table(table: Mapping[str, Any], purpose: str, source: str) -> dict
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise UsageError(f'{where}: must be a list of names, e.g. {key} = ["curl"]')
             clean[key] = tuple(value)
-        elif key in _BOOL_KEYS:
+        elif key in (*_BOOL_KEYS, "replace"):
             if not isinstance(value, bool):
                 raise UsageError(f"{where}: must be true or false")
             clean[key] = value
@@ -219,7 +229,7 @@ def resolve(
                 f"{_where(config_source, chain[-1], 'extends')}: unknown purpose {name!r}; "
                 f"use one of {', '.join(purposes)}"
             )
-        own = {**builtin.get(name, {}), **project.get(name, {})}
+        own = _layered(builtin.get(name, {}), project.get(name, {}))
         parent = own.get("extends")
         if parent is None:
             if name not in builtin:
@@ -229,10 +239,11 @@ def resolve(
                 )
             return own, name
         inherited, base = merged(parent, (*chain, name))
-        return {**inherited, **own}, base
+        return _layered(inherited, own), base
 
     values, base = merged(purpose, ())
     values.pop("extends", None)
+    values.pop("replace", None)
     settings = PolicySettings(purpose=purpose, base=base, **values)
     if overrides is not None:
         settings = _apply(settings, overrides)
@@ -244,6 +255,22 @@ def resolve(
                     "`tailor rules --scope image` lists the ids"
                 )
     return settings
+
+
+def _layered(below: Mapping[str, Any], above: Mapping[str, Any]) -> dict[str, Any]:
+    """``above`` over ``below``: values replace, lists add (as the command-line flags do), and
+    ``replace = true`` in ``above`` makes its lists replace too."""
+    out = {k: v for k, v in below.items() if k != "replace"}
+    replace_lists = bool(above.get("replace", False))
+    for key, value in above.items():
+        if key == "replace":
+            out[key] = value  # kept for the layer above this one (a purpose that extends)
+            continue
+        if key in _LIST_KEYS and not replace_lists and key in out:
+            out[key] = tuple(out[key]) + tuple(v for v in value if v not in out[key])
+        else:
+            out[key] = value
+    return out
 
 
 def _apply(settings: PolicySettings, flags: Overrides) -> PolicySettings:
