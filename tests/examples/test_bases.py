@@ -18,21 +18,42 @@ from tests.examples.conftest import OFFLINE_BASES, OfflineBases, run_offline_bas
 from tests.examples.test_example_suites import fetch, free_port
 
 RECIPE_LABEL = "org.imagetailor.bases.recipe"
+# The distroless runtimes the stand-ins replace, as gcr.io/distroless/NAME.
+RUNTIMES = [
+    "static-debian12",
+    "static-debian13",
+    "base-debian12",
+    "base-debian13",
+    "cc-debian12",
+    "cc-debian13",
+    "python3-debian12",
+    "python3-debian13",
+    "nodejs18-debian12",
+    "nodejs20-debian13",
+    "nodejs22-debian13",
+]
 DISTROLESS = [
-    f"gcr.io/distroless/{name}-debian12{variant}"
-    for name in ("static", "python3", "nodejs18")
+    f"gcr.io/distroless/{name}{variant}"
+    for name in RUNTIMES
     for variant in ("", ":latest", ":nonroot")
 ]
-TOOLCHAINS = ["golang:1.19-bookworm", "python:3.11-slim-bookworm", "node:18-bookworm-slim"]
+TOOLCHAINS = [
+    "golang:1.19-bookworm",
+    "golang:1.24-trixie",
+    "python:3.11-slim-bookworm",
+    "python:3.13-slim-trixie",
+    "node:18-bookworm-slim",
+    "node:20-trixie-slim",
+    "node:22-trixie-slim",
+]
+DEBIAN = ["debian:bookworm-slim", "debian:trixie-slim", "alpine:3.20"]
 
 
 def test_map_names_every_upstream_base_with_its_family(offline_bases: OfflineBases):
     assert offline_bases.stdout.strip().splitlines()[-1] == str(offline_bases.map_path)
     assert offline_bases.map_path.read_text().startswith("# written by scripts/offline-bases")
     entries = offline_bases.entries
-    assert sorted(entries) == sorted(
-        ["debian:bookworm-slim", "alpine:3.20", *TOOLCHAINS, *DISTROLESS]
-    )
+    assert sorted(entries) == sorted([*DEBIAN, *TOOLCHAINS, *DISTROLESS])
     for upstream, entry in entries.items():
         assert set(entry) == {"image", "family"}, upstream
         assert entry["image"].startswith("imagetailor-bases/")
@@ -40,11 +61,13 @@ def test_map_names_every_upstream_base_with_its_family(offline_bases: OfflineBas
         labels = eng.inspect_image(entry["image"])["Config"]["Labels"] or {}
         assert len(labels.get(RECIPE_LABEL, "")) == 16, f"{entry['image']} has no recipe label"
     # Both distroless spellings of "root" point at the same image; nonroot is a different one.
-    for name in ("static", "python3", "nodejs18"):
-        plain = entries[f"gcr.io/distroless/{name}-debian12"]["image"]
-        assert plain == entries[f"gcr.io/distroless/{name}-debian12:latest"]["image"]
-        assert plain.endswith(":latest")
-        assert entries[f"gcr.io/distroless/{name}-debian12:nonroot"]["image"].endswith(":nonroot")
+    for name in RUNTIMES:
+        plain = entries[f"gcr.io/distroless/{name}"]["image"]
+        assert plain == entries[f"gcr.io/distroless/{name}:latest"]["image"]
+        assert plain == f"imagetailor-bases/distroless-{name}:latest"
+        assert entries[f"gcr.io/distroless/{name}:nonroot"]["image"].endswith(":nonroot")
+    # alpine:3.20 keeps pointing at the bookworm stand-in, as before trixie existed.
+    assert entries["alpine:3.20"] == entries["debian:bookworm-slim"]
 
 
 def exported_members(image: str) -> dict[str, tarfile.TarInfo]:
@@ -65,13 +88,20 @@ def exported_members(image: str) -> dict[str, tarfile.TarInfo]:
 
 
 def resolve(members: dict[str, tarfile.TarInfo], path: str) -> str | None:
-    """Follow symlinks (absolute or relative, in any component) inside the exported tree."""
+    """Follow symlinks (absolute or relative, with `..`, in any component) in the exported tree."""
     parts = path.strip("/").split("/")
     resolved: list[str] = []
-    for _ in range(40):
+    for _ in range(200):  # path components and symlink hops
         if not parts:
             return "/".join(resolved)
-        resolved.append(parts.pop(0))
+        part = parts.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if resolved:
+                resolved.pop()
+            continue
+        resolved.append(part)
         member = members.get("/".join(resolved))
         if member is None:
             return None
@@ -84,50 +114,227 @@ def resolve(members: dict[str, tarfile.TarInfo], path: str) -> str | None:
     return None
 
 
-FORBIDDEN = ("sh", "bash", "dash", "apt", "apt-get", "dpkg", "pip", "pip3", "npm", "busybox")
+FORBIDDEN = (
+    *("sh", "bash", "dash", "busybox"),
+    *("apt", "apt-get", "apt-cache", "dpkg", "dpkg-deb", "dpkg-query"),
+    *("pip", "pip3", "npm", "npx", "corepack"),
+)
 
 
-@pytest.mark.parametrize("name", ["static", "python3", "nodejs18"])
+def kind_of(runtime: str) -> str:
+    """static, base, cc, python3 or nodejs."""
+    kind = runtime.split("-")[0]
+    return "nodejs" if kind.startswith("nodejs") else kind
+
+
+LIBC = ("libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2")
+MULTIARCH = "usr/lib/x86_64-linux-gnu"
+
+
+@pytest.fixture(scope="module")
+def runtime_trees(offline_bases: OfflineBases) -> Callable[[str], dict[str, tarfile.TarInfo]]:
+    """Each runtime's exported tree (nonroot), exported once per module."""
+    trees: dict[str, dict[str, tarfile.TarInfo]] = {}
+
+    def tree(name: str) -> dict[str, tarfile.TarInfo]:
+        if name not in trees:
+            trees[name] = exported_members(offline_bases.image(f"gcr.io/distroless/{name}:nonroot"))
+        return trees[name]
+
+    return tree
+
+
+def read_member(image: str, path: str) -> str:
+    """One file of an image, read through the engine (docker cp follows the image's symlinks)."""
+    created = subprocess.run(
+        [DOCKER, "create", image, "/never-run"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    try:
+        data = subprocess.run(
+            [DOCKER, "cp", f"{created}:{path}", "-"], capture_output=True, check=True
+        ).stdout
+    finally:
+        subprocess.run([DOCKER, "rm", created], capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        member = archive.next()
+        assert member is not None
+        extracted = archive.extractfile(member)
+        assert extracted is not None, f"{path} in {image} is not a file"
+        return extracted.read().decode()
+
+
+@pytest.mark.parametrize("name", RUNTIMES)
 def test_distroless_stand_ins_have_no_shell_no_package_manager(
-    offline_bases: OfflineBases, name: str
+    offline_bases: OfflineBases,
+    runtime_trees: Callable[[str], dict[str, tarfile.TarInfo]],
+    name: str,
 ):
-    image = offline_bases.image(f"gcr.io/distroless/{name}-debian12:nonroot")
-    members = exported_members(image)
+    image = offline_bases.image(f"gcr.io/distroless/{name}:nonroot")
+    members = runtime_trees(name)
     for directory in ("bin", "usr/bin", "sbin", "usr/sbin", "usr/local/bin"):
         for tool in FORBIDDEN:
             assert resolve(members, f"{directory}/{tool}") is None, (
                 f"{image} has /{directory}/{tool}"
             )
     assert not any("site-packages/pip" in p or "dist-packages/pip" in p for p in members)
+    assert not any(p.startswith(("var/lib/apt", "etc/apt", "var/cache/apt")) for p in members)
+    assert not any(p.startswith("var/lib/dpkg/") and "status.d" not in p for p in members)
     passwd = members["etc/passwd"]
     assert passwd.isfile()
-    assert resolve(members, "etc/ssl/certs/ca-certificates.crt") is not None
     assert members["tmp"].mode & 0o1777 == 0o1777
     assert (members["home/nonroot"].uid, members["home/nonroot"].gid) == (65532, 65532)
     config = eng.inspect_image(image)["Config"]
     assert config["User"] == "65532"
-    assert eng.inspect_image(offline_bases.image(f"gcr.io/distroless/{name}-debian12"))["Config"][
+    assert config["WorkingDir"] == "/home/nonroot"
+    assert eng.inspect_image(offline_bases.image(f"gcr.io/distroless/{name}"))["Config"][
         "User"
     ] in ("", "0")
-    entrypoint = {"static": None, "python3": ["/usr/bin/python3"], "nodejs18": ["/nodejs/bin/node"]}
-    assert config["Entrypoint"] == entrypoint[name]
-    if entrypoint[name]:
-        target = resolve(members, entrypoint[name][0])
+    entrypoint = {"python3": ["/usr/bin/python3"], "nodejs": ["/nodejs/bin/node"]}.get(
+        kind_of(name)
+    )
+    assert config["Entrypoint"] == entrypoint
+    if entrypoint:
+        target = resolve(members, entrypoint[0])
         assert target is not None and members[target].isfile()
         assert members[target].mode & 0o111
+    assert len(eng.inspect_image(image)["RootFS"]["Layers"]) == 1
 
 
-def test_distroless_users_and_runtimes_work(offline_bases: OfflineBases):
-    python = offline_bases.image("gcr.io/distroless/python3-debian12:nonroot")
+@pytest.mark.parametrize("name", RUNTIMES)
+def test_distroless_stand_ins_carry_what_the_real_ones_do(
+    offline_bases: OfflineBases,
+    runtime_trees: Callable[[str], dict[str, tarfile.TarInfo]],
+    name: str,
+):
+    """libc (all of libc6, not only what one binary links), OpenSSL, the C++ runtime where the
+    real image has them; CA bundle, zoneinfo, users, os-release; status.d for SBOM tools."""
+    image = offline_bases.image(f"gcr.io/distroless/{name}:nonroot")
+    members = runtime_trees(name)
+    version = name.rsplit("debian", 1)[1]
+    kind = kind_of(name)
+
+    def has(path: str) -> bool:
+        found = resolve(members, path)
+        return found is not None and members[found].isfile()
+
+    assert has("etc/ssl/certs/ca-certificates.crt")
+    assert "BEGIN CERTIFICATE" in read_member(image, "/etc/ssl/certs/ca-certificates.crt")
+    assert has("usr/share/zoneinfo/UTC") and has("usr/share/zoneinfo/Europe/Berlin")
+    assert has("etc/services") and has("etc/mime.types")
+    passwd = read_member(image, "/etc/passwd").splitlines()
+    assert "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin" in passwd
+    assert {line.split(":")[0] for line in passwd} == {"root", "nobody", "nonroot"}
+    assert f'VERSION_ID="{version}"' in read_member(image, "/etc/os-release")
+
+    with_libc = kind != "static"
+    for lib in LIBC:
+        assert has(f"{MULTIARCH}/{lib}") == with_libc, f"{image}: {lib}"
+    assert has("lib64/ld-linux-x86-64.so.2") == with_libc
+    assert has(f"{MULTIARCH}/libssl.so.3") == with_libc
+    with_cc = kind not in ("static", "base")
+    for lib in ("libstdc++.so.6", "libgcc_s.so.1", "libgomp.so.1"):
+        assert has(f"{MULTIARCH}/{lib}") == with_cc, f"{image}: {lib}"
+
+    status_d = {
+        path.removeprefix("var/lib/dpkg/status.d/")
+        for path, member in members.items()
+        if path.startswith("var/lib/dpkg/status.d/") and member.isfile()
+    }
+    expected = {"base-files", "ca-certificates", "tzdata", "netbase", "media-types"}
+    if with_libc:
+        expected |= {"libc6", "libssl3" if version == "12" else "libssl3t64"}
+    if with_cc:
+        expected |= {"libgcc-s1", "libstdc++6", "libgomp1"}
+    expected |= {
+        "python3": {f"python3.{11 if version == '12' else 13}-minimal", "libffi8", "zlib1g"},
+        # Debian's node is libnode (ABI 108 in node 18, 115 in node 20); node 22 is one binary.
+        "nodejs": {"nodejs", "libnode108" if version == "12" else "libnode115"}
+        if name != "nodejs22-debian13"
+        else set(),
+    }.get(kind, set())
+    assert expected <= status_d, f"{image}: status.d lacks {sorted(expected - status_d)}"
+    # Nothing the image does not carry: no apt, no dpkg, no shell, no toolchain.
+    assert not status_d & {"apt", "dpkg", "bash", "dash", "coreutils", "python3-pip", "npm"}
+    for package in ("libc6", "tzdata") if with_libc else ("tzdata",):
+        stanza = read_member(image, f"/var/lib/dpkg/status.d/{package}")
+        fields = dict(
+            line.split(": ", 1) for line in stanza.splitlines() if line[:1] not in (" ", "")
+        )
+        assert fields["Package"] == package
+        assert fields["Status"] == "install ok installed"
+        assert fields["Architecture"] in ("amd64", "all")
+        assert fields["Version"]
+
+
+STDLIB = "ssl, sqlite3, ctypes, zlib, lzma, bz2, json, decimal, hashlib, _ctypes"
+
+
+@pytest.mark.parametrize(
+    ("runtime", "toolchain", "version"),
+    [
+        ("python3-debian12", "python:3.11-slim-bookworm", "3.11"),
+        ("python3-debian13", "python:3.13-slim-trixie", "3.13"),
+    ],
+)
+def test_distroless_python_runs_the_stdlib_and_compiled_wheels(
+    offline_bases: OfflineBases,
+    built_tag: str,
+    tmp_path: Path,
+    runtime: str,
+    toolchain: str,
+    version: str,
+):
+    """The reported failure: a manylinux wheel's extension links libpthread.so.0, which the
+    runtime lacked. Wheels installed by the matching toolchain must import in the runtime."""
+    python = offline_bases.image(f"gcr.io/distroless/{runtime}:nonroot")
     script = (
-        "import os, pwd, ssl, sqlite3, json; print(pwd.getpwuid(os.getuid()).pw_name, os.getcwd())"
+        f"import os, pwd, sys, {STDLIB}; import ctypes.util; "
+        "print(pwd.getpwuid(os.getuid()).pw_name, os.getcwd(), sys.version.split()[0])"
     )
     result = eng.run(python, ["-c", script])
-    assert (result.exit_code, result.stdout) == (0, "nonroot /home/nonroot\n"), result.stderr
+    assert result.exit_code == 0, result.stderr
+    user, cwd, got = result.stdout.split()
+    assert (user, cwd) == ("nonroot", "/home/nonroot")
+    assert got.startswith(f"{version}.")
     assert eng.run(python, ["-c", "import pip"]).exit_code == 1
-    node = offline_bases.image("gcr.io/distroless/nodejs18-debian12:nonroot")
-    result = eng.run(node, ["-e", "console.log(process.version.split('.')[0], process.getuid())"])
-    assert (result.exit_code, result.stdout) == (0, "v18 65532\n"), result.stderr
+    # The runtime's interpreter is the toolchain's: same version, so wheels built for it fit.
+    same = eng.run(
+        offline_bases.image(toolchain),
+        ["python3", "-c", "import sys; print(sys.version.split()[0])"],
+    )
+    assert same.stdout.strip() == got
+
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {offline_bases.image(toolchain)} AS deps\n"
+        "RUN pip install --no-cache-dir --quiet --only-binary :all: --target /opt/deps"
+        " markupsafe==3.0.2 pyyaml==6.0.2\n"
+        f"FROM {python}\n"
+        "COPY --from=deps /opt/deps /opt/deps\n"
+        "ENV PYTHONPATH=/opt/deps\n"
+    )
+    eng.build(tmp_path, tmp_path / "Dockerfile", tags=[built_tag], network="host")
+    check = (
+        "import markupsafe, markupsafe._speedups, yaml, yaml._yaml; "
+        "print(markupsafe.escape('<x>'), yaml.__with_libyaml__, yaml.safe_load('a: [1]'))"
+    )
+    result = eng.run(built_tag, ["-c", check])
+    assert (result.exit_code, result.stdout) == (0, "&lt;x&gt; True {'a': [1]}\n"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("runtime", "major"),
+    [("nodejs18-debian12", "v18"), ("nodejs20-debian13", "v20"), ("nodejs22-debian13", "v22")],
+)
+def test_distroless_node_runs(offline_bases: OfflineBases, runtime: str, major: str):
+    node = offline_bases.image(f"gcr.io/distroless/{runtime}:nonroot")
+    script = (
+        "const c = require('crypto'); require('zlib').gzipSync('x');"
+        "console.log(process.version.split('.')[0], process.getuid(),"
+        " c.createHash('sha256').update('').digest('hex').slice(0, 8))"
+    )
+    result = eng.run(node, ["-e", script])
+    assert (result.exit_code, result.stdout) == (0, f"{major} 65532 e3b0c442\n"), result.stderr
+    assert eng.run(node, ["-e", "require('https'); new Intl.DateTimeFormat('de')"]).exit_code == 0
     no_shell = eng.run(node, ["-c", "true"], entrypoint="/bin/sh")
     assert no_shell.exit_code != 0
 
@@ -136,10 +343,27 @@ def test_distroless_users_and_runtimes_work(offline_bases: OfflineBases):
     ("upstream", "argv", "expected"),
     [
         ("golang:1.19-bookworm", ["go", "version"], "go version go1.19"),
+        ("golang:1.24-trixie", ["go", "version"], "go version go1.24"),
+        (
+            "golang:1.24-trixie",
+            ["go", "env", "GOPATH", "CGO_ENABLED", "GOTOOLCHAIN"],
+            "/go\n1\nlocal",
+        ),
+        ("golang:1.24-trixie", ["gcc", "--version"], "gcc"),
         ("python:3.11-slim-bookworm", ["python", "--version"], "Python 3.11."),
         ("python:3.11-slim-bookworm", ["pip", "--version"], "(python 3.11)"),
+        ("python:3.13-slim-trixie", ["python3", "--version"], "Python 3.13."),
+        ("python:3.13-slim-trixie", ["python", "--version"], "Python 3.13."),
+        ("python:3.13-slim-trixie", ["pip", "--version"], "(python 3.13)"),
+        ("python:3.13-slim-trixie", ["python", "-m", "venv", "--help"], "usage: venv"),
         ("node:18-bookworm-slim", ["node", "--version"], "v18."),
+        ("node:20-trixie-slim", ["node", "--version"], "v20."),
+        ("node:22-trixie-slim", ["node", "--version"], "v22."),
+        ("node:22-trixie-slim", ["npm", "--version"], "10."),
+        ("node:22-trixie-slim", ["npx", "--version"], "10."),
+        ("node:22-trixie-slim", ["id", "node"], "uid=1000(node) gid=1000(node)"),
         ("debian:bookworm-slim", ["cat", "/etc/debian_version"], "12."),
+        ("debian:trixie-slim", ["cat", "/etc/debian_version"], "13."),
     ],
 )
 def test_toolchain_stand_ins_offer_the_official_commands(
@@ -150,17 +374,43 @@ def test_toolchain_stand_ins_offer_the_official_commands(
     assert expected in result.stdout
 
 
-def test_package_registries_are_reachable_from_the_stand_ins(offline_bases: OfflineBases):
-    """The host's CA bundle is in the bases: pip and npm reach their registries (host network)."""
-    pip = eng.run(
-        offline_bases.image("python:3.11-slim-bookworm"),
-        ["sh", "-c", "cd /tmp && pip download --no-deps --quiet bottle==0.13.4 && ls"],
-        network="host",
+@pytest.mark.parametrize(
+    "upstream", ["node:18-bookworm-slim", "node:20-trixie-slim", "node:22-trixie-slim"]
+)
+def test_node_toolchains_have_corepack(offline_bases: OfflineBases, upstream: str):
+    """corepack is on PATH and can enable yarn and pnpm (their shims; no download needed)."""
+    result = eng.run(
+        offline_bases.image(upstream),
+        ["sh", "-c", "corepack --version && corepack enable && command -v pnpm && command -v yarn"],
     )
-    assert pip.exit_code == 0, pip.stderr[-1000:]
-    assert "bottle-0.13.4-py2.py3-none-any.whl" in pip.stdout
+    assert result.exit_code == 0, result.stderr
+    version, pnpm, yarn = result.stdout.split()
+    assert version.split(".")[0] == "0"
+    assert pnpm.endswith("/pnpm") and yarn.endswith("/yarn")
+
+
+@pytest.mark.parametrize(
+    ("python", "node"),
+    [
+        ("python:3.11-slim-bookworm", "node:18-bookworm-slim"),
+        ("python:3.13-slim-trixie", "node:20-trixie-slim"),
+        (None, "node:22-trixie-slim"),
+    ],
+)
+def test_package_registries_are_reachable_from_the_stand_ins(
+    offline_bases: OfflineBases, python: str | None, node: str
+):
+    """The host's CA bundle is in the bases: pip and npm reach their registries (host network)."""
+    if python is not None:
+        pip = eng.run(
+            offline_bases.image(python),
+            ["sh", "-c", "cd /tmp && pip download --no-deps --quiet bottle==0.13.4 && ls"],
+            network="host",
+        )
+        assert pip.exit_code == 0, pip.stderr[-1000:]
+        assert "bottle-0.13.4-py2.py3-none-any.whl" in pip.stdout
     npm = eng.run(
-        offline_bases.image("node:18-bookworm-slim"),
+        offline_bases.image(node),
         ["npm", "view", "escape-html@1.0.3", "version"],
         network="host",
     )
@@ -224,6 +474,28 @@ def built_tag(engine: str) -> Iterator[str]:
     eng.remove_image(tag)
 
 
+# The oldest and the newest versions the stand-ins offer, toolchain and runtime alike.
+STACKS = {
+    "debian12": {
+        "node": "node:18-bookworm-slim",
+        "golang": "golang:1.19-bookworm",
+        "python": "python:3.11-slim-bookworm",
+        "static": "gcr.io/distroless/static-debian12:nonroot",
+        "python_runtime": "gcr.io/distroless/python3-debian12:nonroot",
+        "node_runtime": "gcr.io/distroless/nodejs18-debian12:nonroot",
+    },
+    "debian13": {
+        "node": "node:22-trixie-slim",
+        "golang": "golang:1.24-trixie",
+        "python": "python:3.13-slim-trixie",
+        "static": "gcr.io/distroless/static-debian13:nonroot",
+        "python_runtime": "gcr.io/distroless/python3-debian13:nonroot",
+        "node_runtime": "gcr.io/distroless/nodejs22-debian13:nonroot",
+    },
+}
+
+
+@pytest.mark.parametrize("stack", sorted(STACKS))
 @pytest.mark.parametrize(
     ("example", "dockerfile", "build_network", "marker"),
     [
@@ -240,16 +512,10 @@ def test_examples_build_test_and_serve_on_the_stand_ins(
     dockerfile: str,
     build_network: str,
     marker: bytes,
+    stack: str,
 ):
     app = example_copy(example)
-    images = {
-        "node": offline_bases.image("node:18-bookworm-slim"),
-        "golang": offline_bases.image("golang:1.19-bookworm"),
-        "python": offline_bases.image("python:3.11-slim-bookworm"),
-        "static": offline_bases.image("gcr.io/distroless/static-debian12:nonroot"),
-        "python_runtime": offline_bases.image("gcr.io/distroless/python3-debian12:nonroot"),
-        "node_runtime": offline_bases.image("gcr.io/distroless/nodejs18-debian12:nonroot"),
-    }
+    images = {role: offline_bases.image(upstream) for role, upstream in STACKS[stack].items()}
     (app / "Dockerfile.test").write_text(dockerfile.format(**images))
     eng.build(app, app / "Dockerfile.test", tags=[built_tag], network=build_network)
     assert eng.inspect_image(built_tag)["Config"]["User"] == "65532"
@@ -268,7 +534,7 @@ def test_examples_build_test_and_serve_on_the_stand_ins(
 
 
 def test_a_distroless_container_cannot_be_entered_with_a_shell(offline_bases: OfflineBases):
-    image = offline_bases.image("gcr.io/distroless/static-debian12:nonroot")
+    image = offline_bases.image("gcr.io/distroless/static-debian13:nonroot")
     result = subprocess.run(
         [DOCKER, "run", "--rm", "--network", "none", "--entrypoint", "sh", image],
         capture_output=True,
@@ -296,21 +562,28 @@ def test_reruns_are_cached_and_a_changed_recipe_rebuilds_only_its_stand_in(
     anchor = "closure_static() {\n  skeleton_script\n"
     assert anchor in script
     variant = tmp_path / "offline-bases"
-    # A no-op line in the static base's assembly script: same files, different recipe.
+    # A no-op line in the static bases' assembly script: same files, different recipe. Both
+    # suites' static runtimes share the recipe; base and cc (which do not include static's) and
+    # everything else stay as they are.
     variant.write_text(script.replace(anchor, anchor + "  echo ': recipe variant'\n"))
     variant.chmod(0o755)
-    static = offline_bases.image("gcr.io/distroless/static-debian12:nonroot")
-    original = eng.inspect_image(static)["Config"]["Labels"][RECIPE_LABEL]
+    statics = [
+        offline_bases.image(f"gcr.io/distroless/static-debian{v}:nonroot") for v in ("12", "13")
+    ]
+    original = [eng.inspect_image(s)["Config"]["Labels"][RECIPE_LABEL] for s in statics]
     try:
         changed = subprocess.run([str(variant)], capture_output=True, text=True, timeout=600)
         assert changed.returncode == 0, changed.stderr[-2000:]
         built = [
-            line for line in changed.stderr.splitlines() if " built imagetailor-bases/" in line
+            line.split(" built ", 1)[1].split()[0]
+            for line in changed.stderr.splitlines()
+            if " built imagetailor-bases/" in line
         ]
-        assert built == [line for line in built if "distroless-static:nonroot" in line]
-        assert len(built) == 1
-        assert eng.inspect_image(static)["Config"]["Labels"][RECIPE_LABEL] != original
+        assert sorted(built) == statics
+        for image, label in zip(statics, original, strict=True):
+            assert eng.inspect_image(image)["Config"]["Labels"][RECIPE_LABEL] != label
     finally:
-        restored = run_offline_bases()  # the real recipe takes its image back
-    assert "built imagetailor-bases/distroless-static:nonroot" in restored.stderr
-    assert eng.inspect_image(static)["Config"]["Labels"][RECIPE_LABEL] == original
+        restored = run_offline_bases()  # the real recipe takes its images back
+    for image, label in zip(statics, original, strict=True):
+        assert f"built {image} in " in restored.stderr
+        assert eng.inspect_image(image)["Config"]["Labels"][RECIPE_LABEL] == label

@@ -167,7 +167,7 @@ def test_engine_built_image_config_and_files(busybox_image: str, tmp_path: Path)
 
 
 @pytest.mark.parametrize(
-    "standin", ["distroless-python3:nonroot", "debian:bookworm-slim", "python:3.11"]
+    "standin", ["distroless-python3-debian12:nonroot", "debian:bookworm-slim", "python:3.11"]
 )
 def test_stand_in_bases_config_and_files(
     bases: OfflineBases, archives: Path, tmp_path: Path, standin: str

@@ -15,8 +15,10 @@ The principled differences, each asserted exactly (anything else is drift and fa
 - python: names are compared in their PEP 503 form: we take the name from the ``*.dist-info``
   directory (``python_dateutil``), syft from METADATA (``python-dateutil``); pip treats both alike.
 
-The distroless stand-ins carry no dpkg data at all (both sides find nothing there): factory
-images cover distroless's one-file-per-package /var/lib/dpkg/status.d, and Alpine's apk db.
+The distroless stand-ins keep distroless's one-file-per-package /var/lib/dpkg/status.d, with a
+PACKAGE.md5sums beside each stanza (without those, syft would also report trixie's ELF package
+notes, such as gcc-14 for libstdc++, as deb packages of their own); factory images cover
+status.d files without a Status line, and Alpine's apk db.
 """
 
 from __future__ import annotations
@@ -96,14 +98,30 @@ def compare(
 
 # (stand-in, exact counts {manager: ours == syft's}) on the stand-ins scripts/offline-bases builds.
 # The counts pin the inputs: a stand-in whose package set changes must be looked at again.
+# The distroless stand-ins list what they carry in status.d (base-files, ca-certificates,
+# media-types, netbase, tzdata; base adds libc6 and libssl, cc the gcc runtime libraries and their
+# gcc-NN-base, python3 and nodejs the interpreter and every library it links).
 REAL_IMAGES = [
     ("debian:bookworm-slim", {"dpkg": 88}),
+    ("debian:trixie-slim", {"dpkg": 78}),
     ("python:3.11", {"dpkg": 123, "python": 3}),
-    ("node:18", {"dpkg": 475, "python": 2, "npm": 64}),
+    ("python:3.13", {"dpkg": 102, "python": 3}),
+    ("node:18", {"dpkg": 475, "python": 2, "npm": 65}),  # npm's 64 and corepack
+    ("node:20", {"dpkg": 460, "python": 2, "npm": 63}),
+    ("node:22", {"dpkg": 80, "npm": 186}),  # npm 10's bundled packages and corepack
     ("golang:1.19", {"dpkg": 135}),
-    ("distroless-python3:latest", {}),
-    ("distroless-nodejs18:latest", {}),
-    ("distroless-static:latest", {}),
+    ("golang:1.24", {"dpkg": 120}),
+    ("distroless-static-debian12:latest", {"dpkg": 5}),
+    ("distroless-static-debian13:latest", {"dpkg": 5}),
+    ("distroless-base-debian12:latest", {"dpkg": 7}),
+    ("distroless-base-debian13:latest", {"dpkg": 7}),
+    ("distroless-cc-debian12:latest", {"dpkg": 11}),
+    ("distroless-cc-debian13:latest", {"dpkg": 11}),
+    ("distroless-python3-debian12:latest", {"dpkg": 36}),
+    ("distroless-python3-debian13:latest", {"dpkg": 27}),
+    ("distroless-nodejs18-debian12:latest", {"dpkg": 24}),
+    ("distroless-nodejs20-debian13:latest", {"dpkg": 27}),
+    ("distroless-nodejs22-debian13:latest", {"dpkg": 11}),  # cc's: node itself is no package
 ]
 
 
