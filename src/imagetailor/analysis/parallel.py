@@ -229,6 +229,7 @@ def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_
     try:
         # The parent's Ctrl-C handling is the parent's: a worker just ends with it.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler cleans up, not ours
         # A worker's objects live one layer and die by reference counting; the cyclic
         # collector would only walk them over and over (see analyze._cyclic_gc_paused).
         gc.disable()

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from imagetailor.errors import SourceUnavailableError, UsageError
+from imagetailor.errors import SourceUnavailableError, UsageError, summarise
 
 DOCKER_ENV = "TAILOR_DOCKER"
 PODMAN_ENV = "TAILOR_PODMAN"
@@ -191,7 +191,7 @@ def _select_docker(configured: str | None, announce: bool) -> EngineClient:
         rejected.append(f"{binary}: {verdict.why}")
     raise SourceUnavailableError(
         "no docker client here can build with BuildKit ("
-        + "; ".join(rejected)
+        + summarise(rejected)
         + f"); fix: install docker buildx or set {DOCKER_ENV}"
     )
 

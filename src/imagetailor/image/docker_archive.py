@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from imagetailor.errors import BadImageError, DigestMismatchError, UsageError
+from imagetailor.errors import BadImageError, DigestMismatchError, UsageError, summarise
 from imagetailor.image.blobs import (
     MAX_DOCUMENT_BYTES,
     parse_json_object,
@@ -108,7 +108,7 @@ def _choose_entry(
                     continue
         raise UsageError(f"{where} has no image tagged {selection.ref!r}")
     if len(entries) > 1:
-        tags = ", ".join(t for e in entries for t in _repo_tags(e)) or "untagged"
+        tags = summarise((t for e in entries for t in _repo_tags(e)), empty="untagged")
         raise UsageError(
             f"{where} holds {len(entries)} images ({tags}); choose one with :NAME:TAG or :@INDEX"
         )

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import IO, Any, Protocol
 
-from imagetailor.errors import BadImageError, UsageError
+from imagetailor.errors import BadImageError, UsageError, summarise
 from imagetailor.image.blobs import (
     MAX_DOCUMENT_BYTES,
     check_digest,
@@ -113,7 +113,7 @@ def select_platform(
     if wanted is None and len(images) == 1:
         # One image for another platform: nothing to choose, and reading it is harmless.
         return images[0][0]
-    available = ", ".join(sorted({describe(p) for _, p in images}))
+    available = summarise(sorted({describe(p) for _, p in images}))
     raise UsageError(f"{what} has no image for {target} (available: {available}); use --platform")
 
 
@@ -130,9 +130,7 @@ def select_by_ref(
     ]
     if not chosen:
         names = sorted({d.annotations.get(REF_NAME, "") for d, _ in entries} - {""})
-        raise UsageError(
-            f"{what} has no image named {ref!r} (it has: {', '.join(names) or 'none'})"
-        )
+        raise UsageError(f"{what} has no image named {ref!r} (it has: {summarise(names)})")
     return chosen
 
 
@@ -148,7 +146,7 @@ def resolve_index(
     for _depth in range(MAX_INDEX_DEPTH):
         refs = {d.annotations.get(REF_NAME) for d, _ in entries}
         if ref is None and len(refs) > 1 and all(not p for _, p in entries):
-            names = ", ".join(sorted(r or "(unnamed)" for r in refs))
+            names = summarise(sorted(r or "(unnamed)" for r in refs))
             raise UsageError(f"{what} holds several images; name one of: {names}")
         descriptor = select_platform(entries, platform, what)
         data = read_document(partial(store.open_blob, descriptor), descriptor, "manifest")
