@@ -111,7 +111,24 @@ def _garbage_reference(tmp_path: Path) -> str:
     return "docker://127.0.0.1:1/UPPER/case::bad"
 
 
+def _wrong_type(field: str, value: object) -> Callable[[Path], str]:
+    def make(tmp_path: Path) -> str:
+        built = good()
+        config = json.loads(built.config)
+        target = config["config"] if field in ("Env", "Labels") else config
+        target[field] = value
+        write_oci_layout(with_config(built, json.dumps(config).encode()), tmp_path / "layout")
+        return f"oci:{tmp_path / 'layout'}"
+
+    return make
+
+
 CASES: dict[str, Callable[[Path], str]] = {
+    "config os that is a number": _wrong_type("os", 5),
+    "config history that is a bool": _wrong_type("history", True),
+    "config Labels that is a list": _wrong_type("Labels", ["a=b"]),
+    "config Env of numbers": _wrong_type("Env", [1.5]),
+    "config that is a string": _wrong_type("config", "nope"),
     "member escaping the root": _escaping_member,
     "hard link out of the root": _hardlink_out,
     "layer bytes not matching digest": _wrong_digest,

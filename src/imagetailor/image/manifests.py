@@ -21,6 +21,7 @@ from imagetailor.image.blobs import (
     parse_json_object,
     read_document,
 )
+from imagetailor.image.documents import ConfigDoc, ManifestDoc, check_document
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.platforms import Platform, describe, host
 
@@ -150,7 +151,7 @@ def resolve_index(
             raise UsageError(f"{what} holds several images; name one of: {names}")
         descriptor = select_platform(entries, platform, what)
         data = read_document(partial(store.open_blob, descriptor), descriptor, "manifest")
-        document = parse_json_object(data, f"manifest {descriptor.digest}")
+        document = parse_manifest(data, f"manifest {descriptor.digest}")
         kind = document_kind(document, descriptor.media_type, f"manifest {descriptor.digest}")
         if kind == "manifest":
             return data, descriptor.digest
@@ -197,13 +198,21 @@ class StoreLayer(Layer):
 
 
 def parse_config(data: bytes, digest: str) -> tuple[dict[str, Any], list[str]]:
-    """The image config and its validated ``rootfs.diff_ids``."""
+    """The image config (its fields' types checked) and its validated ``rootfs.diff_ids``."""
     config = parse_json_object(data, f"config {digest}")
     rootfs = config.get("rootfs")
     if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids"), list):
         raise BadImageError(f"config {digest} has no rootfs.diff_ids list")
+    check_document(ConfigDoc, config, f"config {digest}")
     diff_ids = [check_digest(d, f"config {digest} diff_id") for d in rootfs["diff_ids"]]
     return config, diff_ids
+
+
+def parse_manifest(data: bytes, what: str) -> dict[str, Any]:
+    """A manifest or index document, its fields' types checked."""
+    document = parse_json_object(data, what)
+    check_document(ManifestDoc, document, what)
+    return document
 
 
 def build_image(
@@ -214,7 +223,7 @@ def build_image(
 ) -> Image:
     """An ``Image`` from a single-platform manifest whose blobs live in ``store``."""
     what = f"manifest {manifest_digest or ''} in {store.where}".replace("  ", " ")
-    manifest = parse_json_object(manifest_bytes, what)
+    manifest = parse_manifest(manifest_bytes, what)
     if document_kind(manifest, None, what) != "manifest":
         raise BadImageError(f"{what} is an index where an image manifest was expected")
     config_descriptor = descriptor_from_json(

@@ -8,7 +8,13 @@ from typing import IO
 
 from imagetailor.errors import BadImageError, UsageError
 from imagetailor.image.blobs import MAX_DOCUMENT_BYTES, parse_json_object
-from imagetailor.image.manifests import BlobStore, build_image, document_kind, resolve_index
+from imagetailor.image.manifests import (
+    BlobStore,
+    build_image,
+    document_kind,
+    parse_manifest,
+    resolve_index,
+)
 from imagetailor.image.model import Descriptor, Image
 from imagetailor.image.platforms import Platform
 from imagetailor.image.tar_archive import blob_path
@@ -30,7 +36,7 @@ def image_from_index(
 ) -> Image:
     """Resolve a layout's ``index.json`` (by ref, then platform) to one image."""
     what = f"{store.where} index.json"
-    index = parse_json_object(index_bytes, what)
+    index = parse_manifest(index_bytes, what)
     if document_kind(index, None, what) != "index":
         raise BadImageError(f"{what} is not an image index")
     manifest, digest = resolve_index(store, index, what, ref, platform)

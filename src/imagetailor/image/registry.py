@@ -38,6 +38,7 @@ from imagetailor.image.manifests import (
     MANIFEST_TYPES,
     build_image,
     document_kind,
+    parse_manifest,
     resolve_index,
 )
 from imagetailor.image.model import Descriptor, Image
@@ -339,7 +340,7 @@ def open_registry_image(
             check_digest(name.digest, f"reference {reference.text}")
         data, digest, media_type = store.manifest(target)
         what = f"manifest {name.familiar()}"
-        document = parse_json_object(data, what)
+        document = parse_manifest(data, what)
         if document_kind(document, media_type, what) == "index":
             data, digest = resolve_index(store, document, f"index {digest}", None, platform)
         image = build_image(store, data, digest, reference.text)
