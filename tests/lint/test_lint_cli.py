@@ -295,3 +295,14 @@ def test_context_option_and_what_would_leak(
     assert finding["message"].endswith("no .dockerignore: .env, .git would be copied")
     (tmp_path / "Dockerfile.dockerignore").write_text(".git\n")  # named after the Dockerfile
     assert run(capsys, "--context", str(tmp_path), str(dockerfile))[0] == 0
+
+
+def test_fuzzer_findings_are_one_line_errors_or_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    # A bare CMD names no executable (an IndexError in TL-purpose rules before); the wrapper
+    # of BuildKit's parser cut a multi-byte character after HEALTHCHECK (UnicodeDecodeError).
+    from imagetailor.lint.engine import lint_bytes
+    from imagetailor.lint.parse import DockerfileSyntaxError
+
+    lint_bytes(b"FROM debian:12 AS deploy\nCMD", "Dockerfile", None, {"deploy": "deploy"})
+    with pytest.raises(DockerfileSyntaxError, match="BuildKit's parser failed on this text"):
+        lint_bytes("FROM debian:12\nHEALTHCHECK \u0800".encode(), "Dockerfile")

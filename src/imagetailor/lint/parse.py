@@ -136,6 +136,11 @@ def parse_text(text: str, name: str = "Dockerfile") -> ParsedDockerfile:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as exc:
         raise DockerfileSyntaxError(name, _failing_line(text, str(exc)), str(exc)) from None
+    except ValueError as exc:
+        # The wrapper hands BuildKit's output back as UTF-8 and can cut a character in two
+        # (found by the fuzzer: `HEALTHCHECK \u0800`): the file cannot be read as BuildKit does.
+        reason = f"BuildKit's parser failed on this text ({type(exc).__name__})"
+        raise DockerfileSyntaxError(name, _failing_line(text, ""), reason) from None
     for command in commands:
         if not command.cmd:
             # The wrapper's answer to a file that is only a line continuation ("\\"): a command
