@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.errors import UsageError
+from imagetailor.untrusted import MAX_CONFIG_BYTES, read_regular
 
 USER_CONFIG_DIR = Path("~/.config/imagetailor")
 
@@ -27,17 +28,17 @@ def read_toml(path: Path, what: str, missing: str | None = None) -> dict[str, An
     """A TOML file a user points us at (tailor.toml, a base map, a catalogue): every way it can
     fail is one UsageError line naming ``what`` it is; ``missing`` is the message, with its hint,
     for a file that is not there."""
+    # Regular files only, bounded: a FIFO, /dev/zero or a 10 GB file is not a config file.
+    raw = read_regular(path, what, MAX_CONFIG_BYTES, missing=missing)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise UsageError(missing or f"{what} {path} does not exist") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read {what} {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{what} {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively
+        raise UsageError(f"{what} {path} nests arrays or tables too deeply") from None
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def load_catalogue(name: str, env_var: str) -> dict[str, Any]:
     bundled = resources.files("imagetailor.data").joinpath(name)
     data = tomllib.loads(bundled.read_text(encoding="utf-8"))
     user_file = USER_CONFIG_DIR.expanduser() / name
-    if user_file.is_file():
+    if user_file.exists():  # a FIFO or directory there is an error, not a file to skip
         data = merge(data, load_toml(user_file))
     env_file = os.environ.get(env_var)
     if env_file:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class TailorError(Exception):
     """Bad input or bad usage: reported as one line, exit code 2, never a traceback."""
@@ -23,3 +25,28 @@ class DigestMismatchError(BadImageError):
 
 class SourceUnavailableError(TailorError):
     """The place the image should come from (engine, registry) cannot be reached or refused us."""
+
+
+# An error is read in a terminal or a CI log: one line, short enough to read at a glance.
+MAX_MESSAGE_CHARS = 280
+
+
+def one_line(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` on one line and at most ``limit`` characters: whitespace runs (newlines from
+    an engine's output, say) become one space; an overlong middle gives way to " … ", keeping
+    the start (what failed) and the end (often the hint)."""
+    text = " ".join(message.split())
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    return f"{text[: limit - tail - 3]} … {text[-tail:]}"
+
+
+def summarise(items: Iterable[object], limit: int = 5, empty: str = "none") -> str:
+    """A list for a message: "a, b, c and 9,997 more", never all of 10,000 names."""
+    names = [str(item) for item in items]
+    if not names:
+        return empty
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit:,} more"

@@ -7,6 +7,7 @@ traceback, no partial report on stdout, no file left behind, whatever the input.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -110,7 +111,24 @@ def _garbage_reference(tmp_path: Path) -> str:
     return "docker://127.0.0.1:1/UPPER/case::bad"
 
 
+def _wrong_type(field: str, value: object) -> Callable[[Path], str]:
+    def make(tmp_path: Path) -> str:
+        built = good()
+        config = json.loads(built.config)
+        target = config["config"] if field in ("Env", "Labels") else config
+        target[field] = value
+        write_oci_layout(with_config(built, json.dumps(config).encode()), tmp_path / "layout")
+        return f"oci:{tmp_path / 'layout'}"
+
+    return make
+
+
 CASES: dict[str, Callable[[Path], str]] = {
+    "config os that is a number": _wrong_type("os", 5),
+    "config history that is a bool": _wrong_type("history", True),
+    "config Labels that is a list": _wrong_type("Labels", ["a=b"]),
+    "config Env of numbers": _wrong_type("Env", [1.5]),
+    "config that is a string": _wrong_type("config", "nope"),
     "member escaping the root": _escaping_member,
     "hard link out of the root": _hardlink_out,
     "layer bytes not matching digest": _wrong_digest,
@@ -143,3 +161,69 @@ def test_bad_input_is_one_line_and_exit_2(case: str, command: str, tmp_path: Pat
     assert "Traceback" not in result.stderr
     assert list(workdir.iterdir()) == []  # no half-written report
     assert list((tmp_path / "tmp").iterdir()) == []  # temp files cleaned up
+
+
+# --- messages stay short ------------------------------------------------------------------
+
+MAX_LINE = 300
+
+
+def tailor_line(args: list[str], tmp_path: Path, code: int = 2) -> str:
+    """Run tailor; it must fail with ``code`` and one short line on stderr."""
+    result = subprocess.run([*TAILOR, *args], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert result.returncode == code, (result.returncode, result.stderr[:500])
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr[:2000]
+    assert len(lines[0]) <= MAX_LINE, (len(lines[0]), lines[0][:400])
+    return lines[0]
+
+
+def test_a_10000_platform_index_is_summarised(tmp_path: Path) -> None:
+    built = good()
+    write_oci_layout(built, tmp_path / "layout")
+    entries = [
+        {
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": built.manifest_digest,
+            "size": len(built.manifest),
+            "platform": {"os": "linux", "architecture": f"arch{i:05d}"},
+        }
+        for i in range(10_000)
+    ]
+    (tmp_path / "layout" / "index.json").write_text(json.dumps({"manifests": entries}))
+    line = tailor_line(["inspect", f"oci:{tmp_path / 'layout'}", "--platform", "linux/x"], tmp_path)
+    assert "linux/arch00000, linux/arch00001" in line and "and 9,995 more" in line
+
+
+def test_an_archive_with_100000_tags_is_summarised(tmp_path: Path) -> None:
+    path = tmp_path / "many.tar"
+    write_docker_archive(good(), path)
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar]  # type: ignore[union-attr]
+    out = tmp_path / "many-tags.tar"
+    with tarfile.open(out, "w") as tar:
+        for member, data in members:
+            if member.name == "manifest.json":
+                entry = json.loads(data or b"")[0]
+                entries = [
+                    {**entry, "RepoTags": [f"r{n}/img:{i}" for i in range(50_000)]} for n in (1, 2)
+                ]
+                data = json.dumps(entries).encode()
+                member.size = len(data)
+            tar.addfile(member, io.BytesIO(data) if data is not None else None)
+    line = tailor_line(["inspect", f"docker-archive:{out}"], tmp_path)
+    assert "holds 2 images (r1/img:0, r1/img:1" in line and "and 99,995 more" in line
+
+
+def test_a_4000_character_path_is_cut_in_the_middle(tmp_path: Path) -> None:
+    name = "/".join(["d" * 200] * 20)
+    line = tailor_line(["inspect", f"oci:/{name}"], tmp_path)
+    assert line.startswith("tailor: error: ") and " … " in line
+
+
+def test_click_errors_are_one_line_too(tmp_path: Path) -> None:
+    line = tailor_line(["inspect", "x", "--format", "y" * 50_000], tmp_path)
+    assert "Invalid value for '--format'" in line and "(see 'tailor inspect -h')" in line
+    line = tailor_line(["inspect"], tmp_path)
+    assert "Missing argument 'REFERENCE'" in line

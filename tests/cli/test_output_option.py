@@ -83,3 +83,26 @@ def test_existing_output_is_refused_before_any_work(
     code, out, err = run(capsys, *argv)
     assert (code, out, target.read_text()) == (2, "", "keep\n")
     assert "already exists" in err
+
+
+def test_output_dash_and_dev_stdout_reach_the_pipe_and_dirs_are_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    tailor = [sys.executable, "-m", "imagetailor.cli.main", "rules"]
+    for target in ("-", "/dev/stdout"):
+        result = subprocess.run([*tailor, "-o", target, "--force"], capture_output=True,
+                                text=True, timeout=60)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "TP101" in result.stdout or "TL1" in result.stdout
+    result = subprocess.run([*tailor, "-o", str(tmp_path)], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    assert (
+        result.stderr == f"tailor: error: {tmp_path} is a directory: --output needs a file name\n"
+    )
+    long_name = tmp_path / ("n" * 300)
+    result = subprocess.run([*tailor, "-o", str(long_name)], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "the name is too long for the file system" in result.stderr

@@ -240,7 +240,12 @@ def test_schema1_manifest_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("size", "match"),
-    [(-1, "invalid size"), (10**15, "absurd size"), ("12", "invalid size"), (True, "invalid size")],
+    [
+        (-1, "field 'layers.0.size': input should be greater than or equal to 0 (got -1)"),
+        (10**15, "absurd size"),
+        ("12", "field 'layers.0.size': input should be a valid integer (got '12')"),
+        (True, "field 'layers.0.size': input should be a valid integer (got True)"),
+    ],
 )
 def test_absurd_layer_sizes(size: object, match: str, tmp_path: Path) -> None:
     built = build(spec())
@@ -508,3 +513,93 @@ def test_layer_that_is_not_a_tar_at_all(tmp_path: Path) -> None:
 
 
 __all__ = ["io"]
+
+
+# --- wrong JSON types: one typed model, one line naming the field --------------------------
+
+WRONG_TYPES = [
+    (("os",), 5, "field 'os'"),
+    (("architecture",), True, "field 'architecture'"),
+    (("history",), 7, "field 'history'"),
+    (("history",), [{"created_by": 1}], "field 'history.0.created_by'"),
+    (("history",), [{"empty_layer": "yes"}], "field 'history.0.empty_layer'"),
+    (("config",), [], "field 'config'"),
+    (("config",), "x", "field 'config'"),
+    (("config", "Labels"), ["a"], "field 'config.Labels'"),
+    (("config", "Labels"), {"a": 1}, "field 'config.Labels.a'"),
+    (("config", "Env"), "PATH=/bin", "field 'config.Env'"),
+    (("config", "Env"), [1, 2], "field 'config.Env.0'"),
+    (("config", "Entrypoint"), {"a": 1}, "field 'config.Entrypoint'"),
+    (("config", "User"), 0, "field 'config.User'"),
+    (("config", "ExposedPorts"), ["80/tcp"], "field 'config.ExposedPorts'"),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "match"), WRONG_TYPES)
+def test_config_field_of_the_wrong_type(
+    where: tuple[str, ...], value: object, match: str, tmp_path: Path
+) -> None:
+    built = build(spec())
+    config = json.loads(built.config)
+    target = config
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    reference = layout(with_config(built, json.dumps(config).encode()), tmp_path)
+    message = refused(lambda: open_image(reference), BadImageError, match)
+    assert message.startswith("config sha256:")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_anywhere_in_a_config_is_not_json(constant: str, tmp_path: Path) -> None:
+    built = build(spec())
+    text = built.config.decode().replace('"os": "linux"', f'"os": "linux", "x": {constant}')
+    reference = layout(with_config(built, text.encode()), tmp_path)
+    refused(lambda: open_image(reference), BadImageError, f"{constant} is not a JSON value")
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"layers": {"a": 1}}, "field 'layers'"),
+        ({"config": 5}, "field 'config'"),
+        ({"annotations": {"k": 5}}, "field 'annotations.k'"),
+        ({"schemaVersion": "2"}, "field 'schemaVersion'"),
+    ],
+)
+def test_manifest_field_of_the_wrong_type(
+    change: dict[str, object], match: str, tmp_path: Path
+) -> None:
+    built = build(spec())
+    manifest = {**json.loads(built.manifest), **change}
+    reference = layout(with_manifest(built, json.dumps(manifest).encode()), tmp_path)
+    refused(lambda: open_image(reference), BadImageError, match)
+
+
+def test_index_entry_of_the_wrong_type(tmp_path: Path) -> None:
+    reference = layout(build(spec()), tmp_path)
+    index_path = tmp_path / "layout" / "index.json"
+    index = json.loads(index_path.read_text())
+    index["manifests"][0]["platform"] = {"os": ["linux"]}
+    index_path.write_text(json.dumps(index))
+    refused(lambda: open_image(reference), BadImageError, "field 'manifests.0.platform.os'")
+
+
+def test_archive_manifest_json_field_of_the_wrong_type(tmp_path: Path) -> None:
+    path = tmp_path / "image.tar"
+    write_docker_archive(build(spec()), path)
+    members = []
+    with tarfile.open(path) as tar:
+        for member in tar:
+            data = tar.extractfile(member).read() if member.isfile() else None  # type: ignore[union-attr]
+            if member.name == "manifest.json":
+                entry = json.loads(data or b"")[0]
+                data = json.dumps([{**entry, "RepoTags": "img:1"}]).encode()
+                member.size = len(data)
+            members.append((member, data))
+    tar_with(path, members)
+    refused(
+        lambda: open_image(f"docker-archive:{path}"),
+        BadImageError,
+        "manifest.json: field '0.RepoTags'",
+    )

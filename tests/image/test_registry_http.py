@@ -399,4 +399,4 @@ def test_oversized_manifest_is_refused(fake: tuple[str, Behaviour]) -> None:
     behaviour.manifests["img:1"] = (b" " * (5 * 1024 * 1024) + b"{}", OCI_MANIFEST)
     with pytest.raises(BadImageError) as caught:
         open_image(f"docker://{address}/img:1")
-    assert "is larger than 4194304 bytes" in one_line(caught)
+    assert "is larger than 4,194,304 bytes" in one_line(caught)

@@ -237,8 +237,9 @@ def test_stdin_is_linted_without_guessing_a_context(
 
 
 def test_endless_input_is_refused_not_read(capsys: pytest.CaptureFixture[str]) -> None:
+    # A device is refused before it is read: only regular files (or stdin, "-") are Dockerfiles.
     code, _, err = run(capsys, "/dev/zero")
-    assert code == 2 and "/dev/zero:1: cannot parse Dockerfile: over the 1 MiB limit" in err
+    assert code == 2 and "/dev/zero is a character device, not a regular file" in err
 
 
 def test_project_purposes_from_the_spec_extend_builtin_ones(
@@ -294,3 +295,14 @@ def test_context_option_and_what_would_leak(
     assert finding["message"].endswith("no .dockerignore: .env, .git would be copied")
     (tmp_path / "Dockerfile.dockerignore").write_text(".git\n")  # named after the Dockerfile
     assert run(capsys, "--context", str(tmp_path), str(dockerfile))[0] == 0
+
+
+def test_fuzzer_findings_are_one_line_errors_or_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    # A bare CMD names no executable (an IndexError in TL-purpose rules before); the wrapper
+    # of BuildKit's parser cut a multi-byte character after HEALTHCHECK (UnicodeDecodeError).
+    from imagetailor.lint.engine import lint_bytes
+    from imagetailor.lint.parse import DockerfileSyntaxError
+
+    lint_bytes(b"FROM debian:12 AS deploy\nCMD", "Dockerfile", None, {"deploy": "deploy"})
+    with pytest.raises(DockerfileSyntaxError, match="BuildKit's parser failed on this text"):
+        lint_bytes("FROM debian:12\nHEALTHCHECK \u0800".encode(), "Dockerfile")

@@ -21,11 +21,19 @@ size the path takes in each layer. Its definitions, which we reproduce including
 - wasted user ratio = wasted bytes / user size (dive divides blindly; with no user bytes we
   report 0.0 where dive would print NaN or +Inf).
 Leaves are visited depth first, children in byte order, like dive's ``VisitDepthChildFirst``.
+
+dive's trees are kept flat here: one dict per tree from the entry's own path string (the object
+the merged tree keys by too) to its size, a set of the paths that are directories, and for the
+layer being read the set of paths that have children (the others are its leaves). A
+million-entry layer cost 250 bytes a path as a tree of node objects with a dict each; flat it
+is a few dict and set slots. Order matters only where dive's quirks depend on it (whiteouts),
+and only those layers are sorted into dive's visiting order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,140 +41,82 @@ WHITEOUT_PREFIX = ".wh."
 DOUBLE_WHITEOUT_PREFIX = ".wh..wh.."
 
 
-class _Node:
-    __slots__ = ("children", "is_dir", "path", "size")
-
-    def __init__(self, size: int = 0, is_dir: bool = False, path: str | None = None) -> None:
-        self.size = size
-        self.is_dir = is_dir
-        self.children: dict[str, _Node] = {}
-        # The tar entry's own path string for nodes made from an entry: the per-path totals
-        # reuse it as their key instead of building the same path again (4 MB on 56,000 files).
-        self.path = path
-
-    def copy(self) -> _Node:
-        clone = _Node(self.size, self.is_dir)
-        stack = [(self, clone)]
-        while stack:
-            source, target = stack.pop()
-            for name, child in source.children.items():
-                twin = _Node(child.size, child.is_dir)
-                target.children[name] = twin
-                if child.children:
-                    stack.append((child, twin))
-        return clone
+def _parent(path: str) -> str:
+    cut = path.rfind("/")
+    return path[:cut] if cut >= 0 else ""
 
 
-def _get(root: _Node, path: str) -> _Node | None:
-    node = root
-    for name in path.split("/"):
-        if not name:
-            continue
-        found = node.children.get(name)
-        if found is None:
-            return None
-        node = found
-    return node
+def _name(path: str) -> str:
+    return path[path.rfind("/") + 1 :]
 
 
-def _parent_node(tree: _Node, parent_path: str) -> _Node | None:
-    """dive's AddPath walking to a parent: missing intermediates are created with an empty
-    payload; None where dive gives up (a missing part named '.wh..wh..*')."""
-    parent = tree
-    for part in parent_path.split("/"):
-        child = parent.children.get(part)
-        if child is None:
-            if part.startswith(DOUBLE_WHITEOUT_PREFIX):
-                return None
-            child = parent.children[part] = _Node()
-        parent = child
-    return parent
+def _dive_order(path: str) -> str:
+    """A key that sorts paths in dive's visiting order: depth first, children by name ('/'
+    below every character a name can hold, so "a/b" sorts before "a-b" as a child of "a"
+    comes before its sibling)."""
+    return path.replace("/", "\0")
 
 
-def _subtree_size(node: _Node) -> int:
-    total = 0
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        total += current.size
-        stack.extend(current.children.values())
-    return total
+def _whiteout_target(path: str) -> str:
+    """dive's Path() of a whiteout leaf: the '.wh.' prefix dropped (without the leading '/')."""
+    parent, name = _parent(path), _name(path)[len(WHITEOUT_PREFIX) :]
+    return f"/{parent}/{name}".replace("//", "/")[1:] if parent else name
 
 
-def _leaves(root: _Node) -> list[tuple[str, str, _Node]]:
-    """The leaves in dive's visiting order (depth first, children sorted): (parent path, own
-    name, node). Plain string order equals Go's byte order for every valid UTF-8 name."""
-    out: list[tuple[str, str, _Node]] = []
-    stack: list[tuple[str, str, _Node]] = [
-        ("", name, root.children[name]) for name in sorted(root.children, reverse=True)
-    ]
-    while stack:
-        parent, name, node = stack.pop()
-        if not node.children:
-            out.append((parent, name, node))
-            continue
-        path = f"{parent}/{name}"
-        stack.extend(
-            (path, child, node.children[child]) for child in sorted(node.children, reverse=True)
-        )
-    return out
+class _Tree:
+    """One of dive's trees, flat: path -> size, and which paths are directories."""
 
+    def __init__(self, sizes: dict[str, int] | None = None, dirs: set[str] | None = None) -> None:
+        self.sizes: dict[str, int] = {} if sizes is None else sizes
+        self.dirs: set[str] = set() if dirs is None else dirs
+        self._sorted: list[str] | None = None
 
-def _display_path(parent: str, name: str) -> str:
-    """dive's Path(): the leaf's own '.wh.' prefix dropped, '//' folded."""
-    if name.startswith(WHITEOUT_PREFIX):
-        name = name[len(WHITEOUT_PREFIX) :]
-    return f"{parent}/{name}".replace("//", "/")
+    def copy(self) -> _Tree:
+        return _Tree(dict(self.sizes), set(self.dirs))
 
+    def under(self, path: str) -> list[str]:
+        """The paths strictly below ``path`` (a sorted snapshot, made once per use of a
+        whiteout layer: prefixes are contiguous in plain string order)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.sizes)
+        keys = self._sorted
+        prefix = f"{path}/" if path else ""
+        found = []
+        for position in range(bisect_left(keys, prefix), len(keys)):
+            key = keys[position]
+            if not key.startswith(prefix):
+                break
+            if key in self.sizes and key != path:
+                found.append(key)
+        return found
 
-def _stack(lower: _Node, upper: _Node, graft: bool = False) -> None:
-    """dive's Stack: visit upper child first, children sorted; a whiteout removes its target
-    from lower, any other node sets its payload there (creating what is missing). Iterative:
-    layer trees can be thousands of levels deep.
+    def forget_order(self) -> None:
+        self._sorted = None
 
-    ``graft``: the upper tree has no whiteouts and is not used after this, so a subtree that
-    lower lacks is moved over whole: creating each node and copying its payload, as dive does,
-    ends in the same subtree, and a new directory of 20,000 files costs one step."""
-    Finish = tuple[_Node, str, _Node | None]  # (lower parent or target, name, upper node)
-    frames: list[tuple[_Node, _Node, Iterator[str], Finish | None]] = [
-        (lower, upper, iter(sorted(upper.children)), None)
-    ]
-    while frames:
-        low, up, names, finish = frames[-1]
-        name = next(names, None)
-        if name is None:
-            frames.pop()
-            if finish is not None:
-                _finish(finish)
-            continue
-        child = up.children[name]
-        done: Finish
-        if name.startswith(WHITEOUT_PREFIX):
-            done = (low, name[len(WHITEOUT_PREFIX) :], None)
-            if child.children:  # entries below a whiteout name: dive adds them first
-                below = low.children.setdefault(name, _Node())
-                frames.append((below, child, iter(sorted(child.children)), done))
-                continue
+    def lookup(self, path: str) -> tuple[bool, bool]:
+        """(exists, is_dir) as dive's tree walk sees ``path`` (empty parts skipped; '' is the
+        root, which exists and is not a directory)."""
+        key = "/".join(part for part in path.split("/") if part)
+        if not key:
+            return True, False
+        return key in self.sizes, key in self.dirs
+
+    def subtree_size(self, path: str) -> int:
+        key = "/".join(part for part in path.split("/") if part)
+        sizes = self.sizes
+        return sizes.get(key, 0) + sum(sizes[k] for k in self.under(key))
+
+    def set(self, path: str, size: int, is_dir: bool) -> None:
+        self.sizes[path] = size
+        if is_dir:
+            self.dirs.add(path)
         else:
-            target = low.children.get(name)
-            if target is None:
-                if graft:
-                    low.children[name] = child
-                    continue
-                target = low.children[name] = _Node()
-            done = (target, name, child)
-            if child.children:
-                frames.append((target, child, iter(sorted(child.children)), done))
-                continue
-        _finish(done)
+            self.dirs.discard(path)
 
-
-def _finish(done: tuple[_Node, str, _Node | None]) -> None:
-    node, name, upper = done
-    if upper is None:
-        node.children.pop(name, None)  # a whiteout: its target leaves the lower tree
-    else:
-        node.size, node.is_dir = upper.size, upper.is_dir
+    def remove(self, path: str, below: Iterable[str]) -> None:
+        for key in (path, *below):
+            if self.sizes.pop(key, None) is not None:
+                self.dirs.discard(key)
 
 
 @dataclass
@@ -188,20 +138,18 @@ class DiveEmulator:
     # paths seen once just their size (a list per path cost 4 MB on benchmarks/inspect)
     _totals: dict[str, int | list[int]] = field(default_factory=dict)
     _inefficient: list[str] = field(default_factory=list)
-    _stacked: _Node | None = None
+    _stacked: _Tree | None = None
     _layer_sizes: list[int] = field(default_factory=list)
-    _tree: _Node | None = None
+    _tree: _Tree | None = None
+    # the current layer's paths that have a child in that layer: every other path is a leaf
+    _parents: set[str] = field(default_factory=set)
     _size: int = 0
-    # parent path -> its node in the current layer's tree: tar entries come grouped by
-    # directory, so most entries skip the walk from the root
-    _dirs: dict[str, _Node] = field(default_factory=dict)
-
     _whiteouts_in_layer: bool = False
 
     def begin_layer(self) -> None:
-        self._tree = _Node()
+        self._tree = _Tree()
+        self._parents = {""}
         self._size = 0
-        self._dirs = {"": self._tree}
         self._whiteouts_in_layer = False
 
     def add_entries(self, entries: Iterable[tuple[Any, ...]]) -> None:
@@ -210,58 +158,77 @@ class DiveEmulator:
         A batch per call, not an entry: this loop runs once per member of every layer."""
         tree = self._tree
         assert tree is not None
-        dirs = self._dirs
+        sizes, dirs, parents = tree.sizes, tree.dirs, self._parents
         layer_size = self._size
         for entry in entries:
             path = entry[0]
             if not path:
                 continue
             size = entry[2]
-            is_dir = entry[1] == "dir"
             layer_size += size
             if ".wh." in path:
                 self._whiteouts_in_layer = True
             slash = path.rfind("/")
-            parent_path, name = (path[:slash], path[slash + 1 :]) if slash >= 0 else ("", path)
-            parent = dirs.get(parent_path)
-            if parent is None:
-                parent = _parent_node(tree, parent_path)
-                if parent is None:
-                    continue
-                dirs[parent_path] = parent
+            parent_path = path[:slash] if slash >= 0 else ""
+            if parent_path not in parents and not self._add_parents(parent_path):
+                continue  # dive's AddPath gave up on a missing '.wh..wh..' part
             # dive's AddPath for the last name: replace the payload (keeping children) or
             # create the node; a new name starting with '.wh..wh..' (an opaque marker) is never
-            # added.
-            node = parent.children.get(name)
-            if node is None:
-                if name.startswith(DOUBLE_WHITEOUT_PREFIX):
-                    continue
-                parent.children[name] = _Node(size, is_dir, path)
-            else:
-                node.size, node.is_dir, node.path = size, is_dir, path
+            # added (its parents were, above, as dive makes them).
+            if path not in sizes and path[slash + 1 :].startswith(DOUBLE_WHITEOUT_PREFIX):
+                continue
+            parents.add(parent_path)
+            sizes[path] = size
+            if entry[1] == "dir":
+                dirs.add(path)
+            elif dirs:
+                dirs.discard(path)
         self._size = layer_size
+
+    def _add_parents(self, parent_path: str) -> bool:
+        """dive's walk to a parent: missing parts are created with an empty payload (size 0,
+        not a directory), top down; False where a missing part is named '.wh..wh..*' (the
+        parts above it stay created)."""
+        tree = self._tree
+        assert tree is not None
+        parents = self._parents
+        chain = []
+        current = parent_path
+        while current and current not in parents:
+            chain.append(current)
+            current = _parent(current)
+        for path in reversed(chain):
+            if path not in tree.sizes:
+                if _name(path).startswith(DOUBLE_WHITEOUT_PREFIX):
+                    return False
+                tree.sizes[path] = 0
+            parents.add(_parent(path))
+        return True
 
     def end_layer(self) -> None:
         tree = self._tree
         assert tree is not None
         lower = tree if self._stacked is None else self._stacked
+        parents = self._parents
+        leaves = [path for path in tree.sizes if path not in parents]
+        if self._whiteouts_in_layer:
+            # Only here does dive's visiting order change a figure (the break below).
+            leaves.sort(key=_dive_order)
         all_totals = self._totals
-        for parent, name, node in _leaves(tree):
-            # Totals are keyed by the path without dive's leading '/' (added back in result()):
-            # for a node an entry made, that is the entry's own path string.
-            whiteout = name.startswith(WHITEOUT_PREFIX)
-            own = None if whiteout else node.path
-            path = own if own is not None else _display_path(parent, name)[1:]
-            totals = all_totals.get(path)
+        sizes = tree.sizes
+        for path in leaves:
+            whiteout = _name(path).startswith(WHITEOUT_PREFIX)
             if whiteout:
-                previous = _get(lower, path)
-                if previous is None:
-                    if totals is None:
+                path = _whiteout_target(path)
+                exists, is_dir = lower.lookup(path)
+                if not exists:
+                    if path not in all_totals:
                         all_totals[path] = [0, -1, 0]  # dive keeps the path, with no size
                     break  # dive's visitor errors out here and skips the rest of the layer
-                size = _subtree_size(previous) if previous.is_dir else 0
+                size = lower.subtree_size(path) if is_dir else 0
             else:
-                size = node.size
+                size = sizes[path]
+            totals = all_totals.get(path)
             if totals is None:
                 all_totals[path] = size  # seen once: cumulative and minimum are its size
             elif isinstance(totals, int):
@@ -280,10 +247,43 @@ class DiveEmulator:
         else:
             if self._stacked is None:
                 self._stacked = tree.copy()
-            _stack(self._stacked, tree, graft=not self._whiteouts_in_layer)
+            self._stack(self._stacked, tree)
         self._layer_sizes.append(self._size)
         self._tree = None
-        self._dirs = {}
+        self._parents = set()
+
+    def _stack(self, lower: _Tree, upper: _Tree) -> None:
+        """dive's Stack: every node of the upper tree sets its payload in the lower one
+        (creating it; implicit parents carry the empty payload), and a whiteout removes its
+        target's subtree. Without whiteouts the order does not matter; with them, the upper
+        tree is visited as dive does (depth first, children sorted), since a whiteout and a
+        re-added sibling of the same name depend on which comes first."""
+        if not self._whiteouts_in_layer:
+            lower.sizes.update(upper.sizes)
+            lower.dirs.difference_update([p for p in upper.sizes if p not in upper.dirs])
+            lower.dirs |= upper.dirs
+            lower.forget_order()
+            return
+        order = sorted(upper.sizes, key=_dive_order)
+        keys = [_dive_order(path) for path in order]
+        for path in order:
+            if _name(path).startswith(WHITEOUT_PREFIX):
+                if path in self._parents and path not in lower.sizes:
+                    lower.set(path, 0, False)  # entries below a whiteout name: dive adds it
+                if _name(path) == WHITEOUT_PREFIX:
+                    continue  # removes the child named '' of its parent: there is none
+                target = _whiteout_target(path)
+                prefix = _dive_order(target) + "\0"
+                start = bisect_left(keys, prefix)
+                stacked_below = []
+                for position in range(start, len(keys)):
+                    if not keys[position].startswith(prefix):
+                        break
+                    stacked_below.append(order[position])
+                lower.remove(target, [*lower.under(target), *stacked_below])
+            else:
+                lower.set(path, upper.sizes[path], path in upper.dirs)
+        lower.forget_order()
 
     def result(self) -> DiveResult:
         minimum = discovered = 0

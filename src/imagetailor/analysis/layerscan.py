@@ -8,7 +8,7 @@ models would spend as much time on that as on its layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from imagetailor.analysis.candidates import SecretCandidates, package_bytes
@@ -52,11 +52,30 @@ def scan_layer(
     """The layer's record. With ``flush``, entries are handed to it in batches of ``BATCH`` as
     they are parsed (so the merge can start before the layer ends); the record keeps the rest.
     """
-    where = describe_layer(index, layer)
     scan = LayerScan(index)
+    batches = scan_batches(layer, index, secrets, scan, progress, BATCH if flush else -1)
+    for batch in batches:
+        if flush is not None:
+            flush(batch)
+        else:
+            scan.entries = batch
+    return scan
+
+
+def scan_batches(
+    layer: Layer,
+    index: int,
+    secrets: SecretCandidates,
+    scan: LayerScan,
+    progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
+) -> Iterator[list[ScannedEntry]]:
+    """The layer's entries in batches of ``batch`` (-1: one batch), as they are parsed; when
+    the generator is exhausted, ``scan`` holds the layer's totals. Consumed batch by batch, a
+    layer of a million entries never has its million records in memory at once."""
+    where = describe_layer(index, layer)
     entries: list[ScannedEntry] = []
     append = entries.append
-    batch = BATCH if flush is not None else -1
     secret_wants = secrets.wants
     regular_bytes = 0
     with layer.open() as stream, Prefetcher(stream) as chunks:
@@ -83,11 +102,10 @@ def scan_layer(
                         if not for_packages:
                             data = None
             append((path, kind, size, mode, uid, gid, linkname, magic, data))
-            if len(entries) == batch and flush is not None:
-                flush(entries)
+            if len(entries) == batch:
+                yield entries
                 entries = []
                 append = entries.append
         scan.tar_bytes = reader.bytes_read
-    scan.entries = entries
     scan.regular_bytes = regular_bytes
-    return scan
+    yield entries

@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from imagetailor.analysis.candidates import SecretCandidates
-from imagetailor.analysis.layerscan import LayerScan, ScannedEntry, scan_layer
+from imagetailor.analysis.layerscan import LayerScan, ScannedEntry, scan_batches, scan_layer
 from imagetailor.errors import TailorError
 from imagetailor.image.model import Image, Layer
 
@@ -110,14 +110,17 @@ class LayerScans:
         def batches() -> Iterator[list[ScannedEntry]]:
             # As in a worker (see _child), but the interval is process-wide here: it is set
             # for the read of the layer only and then given back.
+            # Batch by batch (not the whole layer's records at once: a million-entry layer
+            # held 120 MB of them).
             interval = sys.getswitchinterval()
             sys.setswitchinterval(WORKER_SWITCH_INTERVAL)
+            scan = LayerScan(index)
             try:
-                scan = scan_layer(self._image.layers[index], index, self._secrets, report)
+                layer = self._image.layers[index]
+                yield from scan_batches(layer, index, self._secrets, scan, report)
             finally:
                 sys.setswitchinterval(interval)
             feed.scan = scan
-            yield scan.entries
 
         feed = LayerFeed(index, batches())
         return feed
@@ -229,6 +232,7 @@ def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_
     try:
         # The parent's Ctrl-C handling is the parent's: a worker just ends with it.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler cleans up, not ours
         # A worker's objects live one layer and die by reference counting; the cyclic
         # collector would only walk them over and over (see analyze._cyclic_gc_paused).
         gc.disable()

@@ -13,12 +13,16 @@ rejects it ("breakout"). Symlink targets are kept verbatim and resolved only ins
 
 Alongside the tree this tracks every stored content blob, so the bytes that are written by one
 layer and hidden by a later one (overwritten or deleted) are known with both layers.
+
+Memory is per path: a 64-byte node, the path string and its slots in ``nodes`` and
+``children`` (see Node).
 """
 
 from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import Any
 
 from imagetailor.errors import BadImageError
 
@@ -43,28 +47,80 @@ def parent_of(path: str) -> str:
     return path[:slash] if slash >= 0 else ""
 
 
-@dataclass(slots=True)
+# The leading bytes the analysis tells apart (config.program_kind): ELF, a script, other.
+_ELF, _SCRIPT = b"\x7fELF", b"#!"
+
+
 class Node:
-    kind: str  # file, dir, symlink, hardlink, char, block, fifo
-    size: int
-    mode: int
-    uid: int
-    gid: int
-    layer: int
-    link: str | None = None
-    content: Content | None = None
-    magic: bytes = b""
-    data: bytes | None = None
+    """One path of the final file system, in 64 bytes: a million-entry layer is a million of
+    these. ``attrs`` is a shared tuple (kind, mode, uid, gid, magic): a layer has few distinct
+    ones, so each node holds a pointer instead of five fields. ``extra`` is the rare part: a
+    symlink's target, a file's content for the package readers, or for a hard link the tuple
+    (target path, the file node whose bytes it shares, content). A regular file with bytes is
+    its own content blob (hard links point at it), so no separate object per file is made."""
+
+    __slots__ = ("attrs", "extra", "layer", "size")
+
+    def __init__(self, attrs: Attrs, size: int, layer: int, extra: object = None) -> None:
+        self.attrs = attrs
+        self.size = size
+        self.layer = layer
+        self.extra = extra
+
+    @property
+    def kind(self) -> str:  # file, dir, symlink, hardlink, char, block, fifo
+        return self.attrs[0]
+
+    @property
+    def mode(self) -> int:
+        return self.attrs[1]
+
+    @property
+    def uid(self) -> int:
+        return self.attrs[2]
+
+    @property
+    def gid(self) -> int:
+        return self.attrs[3]
+
+    @property
+    def magic(self) -> bytes:
+        return self.attrs[4]
+
+    @property
+    def link(self) -> str | None:
+        kind, extra = self.attrs[0], self.extra
+        if kind == "symlink":
+            return extra if isinstance(extra, str) else None
+        if kind == "hardlink" and isinstance(extra, tuple):
+            return str(extra[0])
+        return None
+
+    @property
+    def content(self) -> Node | None:
+        """The blob this node's bytes are: itself for a regular file with bytes, the file it
+        links to for a hard link, None otherwise. Compared by identity."""
+        kind = self.attrs[0]
+        if kind == "file":
+            return self if self.size else None
+        if kind == "hardlink" and isinstance(self.extra, tuple):
+            owner: Node | None = self.extra[1]
+            return owner
+        return None
+
+    @property
+    def data(self) -> bytes | None:
+        kind, extra = self.attrs[0], self.extra
+        if kind == "file":
+            return extra if isinstance(extra, bytes) else None
+        if kind == "hardlink" and isinstance(extra, tuple):
+            found: bytes | None = extra[2]
+            return found
+        return None
 
 
-@dataclass(slots=True, eq=False)  # compared and hashed by identity: one object per blob
-class Content:
-    """Bytes one layer stored for one regular file; hard links share it."""
-
-    path: str
-    size: int
-    layer: int
-    refs: int = 0
+Attrs = tuple[str, int, int, int, bytes]
+_ROOT_ATTRS: Attrs = ("dir", 0o755, 0, 0, b"")
 
 
 @dataclass(slots=True)
@@ -95,10 +151,22 @@ class PendingLayer:
 
 class MergedTree:
     def __init__(self) -> None:
-        self.nodes: dict[str, Node] = {"": Node("dir", 0, 0o755, 0, 0, -1)}
+        self.nodes: dict[str, Node] = {"": Node(_ROOT_ATTRS, 0, -1)}
         self.children: dict[str, set[str]] = {"": set()}
         self.hidden: list[Hidden] = []
         self.warnings: list[str] = []
+        self._attrs: dict[Attrs, Attrs] = {_ROOT_ATTRS: _ROOT_ATTRS}
+        # Blobs that hard links share: file node -> [references, the path it was stored at].
+        # A blob without an entry has one reference, its own file.
+        self._shared: dict[Node, list[Any]] = {}
+
+    def _interned(self, kind: str, mode: int, uid: int, gid: int, magic: bytes) -> Attrs:
+        if magic:  # only what program_kind tells apart is kept: shared, not one per file
+            magic = (
+                _ELF if magic.startswith(_ELF) else _SCRIPT if magic.startswith(_SCRIPT) else b""
+            )
+        key = (kind, mode, uid, gid, magic)
+        return self._attrs.setdefault(key, key)
 
     # --- building ------------------------------------------------------------------------
 
@@ -129,40 +197,56 @@ class MergedTree:
                 pending.whiteouts.append(_join(parent_of(path), base[len(WHITEOUT_PREFIX) :]))
                 return
         layer = pending.index
+        attrs = self._interned(kind, mode, uid, gid, magic)
         if kind == "file":  # most members: built in one go, no attribute updates after
-            content = Content(path, size, layer, 1) if size else None
-            node = Node(kind, size, mode, uid, gid, layer, None, content, magic, data)
+            node = Node(attrs, size, layer, data)
             # pop, not get: a duplicate moves to the end, where extraction would apply it
             previous = pending.entries.pop(path, None)
-            if previous is not None and previous.content is not None:
+            if previous is not None:
                 # The earlier duplicate never reaches the file system unless a link kept it.
-                self._release(previous.content, layer, "overwritten")
+                self._release(previous, path, layer, "overwritten")
             pending.entries[path] = node
             return
-        node = Node(kind, 0, mode, uid, gid, layer)
+        extra: object = None
+        node_size = 0
+        owner: Node | None = None
         if kind == "symlink":
-            node.link = linkname
+            extra = linkname
         elif kind == "hardlink":
             target = normalize(linkname, where)
-            node.link = target
             source = pending.entries.get(target) or self.nodes.get(target)
             if source is not None and source.kind in ("file", "hardlink"):
-                node.size, node.content, node.magic = source.size, source.content, source.magic
-                node.data = source.data
+                owner = source.content
+                node_size, extra = source.size, (target, owner, source.data)
+                attrs = self._interned(kind, mode, uid, gid, source.magic)
+                if owner is not None and owner not in self._shared:
+                    self._shared[owner] = [1, target]
             else:
+                extra = (target, None, None)
                 self.warnings.append(f"{where}: hard link {path!r} -> {target!r} has no target")
+        node = Node(attrs, node_size, layer, extra)
         previous = pending.entries.pop(path, None)
-        if previous is not None and previous.content is not None:
+        if previous is not None:
             # The earlier duplicate never reaches the file system unless a link kept it.
-            self._release(previous.content, pending.index, "overwritten")
-        if node.content is not None:
-            node.content.refs += 1
+            self._release(previous, path, pending.index, "overwritten")
+        if owner is not None:  # (a link over its own target released it just above)
+            self._shared.setdefault(owner, [0, target])[0] += 1
         pending.entries[path] = node
 
-    def _release(self, blob: Content, layer: int, how: str) -> None:
-        blob.refs -= 1
-        if blob.refs == 0:
-            self.hidden.append(Hidden(blob.path, blob.size, blob.layer, layer, how))
+    def _release(self, node: Node, path: str, layer: int, how: str) -> None:
+        """``node`` (at ``path``) leaves the file system: its blob is hidden once nothing else
+        refers to it."""
+        blob = node.content
+        if blob is None:
+            return
+        shared = self._shared.get(blob)
+        if shared is None:  # the common case: a file no hard link ever shared
+            self.hidden.append(Hidden(path, blob.size, blob.layer, layer, how))
+            return
+        shared[0] -= 1
+        if shared[0] == 0:
+            del self._shared[blob]
+            self.hidden.append(Hidden(shared[1], blob.size, blob.layer, layer, how))
 
     def end_layer(self, pending: PendingLayer) -> LayerChanges:
         changes = LayerChanges()
@@ -201,6 +285,7 @@ class MergedTree:
                 self.children[path] = set()
         changes.added, changes.modified = added, modified
         changes.removed = sum(1 for p in removed if p not in pending.entries)
+        pending.entries = {}  # its nodes live in the tree now; the table need not wait for GC
         return changes
 
     def _put(self, path: str, node: Node, layer: int) -> None:
@@ -231,7 +316,7 @@ class MergedTree:
         for directory in reversed(missing):
             if directory in self.nodes:
                 self._remove(directory, layer, "overwritten")  # a file gives way to the dir
-            self.nodes[directory] = Node("dir", 0, 0o755, 0, 0, layer)
+            self.nodes[directory] = Node(_ROOT_ATTRS, 0, layer)
             self.children[parent_of(directory)].add(directory)
             self.children[directory] = set()
 
@@ -248,8 +333,7 @@ class MergedTree:
                 stack.extend(self.children.pop(current, ()))
             else:
                 removed.add(current)
-            if node.content is not None:
-                self._release(node.content, layer, how)
+                self._release(node, current, layer, how)
         if path:
             self.children.get(parent_of(path), set()).discard(path)
         return removed
@@ -291,12 +375,23 @@ class MergedTree:
         return "/".join(current)
 
     def final_size(self) -> int:
-        seen: set[Content] = set()
+        """Bytes of the distinct blobs the final tree holds. Every regular file is its own
+        blob; a hard link adds its blob only when the file it shared is no longer there (no
+        set of every file: on a million-entry layer that set alone was 40 MB)."""
         total = 0
-        for node in self.nodes.values():
-            if node.content is not None and node.content not in seen:
-                seen.add(node.content)
+        orphans: set[Node] = set()
+        nodes = self.nodes
+        for node in nodes.values():
+            kind = node.attrs[0]
+            if kind == "file":
                 total += node.size
+            elif kind == "hardlink":
+                blob = node.content
+                if blob is not None and blob not in orphans:
+                    shared = self._shared.get(blob)
+                    if shared is None or nodes.get(shared[1]) is not blob:
+                        orphans.add(blob)
+                        total += blob.size
         return total
 
 

@@ -110,17 +110,9 @@ def load_analysis(path: Path) -> Analysis:
         if len(text) > MAX_ANALYSIS_FILE_BYTES:
             raise UsageError("standard input is too big to be a saved analysis")
         return _validated(text, "standard input")
-    try:
-        size = path.stat().st_size
-        if size > MAX_ANALYSIS_FILE_BYTES:
-            raise UsageError(f"{path} is {size} bytes, too big to be a saved analysis")
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"analysis file {path} does not exist") from None
-    except IsADirectoryError:
-        raise UsageError(f"analysis file {path} is a directory") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read analysis file {path}: {exc.strerror}") from None
+    from imagetailor.untrusted import read_regular
+
+    text = read_regular(path, "analysis file", MAX_ANALYSIS_FILE_BYTES)
     return _validated(text, str(path))
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 import traceback
+from types import FrameType
 
 import click
 
 from imagetailor import __version__
-from imagetailor.errors import TailorError
+from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, one_line
 
 # Each command lives in the module of the same name and is imported only when it runs, so that
 # `tailor lint` does not pay for the registry client and the analysis code at start-up.
@@ -42,36 +45,59 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that cleanup (temp files, a spooled image,
+    worker processes) runs as it does for Ctrl-C instead of the process just vanishing."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def _error(text: str) -> None:
+    # The one printer of error lines: whatever the message holds (an engine's multi-line
+    # output, a 10,000-entry list, a 4,000-character path), the user reads one short line.
+    click.echo(one_line(text, MAX_MESSAGE_CHARS + 20), err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         result = cli.main(args=args, prog_name="tailor", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        command = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else None
+        hint = f" (see '{command} -h')" if command else ""
+        _error(f"tailor: error: {exc.format_message()}{hint}")
         return 2
     except click.exceptions.Abort:
-        click.echo("tailor: aborted", err=True)
+        _error("tailor: aborted")
         return 130
     except TailorError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"tailor: error: {exc}", err=True)
+        _error(f"tailor: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("tailor: interrupted", err=True)
+        _error("tailor: interrupted")
         return 130
+    except Terminated:
+        _error("tailor: terminated")
+        return 143
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug of ours: still one line unless --debug
         if debug:
             traceback.print_exc()
-        click.echo(
-            f"tailor: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True
-        )
+        _error(f"tailor: internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
         return 3
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return int(result) if isinstance(result, int) else 0
 
 

@@ -9,8 +9,6 @@ from typing import TypeVar
 
 import click
 
-from imagetailor.errors import UsageError
-
 F = TypeVar("F", bound=Callable[..., object])
 
 ENGINES = ("docker", "podman")
@@ -21,11 +19,13 @@ def output_options(func: F) -> F:
     func = click.option("--force", is_flag=True, help="Let --output replace an existing file.")(
         func
     )
+    # No checks by click: report.output.check_output decides what the name is, in one line.
     return click.option(
         "--output",
         "-o",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Write the result to this file instead of stdout (never over an existing file).",
+        type=click.Path(path_type=Path, allow_dash=True),
+        help="Write the result to this file instead of stdout (never over an existing file; "
+        "- is stdout; a pipe or terminal is written into).",
     )(func)
 
 
@@ -52,9 +52,12 @@ def engine_option(func: F) -> F:
 
 
 def refuse_existing(output: Path | None, force: bool) -> None:
-    """Fail before the (possibly long) work when --output names a file and --force is absent."""
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists: choose another --output or add --force")
+    """Fail before the (possibly long) work when --output cannot be written: an existing file
+    without --force, a directory, a link not to follow, a name too long (report.output)."""
+    if output is not None:
+        from imagetailor.report.output import check_output
+
+        check_output(output, force)
 
 
 def emit(text: str, output: Path | None, force: bool) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from imagetailor.engine.build import BuildFailedError, BuildResult
+from imagetailor.engine.build import BuildFailedError, BuildResult, stream_log
 from imagetailor.engine.client import EngineClient
 from imagetailor.engine.process import first_line, run_client
 from imagetailor.engine.progress import parse_plain_progress
@@ -44,15 +43,10 @@ def bake(
     purposes = list(tags)
     argv = bake_argv(client, project, purposes, build_args, no_cache)
     started = time.monotonic()
-    process = subprocess.run(
-        argv, cwd=project, env=client.process_env(), capture_output=True, text=True, check=False
-    )
+    # The bake's own output, streamed and bounded like a single build's (see build.stream_log).
+    returncode, log_text = stream_log(client, argv, on_line, None, cwd=project)
     seconds = time.monotonic() - started
-    log_text = process.stdout + process.stderr
-    if on_line is not None:
-        for line in log_text.splitlines():
-            on_line(line)
-    if process.returncode != 0:
+    if returncode != 0:
         raise BuildFailedError(f"docker buildx bake failed: {first_line(log_text)}", log_text)
     steps = parse_plain_progress(log_text)
     results: dict[str, BuildResult] = {}

@@ -19,8 +19,12 @@ from imagetailor.errors import SourceUnavailableError, TailorError, UsageError
 # Builds here may only use the host's network or none (no bridge on these machines, and no
 # other network is wanted in a build).
 NETWORKS = ("host", "none")
-# A build log beyond this many lines keeps only its tail: enough for steps and the error.
+# A build log beyond this many lines or bytes keeps only its tail: enough for steps and the
+# error. A line is read at most MAX_LINE_CHARS at a time: a client printing one endless line
+# is held in pieces, and only the tail's pieces are kept.
 MAX_LOG_LINES = 200_000
+MAX_LOG_CHARS = 32 * 1024 * 1024
+MAX_LINE_CHARS = 64 * 1024
 
 
 class BuildFailedError(TailorError):
@@ -117,7 +121,7 @@ def build(
             no_cache=no_cache,
         )
         started = time.monotonic()
-        code, log_text = _stream(client, argv, on_line, timeout)
+        code, log_text = stream_log(client, argv, on_line, timeout)
         seconds = time.monotonic() - started
         what = f"target {target}" if target else str(dockerfile)
         if code != 0:
@@ -128,13 +132,15 @@ def build(
     return BuildResult(image_id, seconds, log_text, parse_plain_progress(log_text))
 
 
-def _stream(
+def stream_log(
     client: EngineClient,
     argv: list[str],
     on_line: Callable[[str], None] | None,
     timeout: float | None,
+    cwd: Path | None = None,
 ) -> tuple[int, str]:
-    lines: deque[str] = deque(maxlen=MAX_LOG_LINES)
+    """Run a build command, handing each output line to ``on_line``; (exit code, log tail)."""
+    lines: deque[str] = deque()
     try:
         process = subprocess.Popen(
             argv,
@@ -144,6 +150,7 @@ def _stream(
             env=client.process_env(),
             text=True,
             errors="replace",
+            cwd=cwd,
         )
     except FileNotFoundError:
         raise SourceUnavailableError(
@@ -162,8 +169,12 @@ def _stream(
     assert process.stdout is not None
     try:
         with process:
-            for line in process.stdout:
+            kept = 0
+            while line := process.stdout.readline(MAX_LINE_CHARS):
                 lines.append(line)
+                kept += len(line)
+                while kept > MAX_LOG_CHARS or len(lines) > MAX_LOG_LINES:
+                    kept -= len(lines.popleft())
                 if on_line is not None:
                     on_line(line.rstrip("\n"))
             code = process.wait()

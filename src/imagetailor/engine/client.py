@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from imagetailor.errors import SourceUnavailableError, UsageError
+from imagetailor.engine.capture import OutputTooLarge, run_captured
+from imagetailor.errors import SourceUnavailableError, UsageError, one_line, summarise
 
 DOCKER_ENV = "TAILOR_DOCKER"
 PODMAN_ENV = "TAILOR_PODMAN"
@@ -27,6 +28,7 @@ FALLBACK_DOCKER = "/usr/bin/docker"
 # Clients from this major version on build only through buildx.
 BUILDX_REQUIRED_FROM = 23
 PROBE_SECONDS = 15
+PROBE_OUTPUT_BYTES = 64 * 1024
 
 Mode = Literal["buildx", "classic", "podman"]
 
@@ -84,13 +86,12 @@ class Verdict:
 
 
 def _probe_output(argv: Sequence[str]) -> tuple[int, str]:
+    # A version line is short: a candidate that prints more is not a docker client.
     try:
-        result = subprocess.run(
-            list(argv), capture_output=True, text=True, timeout=PROBE_SECONDS, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return -1, str(exc)
-    return result.returncode, result.stdout.strip()
+        result = run_captured(argv, limit=PROBE_OUTPUT_BYTES, timeout=PROBE_SECONDS)
+    except (OSError, subprocess.TimeoutExpired, OutputTooLarge) as exc:
+        return -1, one_line(str(exc), 120)
+    return result.returncode, result.stdout.decode(errors="replace").strip()
 
 
 def _major(version: str) -> int | None:
@@ -191,7 +192,7 @@ def _select_docker(configured: str | None, announce: bool) -> EngineClient:
         rejected.append(f"{binary}: {verdict.why}")
     raise SourceUnavailableError(
         "no docker client here can build with BuildKit ("
-        + "; ".join(rejected)
+        + summarise(rejected)
         + f"); fix: install docker buildx or set {DOCKER_ENV}"
     )
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 
+from imagetailor.deadline import configured_deadline
+from imagetailor.engine.capture import run_captured
 from imagetailor.engine.client import EngineClient, select_client
 from imagetailor.errors import SourceUnavailableError, TailorError
 
+# What one run of the client may print on each stream: `image inspect` prints a few KB; a
+# client printing past this is not one (TAILOR_DOCKER=/usr/bin/yes, say) and is stopped.
+MAX_CLIENT_OUTPUT = 16 * 1024 * 1024
 # Phrases with which docker and podman say the daemon (or its socket) is not there.
 _UNREACHABLE = (
     "cannot connect to the docker daemon",
@@ -47,29 +52,31 @@ def run_client(
     client: EngineClient,
     args: Sequence[str],
     *,
-    timeout: float | None = 120,
+    timeout: float | None = 120,  # None: the operation deadline (TAILOR_DEADLINE)
     input: bytes | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``CLIENT ARGS...``; with ``check``, a failure becomes a one-line TailorError."""
     argv = client.argv(*args)
     try:
-        result = subprocess.run(
+        # Bounded in bytes and in time: a client that prints or runs forever is stopped.
+        captured = run_captured(
             argv,
             input=input,
-            capture_output=True,
             env=client.process_env(),
-            timeout=timeout,
-            check=False,
+            timeout=configured_deadline() if timeout is None else timeout,
+            limit=MAX_CLIENT_OUTPUT,
         )
     except FileNotFoundError:
         raise SourceUnavailableError(
             f"the engine client {client.binary} is not installed"
         ) from None
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as expired:
         raise SourceUnavailableError(
-            f"{client.name} {args[0] if args else ''} did not finish within {timeout:.0f}s"
+            f"{client.name} {args[0] if args else ''} did not finish within {expired.timeout:.0f}s"
         ) from None
+    result = subprocess.CompletedProcess(argv, captured.returncode, captured.stdout,
+                                         captured.stderr)  # fmt: skip
     if check and result.returncode != 0:
         raise engine_error(client, args, result.stderr.decode(errors="replace"))
     return result

@@ -185,9 +185,15 @@ def read_document(
     return data
 
 
+def _no_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity, which JSON does not have; a document holding them
+    # is not one, and they would make our own JSON output invalid.
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def parse_json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        document = json.loads(data)
+        document = json.loads(data, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
         raise BadImageError(f"{what} is not valid JSON: {_one_line(error)}") from None
     if not isinstance(document, dict):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from imagetailor.errors import UsageError
 from imagetailor.image.reference import DOCKER_HUB
+from imagetailor.untrusted import read_regular
 
 _HUB_ALIASES = {DOCKER_HUB, "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -47,18 +48,15 @@ def _host_of(key: str) -> str:
 def find_credentials(registry: str, config_path: Path | None = None) -> Credentials | None:
     """The credentials ``config.json`` holds for ``registry`` (``host[:port]``), if any."""
     path = config_path or default_config_path()
+    if config_path is None and not path.exists():
+        return None
+    raw = read_regular(path, "docker config", MAX_CONFIG_BYTES)
     try:
-        if not path.is_file():
-            if config_path is not None:
-                raise UsageError(f"docker config {path} does not exist")
-            return None
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise UsageError(f"docker config {path} is too large")
-        config = json.loads(path.read_bytes())
-    except OSError as error:
-        raise UsageError(f"docker config {path} cannot be read: {error.strerror}") from None
+        config = json.loads(raw)
     except ValueError as error:
         raise UsageError(f"docker config {path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise UsageError(f"docker config {path} nests too deeply to be a docker config") from None
     auths = config.get("auths") if isinstance(config, dict) else None
     if not isinstance(auths, dict):
         return None

@@ -7,6 +7,7 @@ and ``MAX_SPOOL_BYTES``), read in place as a docker-archive, and removed when th
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -16,8 +17,16 @@ from typing import Any
 
 import httpx
 
-from imagetailor.errors import BadImageError, SourceUnavailableError, TailorError, UsageError
+from imagetailor.deadline import Deadline, configured_deadline
+from imagetailor.errors import (
+    BadImageError,
+    SourceUnavailableError,
+    TailorError,
+    UsageError,
+    one_line,
+)
 from imagetailor.image.docker_archive import open_docker_archive
+from imagetailor.image.http import Operation, guarded_client, iter_body, read_bounded
 from imagetailor.image.model import FetchProgress, Image
 from imagetailor.image.platforms import Platform
 from imagetailor.image.reference import ImageReference
@@ -27,20 +36,22 @@ MAX_SPOOL_BYTES = 256 * 1024**3
 # The archive adds tar headers and JSON to the image's own size.
 ARCHIVE_OVERHEAD = 1.05
 ARCHIVE_SLACK = 16 * 1024 * 1024
+# An inspect record or an error answer; the engine's are a few KB.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 
-def engine_client(timeout: float) -> tuple[httpx.Client, str]:
-    """An HTTP client talking to the engine named by DOCKER_HOST (default: the unix socket)."""
+def engine_client(timeout: float, operation: Operation) -> tuple[httpx.Client, str]:
+    """An HTTP client talking to the engine named by DOCKER_HOST (default: the unix socket),
+    every wait bounded by ``operation``'s deadline."""
     host = os.environ.get("DOCKER_HOST", "") or f"unix://{DEFAULT_SOCKET}"
-    limits = httpx.Timeout(timeout)
     if host.startswith("unix://"):
         socket_path = host.removeprefix("unix://")
-        transport = httpx.HTTPTransport(uds=socket_path)
-        return httpx.Client(transport=transport, base_url="http://docker", timeout=limits), host
+        client = guarded_client(operation, timeout, uds=socket_path, base_url="http://docker")
+        return client, host
     if host.startswith("tcp://"):
         base = "http://" + host.removeprefix("tcp://")
-        return httpx.Client(base_url=base, timeout=limits), host
-    raise UsageError(f"DOCKER_HOST={host} is not supported (use unix:// or tcp://)")
+        return guarded_client(operation, timeout, proxy_for=base, base_url=base), host
+    raise UsageError(f"DOCKER_HOST={host[:100]} is not supported (use unix:// or tcp://)")
 
 
 def _engine_name(reference: ImageReference) -> str:
@@ -51,19 +62,41 @@ def _engine_name(reference: ImageReference) -> str:
 
 
 def _message(response: httpx.Response) -> str:
+    """The engine's error text, read bounded (an endless error answer is cut, not held)."""
     try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200].strip()
-    message = body.get("message") if isinstance(body, dict) else None
-    return " ".join(str(message or "").split())[:200]
+        body = read_bounded(response, MAX_ANSWER_BYTES, "answer")
+    except (BadImageError, httpx.HTTPError):
+        return "(an unreadable or oversized answer)"
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return one_line(body.decode(errors="replace"), 200)
+    message = document.get("message") if isinstance(document, dict) else None
+    return one_line(str(message or ""), 200)
 
 
-def _request_failed(error: httpx.HTTPError, host: str) -> SourceUnavailableError:
-    if isinstance(error, httpx.TimeoutException):
-        return SourceUnavailableError(f"the Docker engine at {host} did not answer in time")
-    reason = " ".join(str(error).split())[:200] or type(error).__name__
-    return SourceUnavailableError(f"cannot reach the Docker engine at {host}: {reason}")
+class _Engine:
+    """One client and the deadline of the operation it is doing."""
+
+    def __init__(self, timeout: float, deadline: float | None) -> None:
+        self.operation = Operation()
+        self.client, self.host = engine_client(timeout, self.operation)
+        self.seconds = configured_deadline() if deadline is None else deadline
+
+    def start(self) -> Deadline:
+        self.operation.deadline = Deadline(self.seconds)
+        return self.operation.deadline
+
+    def failed(self, error: httpx.HTTPError, what: str) -> SourceUnavailableError:
+        deadline = self.operation.deadline
+        if deadline is not None and deadline.expired():
+            return deadline.error(f"{what} from the Docker engine at {self.host}")
+        if isinstance(error, httpx.TimeoutException):
+            return SourceUnavailableError(
+                f"the Docker engine at {self.host} did not answer in time"
+            )
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        return SourceUnavailableError(f"cannot reach the Docker engine at {self.host}: {reason}")
 
 
 def open_daemon_image(
@@ -73,13 +106,14 @@ def open_daemon_image(
     timeout: float = 30.0,
     max_bytes: int = MAX_SPOOL_BYTES,
     fetch_progress: FetchProgress | None = None,
+    deadline: float | None = None,
 ) -> Image:
     name = _engine_name(reference)
-    client, host = engine_client(timeout)
+    engine = _Engine(timeout, deadline)
     spool = Path(tempfile.mkdtemp(prefix="imagetailor-daemon-"))
     try:
-        with client:
-            size = _inspect_size(client, host, name)
+        with engine.client:
+            size = _inspect_size(engine, name)
             if size > max_bytes:
                 raise SourceUnavailableError(
                     f"image {name} is {size} bytes, more than the {max_bytes} we spool"
@@ -88,10 +122,11 @@ def open_daemon_image(
             if shutil.disk_usage(spool).free < bound:
                 raise SourceUnavailableError(f"not enough free space in {spool.parent} for {name}")
             archive = spool / "image.tar"
-            _spool(client, host, name, archive, bound, size, fetch_progress)
+            _spool(engine, name, archive, bound, size, fetch_progress)
         selection = ImageReference("docker-archive", str(archive), archive, index=0)
         image = open_docker_archive(archive, selection, platform, reference.text)
     except BaseException:
+        # Also on SIGTERM (cli.main raises Terminated) and Ctrl-C: no image.tar is left behind.
         shutil.rmtree(spool, ignore_errors=True)
         raise
     # close() removes the spool; the finalizer also does if the caller forgets, at exit at latest.
@@ -99,31 +134,35 @@ def open_daemon_image(
     return image
 
 
-def _inspect_size(client: httpx.Client, host: str, name: str) -> int:
+def _inspect_size(engine: _Engine, name: str) -> int:
+    host = engine.host
+    engine.start()
     try:
-        response = client.get(f"/images/{name}/json")
+        with engine.client.stream("GET", f"/images/{name}/json") as response:
+            if response.status_code == 404:
+                raise SourceUnavailableError(f"the Docker engine at {host} has no image {name}")
+            if response.status_code != 200:
+                raise SourceUnavailableError(
+                    f"the Docker engine at {host} answered {response.status_code} for image "
+                    f"{name}: {_message(response)}"
+                )
+            body = read_bounded(response, MAX_ANSWER_BYTES, f"the engine's record of {name}")
     except httpx.HTTPError as error:
-        raise _request_failed(error, host) from None
-    if response.status_code == 404:
-        raise SourceUnavailableError(f"the Docker engine at {host} has no image {name}")
-    if response.status_code != 200:
-        raise SourceUnavailableError(
-            f"the Docker engine at {host} answered {response.status_code} for image {name}: "
-            f"{_message(response)}"
-        )
+        raise engine.failed(error, f"the record of {name}") from None
+    except BadImageError as error:
+        raise SourceUnavailableError(f"the Docker engine at {host}: {error}") from None
     try:
-        info: Any = response.json()
-    except ValueError:
+        info: Any = json.loads(body)
+    except (ValueError, RecursionError):
         raise SourceUnavailableError(f"the Docker engine at {host} sent invalid JSON") from None
     size = info.get("Size") if isinstance(info, dict) else None
-    if not isinstance(size, int) or size < 0:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise SourceUnavailableError(f"the Docker engine at {host} reported no size for {name}")
     return size
 
 
 def _spool(
-    client: httpx.Client,
-    host: str,
+    engine: _Engine,
     name: str,
     archive: Path,
     bound: int,
@@ -131,20 +170,21 @@ def _spool(
     fetch_progress: FetchProgress | None,
 ) -> None:
     written = 0
+    host = engine.host
     if fetch_progress is not None:
         fetch_progress(0, expected)  # the engine prepares for seconds before its first byte
+    engine.start()
     try:
         with (
-            client.stream("GET", "/images/get", params={"names": name}) as response,
+            engine.client.stream("GET", "/images/get", params={"names": name}) as response,
             open(archive, "xb") as out,
         ):
             if response.status_code != 200:
-                response.read()
                 raise SourceUnavailableError(
                     f"the Docker engine at {host} answered {response.status_code} when saving "
                     f"{name}: {_message(response)}"
                 )
-            for chunk in response.iter_raw(1024 * 1024):
+            for chunk in iter_body(response):
                 written += len(chunk)
                 if written > bound:
                     raise BadImageError(
@@ -156,6 +196,6 @@ def _spool(
     except TailorError:
         raise
     except httpx.HTTPError as error:
-        raise _request_failed(error, host) from None
+        raise engine.failed(error, f"the archive of {name}") from None
     except OSError as error:
         raise SourceUnavailableError(f"cannot spool {name} to {archive}: {error}") from None

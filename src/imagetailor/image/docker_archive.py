@@ -15,13 +15,14 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from imagetailor.errors import BadImageError, DigestMismatchError, UsageError
+from imagetailor.errors import BadImageError, DigestMismatchError, UsageError, summarise
 from imagetailor.image.blobs import (
     MAX_DOCUMENT_BYTES,
     parse_json_object,
     read_document,
     sniff_compression,
 )
+from imagetailor.image.documents import ArchiveManifestDoc, check_document
 from imagetailor.image.manifests import (
     DOCKER_MANIFEST,
     StoreLayer,
@@ -29,6 +30,7 @@ from imagetailor.image.manifests import (
     document_kind,
     index_entries,
     parse_config,
+    parse_manifest,
 )
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.oci_archive import open_layout_in_archive
@@ -82,6 +84,7 @@ def _parse_entries(raw: bytes, where: str) -> list[dict[str, Any]]:
         raise BadImageError(f"{where} manifest.json lists no images")
     if not all(isinstance(e, dict) for e in entries):
         raise BadImageError(f"{where} manifest.json has an entry that is not an object")
+    check_document(ArchiveManifestDoc, entries, f"{where} manifest.json")
     return entries
 
 
@@ -108,7 +111,7 @@ def _choose_entry(
                     continue
         raise UsageError(f"{where} has no image tagged {selection.ref!r}")
     if len(entries) > 1:
-        tags = ", ".join(t for e in entries for t in _repo_tags(e)) or "untagged"
+        tags = summarise((t for e in entries for t in _repo_tags(e)), empty="untagged")
         raise UsageError(
             f"{where} holds {len(entries)} images ({tags}); choose one with :NAME:TAG or :@INDEX"
         )
@@ -118,7 +121,7 @@ def _choose_entry(
 def _from_oci_index(archive: TarArchive, config_digest: str, reference: str) -> Image | None:
     """The Docker 25+ layout: find the manifest in index.json whose config manifest.json names."""
     store = TarBlobStore(archive)
-    index = parse_json_object(
+    index = parse_manifest(
         archive.read_small("index.json", "index.json", MAX_DOCUMENT_BYTES),
         f"{archive.where} index.json",
     )
@@ -129,7 +132,7 @@ def _from_oci_index(archive: TarArchive, config_digest: str, reference: str) -> 
         scanned += 1
         data = read_document(partial(store.open_blob, descriptor), descriptor, "manifest")
         what = f"manifest {descriptor.digest}"
-        document = parse_json_object(data, what)
+        document = parse_manifest(data, what)
         if document_kind(document, descriptor.media_type, what) == "index":
             pending.extend(index_entries(document, what))
             continue

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import IO, Any, Protocol
 
-from imagetailor.errors import BadImageError, UsageError
+from imagetailor.errors import BadImageError, UsageError, summarise
 from imagetailor.image.blobs import (
     MAX_DOCUMENT_BYTES,
     check_digest,
@@ -21,6 +21,7 @@ from imagetailor.image.blobs import (
     parse_json_object,
     read_document,
 )
+from imagetailor.image.documents import ConfigDoc, ManifestDoc, check_document
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.platforms import Platform, describe, host
 
@@ -113,7 +114,7 @@ def select_platform(
     if wanted is None and len(images) == 1:
         # One image for another platform: nothing to choose, and reading it is harmless.
         return images[0][0]
-    available = ", ".join(sorted({describe(p) for _, p in images}))
+    available = summarise(sorted({describe(p) for _, p in images}))
     raise UsageError(f"{what} has no image for {target} (available: {available}); use --platform")
 
 
@@ -130,9 +131,7 @@ def select_by_ref(
     ]
     if not chosen:
         names = sorted({d.annotations.get(REF_NAME, "") for d, _ in entries} - {""})
-        raise UsageError(
-            f"{what} has no image named {ref!r} (it has: {', '.join(names) or 'none'})"
-        )
+        raise UsageError(f"{what} has no image named {ref!r} (it has: {summarise(names)})")
     return chosen
 
 
@@ -148,11 +147,11 @@ def resolve_index(
     for _depth in range(MAX_INDEX_DEPTH):
         refs = {d.annotations.get(REF_NAME) for d, _ in entries}
         if ref is None and len(refs) > 1 and all(not p for _, p in entries):
-            names = ", ".join(sorted(r or "(unnamed)" for r in refs))
+            names = summarise(sorted(r or "(unnamed)" for r in refs))
             raise UsageError(f"{what} holds several images; name one of: {names}")
         descriptor = select_platform(entries, platform, what)
         data = read_document(partial(store.open_blob, descriptor), descriptor, "manifest")
-        document = parse_json_object(data, f"manifest {descriptor.digest}")
+        document = parse_manifest(data, f"manifest {descriptor.digest}")
         kind = document_kind(document, descriptor.media_type, f"manifest {descriptor.digest}")
         if kind == "manifest":
             return data, descriptor.digest
@@ -199,13 +198,21 @@ class StoreLayer(Layer):
 
 
 def parse_config(data: bytes, digest: str) -> tuple[dict[str, Any], list[str]]:
-    """The image config and its validated ``rootfs.diff_ids``."""
+    """The image config (its fields' types checked) and its validated ``rootfs.diff_ids``."""
     config = parse_json_object(data, f"config {digest}")
     rootfs = config.get("rootfs")
     if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids"), list):
         raise BadImageError(f"config {digest} has no rootfs.diff_ids list")
+    check_document(ConfigDoc, config, f"config {digest}")
     diff_ids = [check_digest(d, f"config {digest} diff_id") for d in rootfs["diff_ids"]]
     return config, diff_ids
+
+
+def parse_manifest(data: bytes, what: str) -> dict[str, Any]:
+    """A manifest or index document, its fields' types checked."""
+    document = parse_json_object(data, what)
+    check_document(ManifestDoc, document, what)
+    return document
 
 
 def build_image(
@@ -216,7 +223,7 @@ def build_image(
 ) -> Image:
     """An ``Image`` from a single-platform manifest whose blobs live in ``store``."""
     what = f"manifest {manifest_digest or ''} in {store.where}".replace("  ", " ")
-    manifest = parse_json_object(manifest_bytes, what)
+    manifest = parse_manifest(manifest_bytes, what)
     if document_kind(manifest, None, what) != "manifest":
         raise BadImageError(f"{what} is an index where an image manifest was expected")
     config_descriptor = descriptor_from_json(

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import IO
 
 from imagetailor.errors import BadImageError, UsageError
 from imagetailor.image.blobs import MAX_DOCUMENT_BYTES, parse_json_object
-from imagetailor.image.manifests import BlobStore, build_image, document_kind, resolve_index
+from imagetailor.image.manifests import (
+    BlobStore,
+    build_image,
+    document_kind,
+    parse_manifest,
+    resolve_index,
+)
 from imagetailor.image.model import Descriptor, Image
 from imagetailor.image.platforms import Platform
 from imagetailor.image.tar_archive import blob_path
+from imagetailor.untrusted import open_regular, read_regular
 
 
 def check_layout_marker(data: bytes, where: str) -> None:
@@ -30,7 +36,7 @@ def image_from_index(
 ) -> Image:
     """Resolve a layout's ``index.json`` (by ref, then platform) to one image."""
     what = f"{store.where} index.json"
-    index = parse_json_object(index_bytes, what)
+    index = parse_manifest(index_bytes, what)
     if document_kind(index, None, what) != "index":
         raise BadImageError(f"{what} is not an image index")
     manifest, digest = resolve_index(store, index, what, ref, platform)
@@ -55,30 +61,19 @@ class DirectoryBlobStore:
         real = os.path.realpath(path)
         if not real.startswith(self._real_root + os.sep):
             raise BadImageError(f"{self.where}: blob {descriptor.digest} links outside the layout")
-        try:
-            handle = open(real, "rb")  # noqa: SIM115 - returned to the caller, who closes it
-        except FileNotFoundError:
-            raise BadImageError(f"{self.where}: blob {descriptor.digest} is missing") from None
-        except OSError as error:
-            raise BadImageError(
-                f"{self.where}: blob {descriptor.digest} cannot be read: {error.strerror}"
-            ) from None
-        # A FIFO or device would hang or never end: only regular files are blobs.
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            handle.close()
-            raise BadImageError(f"{self.where}: blob {descriptor.digest} is not a regular file")
-        return handle
+        # A FIFO or device would hang the open or never end: only regular files are blobs.
+        return open_regular(
+            real,
+            f"{self.where}: blob {descriptor.digest}",
+            error=BadImageError,
+            missing=f"{self.where}: blob {descriptor.digest} is missing",
+        )
 
 
 def _read_small(path: Path, what: str) -> bytes:
-    try:
-        if not path.is_file():
-            raise BadImageError(f"{what} is missing or not a file")
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise BadImageError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
-        return path.read_bytes()
-    except OSError as error:
-        raise BadImageError(f"{what} cannot be read: {error.strerror}") from None
+    return read_regular(
+        path, what, MAX_DOCUMENT_BYTES, error=BadImageError, missing=f"{what} is missing"
+    )
 
 
 def open_oci_layout(

@@ -17,19 +17,21 @@ def open_image(
     docker_config: Path | None = None,
     timeout: float = 30.0,
     fetch_progress: FetchProgress | None = None,
+    deadline: float | None = None,
 ) -> Image:
     """Resolve ``reference`` to a single-platform image.
 
     ``platform`` (``os/arch[/variant]``) picks from a multi-platform index; by default the host's.
     ``docker_config`` is the ``config.json`` holding registry credentials (default
-    ``~/.docker/config.json``); ``timeout`` bounds each network wait in seconds. Close the image
+    ``~/.docker/config.json``); ``timeout`` bounds each network wait in seconds and ``deadline``
+    each whole network operation (default ``TAILOR_DEADLINE``, 600 s). Close the image
     (or use it as a context manager) to release temp files and connections.
     ``fetch_progress(bytes_done, bytes_expected)`` hears about work done before the image can be
     read at all (the engine exporting an image), so a caller can show it.
     """
     parsed = parse_reference(reference)
     wanted = parse_platform(platform) if platform else None
-    image = _open(parsed, wanted, docker_config, timeout, fetch_progress)
+    image = _open(parsed, wanted, docker_config, timeout, fetch_progress, deadline)
     if wanted is not None:
         _check_platform(image, wanted)
     return image
@@ -41,6 +43,7 @@ def _open(
     docker_config: Path | None,
     timeout: float,
     fetch_progress: FetchProgress | None,
+    deadline: float | None,
 ) -> Image:
     # Sources are imported lazily: reading an archive needs no HTTP client, and vice versa.
     if parsed.transport == "docker-archive":
@@ -61,10 +64,14 @@ def _open(
     if parsed.transport == "docker-daemon":
         from imagetailor.image.daemon import open_daemon_image
 
-        return open_daemon_image(parsed, wanted, timeout=timeout, fetch_progress=fetch_progress)
+        return open_daemon_image(
+            parsed, wanted, timeout=timeout, fetch_progress=fetch_progress, deadline=deadline
+        )
     from imagetailor.image.registry import open_registry_image
 
-    return open_registry_image(parsed, wanted, docker_config=docker_config, timeout=timeout)
+    return open_registry_image(
+        parsed, wanted, docker_config=docker_config, timeout=timeout, deadline=deadline
+    )
 
 
 def _check_platform(image: Image, wanted: Platform) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imagetailor.errors import UsageError
+from imagetailor.untrusted import open_regular
 
 DOCKER_HUB = "docker.io"
 # The distribution reference grammar, in parts.
@@ -164,7 +165,11 @@ def detect_path(path: Path, text: str) -> ImageReference:
             return ImageReference("oci", text, path)
         raise UsageError(f"{path} is a directory but not an OCI layout (no oci-layout file)")
     try:
-        with tarfile.open(path, mode="r:") as tar:
+        # Opened as a regular file first: tarfile.open(path) of a FIFO would block forever.
+        with (
+            open_regular(path, "image archive") as handle,
+            tarfile.open(fileobj=handle, mode="r:") as tar,
+        ):
             names = set()
             for info in tar:
                 names.add(info.name.removeprefix("./"))

@@ -20,14 +20,25 @@ from typing import IO, Any
 
 import httpx
 
+from imagetailor.deadline import Deadline, configured_deadline
 from imagetailor.errors import BadImageError, DigestMismatchError, SourceUnavailableError
 from imagetailor.image.blobs import MAX_DOCUMENT_BYTES, check_digest, parse_json_object
 from imagetailor.image.credentials import Credentials, find_credentials
+from imagetailor.image.http import (
+    Notice,
+    Operation,
+    guarded_client,
+    iter_body,
+    read_bounded,
+    say,
+    send_with_retries,
+)
 from imagetailor.image.manifests import (
     INDEX_TYPES,
     MANIFEST_TYPES,
     build_image,
     document_kind,
+    parse_manifest,
     resolve_index,
 )
 from imagetailor.image.model import Descriptor, Image
@@ -59,13 +70,17 @@ def _status(response: httpx.Response) -> str:
 
 
 class _ResponseReader(io.RawIOBase):
-    """A raw reader over a streamed response body, transport errors made one-line."""
+    """A raw reader over a streamed response body, transport errors made one-line; every read
+    is bounded by the operation's deadline (see image/http.py)."""
 
-    def __init__(self, response: httpx.Response, url: str, timeout: float) -> None:
-        self._chunks = response.iter_raw(1024 * 1024)
+    def __init__(
+        self, response: httpx.Response, url: str, timeout: float, deadline: Deadline
+    ) -> None:
+        self._chunks = iter_body(response)
         self._pending = b""
         self._url = url
         self._timeout = timeout
+        self._deadline = deadline
 
     def readable(self) -> bool:
         return True
@@ -83,6 +98,8 @@ class _ResponseReader(io.RawIOBase):
             except StopIteration:
                 return b""
             except httpx.TimeoutException:
+                if self._deadline.expired():
+                    raise self._deadline.error(f"reading {self._url}") from None
                 raise SourceUnavailableError(
                     f"timed out after {self._timeout:g}s reading {self._url}"
                 ) from None
@@ -98,9 +115,20 @@ class _ResponseReader(io.RawIOBase):
 
 
 class RegistryStore:
-    """One repository of one registry, as a blob store (manifests by digest included)."""
+    """One repository of one registry, as a blob store (manifests by digest included).
 
-    def __init__(self, name: ImageName, credentials: Credentials | None, timeout: float) -> None:
+    Each ``get`` is one operation with its own deadline (``TAILOR_DEADLINE``): the answer to a
+    challenge, a token, retries after transient failures and the whole body count against it.
+    """
+
+    def __init__(
+        self,
+        name: ImageName,
+        credentials: Credentials | None,
+        timeout: float,
+        deadline: float | None = None,
+        notice: Notice = say,
+    ) -> None:
         self.name = name
         host = api_host(name.registry)
         scheme = "http" if is_loopback(host) else "https"
@@ -108,7 +136,12 @@ class RegistryStore:
         self.where = f"registry {name.registry}"
         self._credentials = credentials
         self._timeout = timeout
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)
+        self._deadline_seconds = configured_deadline() if deadline is None else deadline
+        self._notice = notice
+        self._operation = Operation()
+        self._client = guarded_client(
+            self._operation, timeout, proxy_for=self.base, follow_redirects=True
+        )
         self._authorization: str | None = None
 
     def close(self) -> None:
@@ -116,14 +149,20 @@ class RegistryStore:
 
     # --- requests -------------------------------------------------------------------------
 
-    def _send(self, url: str, headers: dict[str, str], *, stream: bool) -> httpx.Response:
-        request_headers = dict(headers)
-        if self._authorization:
-            request_headers["Authorization"] = self._authorization
-        request = self._client.build_request("GET", url, headers=request_headers)
-        try:
+    def _request(
+        self, url: str, headers: dict[str, str], *, stream: bool, deadline: Deadline, **kw: Any
+    ) -> httpx.Response:
+        """GET ``url`` (retried while transient), transport failures as one line."""
+
+        def once() -> httpx.Response:
+            request = self._client.build_request("GET", url, headers=headers, **kw)
             return self._client.send(request, stream=stream)
+
+        try:
+            return send_with_retries(once, deadline, f"{self.where}: GET {url}", self._notice)
         except httpx.TimeoutException:
+            if deadline.expired():
+                raise deadline.error(f"GET {url}") from None
             raise SourceUnavailableError(f"timed out after {self._timeout:g}s: GET {url}") from None
         except httpx.HTTPError as error:
             reason = " ".join(str(error).split())[:160] or type(error).__name__
@@ -131,18 +170,31 @@ class RegistryStore:
                 f"cannot reach {self.where}: {reason} (GET {url})"
             ) from None
 
-    def get(self, path: str, headers: dict[str, str], *, stream: bool = False) -> httpx.Response:
-        """GET with authentication: on a 401 answer the challenge once, then retry."""
+    def _send(
+        self, url: str, headers: dict[str, str], *, stream: bool, deadline: Deadline
+    ) -> httpx.Response:
+        request_headers = dict(headers)
+        if self._authorization:
+            request_headers["Authorization"] = self._authorization
+        return self._request(url, request_headers, stream=stream, deadline=deadline)
+
+    def get(
+        self, path: str, headers: dict[str, str], *, stream: bool = False
+    ) -> tuple[httpx.Response, Deadline]:
+        """GET with authentication: on a 401 answer the challenge once, then retry. The
+        deadline returned bounds reading the body too."""
+        deadline = Deadline(self._deadline_seconds)
+        self._operation.deadline = deadline
         url = self.base + path
-        response = self._send(url, headers, stream=stream)
+        response = self._send(url, headers, stream=stream, deadline=deadline)
         if response.status_code == 401 and self._authorization is None:
             challenge = response.headers.get("www-authenticate", "")
             response.close()
-            self._authorization = self._answer(challenge, url)
-            response = self._send(url, headers, stream=stream)
-        return response
+            self._authorization = self._answer(challenge, url, deadline)
+            response = self._send(url, headers, stream=stream, deadline=deadline)
+        return response, deadline
 
-    def _answer(self, challenge: str, url: str) -> str:
+    def _answer(self, challenge: str, url: str, deadline: Deadline) -> str:
         scheme = challenge.split(" ", 1)[0].lower()
         params = dict(_CHALLENGE_PARAM.findall(challenge))
         if scheme == "basic":
@@ -153,41 +205,41 @@ class RegistryStore:
                 )
             return self._credentials.basic_header()
         if scheme == "bearer" and params.get("realm"):
-            return "Bearer " + self._token(params)
+            return "Bearer " + self._token(params, deadline)
         raise SourceUnavailableError(
             f"{self.where} answered 401 Unauthorized for {url} with an unsupported challenge "
             f"{challenge[:80]!r}"
         )
 
-    def _token(self, params: dict[str, str]) -> str:
+    def _token(self, params: dict[str, str], deadline: Deadline) -> str:
         realm = params["realm"]
-        realm_url = httpx.URL(realm)
-        if realm_url.scheme not in ("https", "http") or (
-            realm_url.scheme == "http" and not is_loopback(realm_url.netloc.decode())
+        try:
+            realm_url = httpx.URL(realm)
+        except httpx.InvalidURL:
+            raise SourceUnavailableError(
+                f"{self.where} names a token realm that is not a URL: {realm[:80]!r}"
+            ) from None
+        if (
+            realm_url.scheme not in ("https", "http")
+            or not realm_url.host
+            or (realm_url.scheme == "http" and not is_loopback(realm_url.netloc.decode()))
         ):
-            raise SourceUnavailableError(f"{self.where} names an insecure token realm {realm!r}")
+            raise SourceUnavailableError(
+                f"{self.where} names an insecure or invalid token realm {realm[:80]!r}"
+            )
         query = {"scope": params.get("scope") or f"repository:{self.name.repository}:pull"}
         if params.get("service"):
             query["service"] = params["service"]
         headers = {}
         if self._credentials is not None:
             headers["Authorization"] = self._credentials.basic_header()
-        try:
-            request = self._client.build_request("GET", realm, params=query, headers=headers)
-            response = self._client.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise SourceUnavailableError(
-                f"timed out after {self._timeout:g}s: GET {realm}"
-            ) from None
-        except httpx.HTTPError as error:
-            reason = " ".join(str(error).split())[:160]
-            raise SourceUnavailableError(f"cannot get a token from {realm}: {reason}") from None
+        response = self._request(realm, headers, stream=True, deadline=deadline, params=query)
         try:
             if response.status_code != 200:
                 raise SourceUnavailableError(
                     f"token endpoint answered {_status(response)} for GET {response.url}"
                 )
-            data = self._read_bounded(response, f"token from {realm}")
+            data = self._read_bounded(response, f"token from {realm}", deadline)
         finally:
             response.close()
         body = parse_json_object(data, f"token from {realm}")
@@ -196,18 +248,20 @@ class RegistryStore:
             raise SourceUnavailableError(f"token endpoint {realm} sent no token")
         return token
 
-    def _read_bounded(self, response: httpx.Response, what: str) -> bytes:
+    def _read_bounded(self, response: httpx.Response, what: str, deadline: Deadline) -> bytes:
         """A small response body, refused past ``MAX_DOCUMENT_BYTES`` without reading it all."""
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-            raise BadImageError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
-        reader = _ResponseReader(response, str(response.url), self._timeout)
-        data = bytearray()
-        while chunk := reader.read(MAX_DOCUMENT_BYTES + 1 - len(data)):
-            data += chunk
-            if len(data) > MAX_DOCUMENT_BYTES:
-                raise BadImageError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
-        return bytes(data)
+        try:
+            return read_bounded(response, MAX_DOCUMENT_BYTES, what)
+        except httpx.TimeoutException:
+            if deadline.expired():
+                raise deadline.error(f"reading {response.url}") from None
+            raise SourceUnavailableError(
+                f"timed out after {self._timeout:g}s reading {response.url}"
+            ) from None
+        except httpx.HTTPError as error:
+            raise SourceUnavailableError(
+                f"transfer of {response.url} failed: {' '.join(str(error).split())[:160]}"
+            ) from None
 
     def _fail(self, response: httpx.Response, what: str) -> None:
         url = str(response.url)
@@ -229,11 +283,11 @@ class RegistryStore:
     def manifest(self, reference: str) -> tuple[bytes, str, str]:
         """(bytes, digest, media type) of the manifest or index ``reference`` names."""
         path = f"/v2/{self.name.repository}/manifests/{reference}"
-        response = self.get(path, {"Accept": ACCEPT}, stream=True)
+        response, deadline = self.get(path, {"Accept": ACCEPT}, stream=True)
         try:
             if response.status_code != 200:
                 self._fail(response, f"manifest {self.name.repository}:{reference}")
-            data = self._read_bounded(response, f"manifest {reference}")
+            data = self._read_bounded(response, f"manifest {reference}", deadline)
         finally:
             response.close()
         algorithm = reference.split(":", 1)[0] if ":" in reference else "sha256"
@@ -258,11 +312,12 @@ class RegistryStore:
             yield io.BytesIO(data)
             return
         path = f"/v2/{self.name.repository}/blobs/{descriptor.digest}"
-        response = self.get(path, {}, stream=True)
+        response, deadline = self.get(path, {}, stream=True)
         try:
             if response.status_code != 200:
                 self._fail(response, f"blob {descriptor.digest}")
-            yield io.BufferedReader(_ResponseReader(response, str(response.url), self._timeout))
+            reader = _ResponseReader(response, str(response.url), self._timeout, deadline)
+            yield io.BufferedReader(reader)
         finally:
             response.close()
 
@@ -273,18 +328,19 @@ def open_registry_image(
     *,
     docker_config: Path | None = None,
     timeout: float = 30.0,
+    deadline: float | None = None,
 ) -> Image:
     name = reference.name
     assert name is not None
     credentials = find_credentials(name.registry, docker_config)
-    store = RegistryStore(name, credentials, timeout)
+    store = RegistryStore(name, credentials, timeout, deadline)
     try:
         target = name.digest or name.tag or "latest"
         if name.digest:
             check_digest(name.digest, f"reference {reference.text}")
         data, digest, media_type = store.manifest(target)
         what = f"manifest {name.familiar()}"
-        document = parse_json_object(data, what)
+        document = parse_manifest(data, what)
         if document_kind(document, media_type, what) == "index":
             data, digest = resolve_index(store, document, f"index {digest}", None, platform)
         image = build_image(store, data, digest, reference.text)

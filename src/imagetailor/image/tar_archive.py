@@ -21,6 +21,7 @@ from typing import IO, Any
 from imagetailor.errors import BadImageError, UsageError
 from imagetailor.image.blobs import check_digest
 from imagetailor.image.model import Descriptor
+from imagetailor.untrusted import open_regular
 
 MAX_MEMBERS = 1_000_000
 MAX_LINK_HOPS = 8
@@ -60,7 +61,8 @@ class TarArchive:
         self.where = f"{kind} {path}"
         self._infos: dict[str, list[tarfile.TarInfo]] = {}
         try:
-            with open(path, "rb") as handle:
+            # A regular file only: a FIFO given as an archive would block the open forever.
+            with open_regular(path, kind) as handle:
                 head = handle.read(4)
                 if head[:2] == b"\x1f\x8b" or head == b"\x28\xb5\x2f\xfd":
                     raise UsageError(
@@ -74,11 +76,7 @@ class TarArchive:
                         name = _normalise(info.name)
                         if name is not None:
                             self._infos.setdefault(name, []).append(info)
-        except IsADirectoryError:
-            raise UsageError(f"{self.where} is a directory, not an archive") from None
-        except FileNotFoundError:
-            raise UsageError(f"{self.where} does not exist") from None
-        except PermissionError as error:
+        except OSError as error:
             raise UsageError(f"{self.where} cannot be read: {error.strerror}") from None
         except (tarfile.TarError, EOFError) as error:
             raise BadImageError(f"{self.where} is not a readable tar archive: {error}") from None
@@ -119,7 +117,8 @@ class TarArchive:
 
     def open_member(self, member: Member) -> IO[bytes]:
         """A fresh stream over the member's bytes (its own file handle)."""
-        handle = open(self.path, "rb")  # noqa: SIM115 - closed by _MemberReader.close
+        # Opened again by path: it must still be a regular file (not swapped for a FIFO).
+        handle = open_regular(self.path, self.where, error=BadImageError)
         handle.seek(member.offset)
         return io.BufferedReader(_MemberReader(handle, member.size), 1024 * 1024)
 

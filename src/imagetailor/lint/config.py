@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.catalogues import read_toml
-from imagetailor.errors import UsageError
+from imagetailor.errors import UsageError, summarise
 from imagetailor.lint.model import PURPOSES
 from imagetailor.rules import Severity
 
@@ -44,7 +44,7 @@ def parse_purpose(text: str, where: str, custom: dict[str, str] | None = None) -
         return purpose
     if custom and purpose in custom:
         return custom[purpose]
-    known = ", ".join([*PURPOSES, *(custom or {})])
+    known = summarise([*PURPOSES, *(custom or {})], limit=12)
     raise UsageError(f"{where}: unknown purpose {text!r}: use one of {known}")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import dockerfile
 
 from imagetailor.errors import TailorError
+from imagetailor.untrusted import open_regular
 
 # A Dockerfile is source text; anything this large is not one. BuildKit's parser is quadratic in
 # the length of a heredoc (20k lines take a second, 200k a minute), so lines are bounded too.
@@ -97,15 +98,16 @@ class ParsedDockerfile:
 
 def read_dockerfile(path: Path, display_name: str | None = None) -> ParsedDockerfile:
     name = display_name or str(path)
-    try:
-        with path.open("rb") as handle:  # bounded read: a FIFO or /dev/zero has no size
+    if path.is_dir():
+        raise TailorError(f"{name}: is a directory, not a Dockerfile")
+    # A regular file only (a FIFO would block the open and /dev/zero never end), read bounded.
+    with open_regular(
+        path, "Dockerfile", error=TailorError, missing=f"{name}: no such Dockerfile"
+    ) as handle:
+        try:
             raw = handle.read(MAX_DOCKERFILE_BYTES + 1)
-    except FileNotFoundError:
-        raise TailorError(f"{name}: no such Dockerfile") from None
-    except IsADirectoryError:
-        raise TailorError(f"{name}: is a directory, not a Dockerfile") from None
-    except OSError as exc:
-        raise TailorError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        except OSError as exc:
+            raise TailorError(f"{name}: cannot read: {exc.strerror or exc}") from None
     return parse_bytes(raw, name)
 
 
@@ -134,6 +136,18 @@ def parse_text(text: str, name: str = "Dockerfile") -> ParsedDockerfile:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as exc:
         raise DockerfileSyntaxError(name, _failing_line(text, str(exc)), str(exc)) from None
+    except ValueError as exc:
+        # The wrapper hands BuildKit's output back as UTF-8 and can cut a character in two
+        # (found by the fuzzer: `HEALTHCHECK \u0800`): the file cannot be read as BuildKit does.
+        reason = f"BuildKit's parser failed on this text ({type(exc).__name__})"
+        raise DockerfileSyntaxError(name, _failing_line(text, ""), reason) from None
+    for command in commands:
+        if not command.cmd:
+            # The wrapper's answer to a file that is only a line continuation ("\\"): a command
+            # with no instruction at all.
+            raise DockerfileSyntaxError(
+                name, command.start_line, "a line continuation with no instruction"
+            )
     instructions = tuple(_instruction(command) for command in commands)
     _check_structure(instructions, name)
     return ParsedDockerfile(name, tuple(text.splitlines()), instructions)
@@ -147,7 +161,7 @@ def _instruction(command: dockerfile.Command) -> Instruction:
         json_form=bool(command.json),
         start_line=command.start_line,
         end_line=max(command.end_line, command.start_line),
-        original=command.original,
+        original=command.original or "",
         heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
         sub_keyword=command.sub_cmd.upper() if command.sub_cmd else None,
     )

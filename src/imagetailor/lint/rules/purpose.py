@@ -112,7 +112,9 @@ def _executable(chain: list[Stage]) -> str | None:
         for stage in chain:
             found = stage.of(keyword)
             if found:
-                words = found[-1].args if found[-1].json_form else found[-1].args[0].split()
+                # A bare CMD or ENTRYPOINT (no arguments) is valid and names no executable.
+                args = found[-1].args
+                words = list(args) if found[-1].json_form else " ".join(args).split()
                 return words[0] if words else None
     return None
 
