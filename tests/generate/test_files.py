@@ -85,7 +85,7 @@ def test_a_base_map_without_the_version_is_one_line_at_generate(
     assert main(["generate", "--dir", str(root)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
-    assert "has no node:24-trixie-slim for Node.js 24: it has Node.js 18" in err
+    assert "has no node:24-trixie-slim for Node" in err and "it has Node.js 18;" in err
     assert "without a map the build would pull node:24-trixie-slim" in err
     assert not (root / "Dockerfile").exists()
 

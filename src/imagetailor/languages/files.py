@@ -18,6 +18,9 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from imagetailor.errors import TailorError
+from imagetailor.untrusted import open_regular
+
 MAX_READ = 1024 * 1024  # bytes read of any one project file
 MAX_WALK = 4000  # files looked at by one walk
 ALWAYS_SKIPPED = frozenset(
@@ -66,12 +69,11 @@ class ProjectFiles:
         path = self._regular(relative)
         content: str | None = None
         if path is not None:
+            # The one opener for user-named files: never blocks on a FIFO, regular files only.
             try:
-                fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-                with os.fdopen(fd, "rb") as handle:
-                    if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                        content = handle.read(MAX_READ).decode("utf-8", errors="replace")
-            except OSError:
+                with open_regular(path, "project file") as handle:
+                    content = handle.read(MAX_READ).decode("utf-8", errors="replace")
+            except (TailorError, OSError):
                 content = None
         self._texts[relative] = content
         return content
