@@ -144,7 +144,7 @@ def test_text_table_and_verdict():
     assert text.index("how to fix") > text.index("/bin/wget")
     assert verdict_line(report) == (
         "docker-archive:/tmp/app.tar: NOT FIT for deploy — 3 error(s), 0 warning(s), 0 info, "
-        "0 style; 19 rule(s) evaluated; fails on error and above"
+        "0 style; 21 rule(s) evaluated; fails on error and above"
     )
     fit = evaluate(clean_analysis(), resolve("deploy"))
     assert render_check_text(fit).strip() == verdict_line(fit)

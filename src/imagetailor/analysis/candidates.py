@@ -19,10 +19,16 @@ MAX_PACKAGE_JSON = 256 << 10
 NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
 
 
+LD_CONF = "etc/ld.so.conf"
+MAX_LD_CONF = 64 << 10
+
+
 def package_bytes(path: str) -> int:
-    """Bytes of this file the package readers need (0: none)."""
+    """Bytes of this file the package readers (and the start check) need (0: none)."""
     if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
         return MAX_DB_BYTES
+    if path.startswith(LD_CONF):  # ld.so.conf and ld.so.conf.d/*: where libraries are found
+        return MAX_LD_CONF
     if path.endswith("package.json") and NPM_MANIFEST.search(path):
         return MAX_PACKAGE_JSON
     return 0
@@ -70,7 +76,9 @@ class GlobPrecheck:
 class SecretCandidates:
     """Files worth scanning for secrets, chosen by name before any content is read."""
 
-    def __init__(self, catalogue: SecretCatalogue) -> None:
+    def __init__(self, catalogue: SecretCatalogue, read_elf: bool = True) -> None:
+        # Also read ELF programs and libraries for their summaries (analysis/elf.py)?
+        self.read_elf = read_elf
         self.max_file_bytes = catalogue.max_file_bytes
         self._names = combined(catalogue.candidate_files)
         self._paths = combined(catalogue.candidate_paths)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from imagetailor.analysis.model import ConfigSummary
+from imagetailor.analysis.model import ConfigSummary, StartProblem
 from imagetailor.analysis.secrets import SecretScanner
+from imagetailor.analysis.start import start_problems
 from imagetailor.analysis.tree import MergedTree
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -74,6 +75,14 @@ def summarize_config(
     argv = (summary.entrypoint or []) or (summary.cmd or [])
     if argv and argv[0]:
         _resolve_program(summary, argv[0], config, tree)
+        # The runtime runs ENTRYPOINT followed by CMD: the whole command is what must start.
+        full = [*(summary.entrypoint or []), *(summary.cmd or [])]
+        program = summary.entrypoint_path if summary.entrypoint_exists else None
+        raw_env = dict(env_pairs(config))
+        summary.start_problems = [
+            StartProblem(kind=p.kind, path=p.path, message=p.message)
+            for p in start_problems(full, summary.workdir or "/", raw_env, program, tree)
+        ]
     return summary
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from imagetailor.analysis import elf
 from imagetailor.analysis.candidates import SecretCandidates, package_bytes
 from imagetailor.analysis.prefetch import Prefetcher
 from imagetailor.analysis.tarstream import TarReader
 from imagetailor.analysis.tree import normalize
 from imagetailor.image.model import Layer
+
+ELF_MAGIC = b"\x7fELF"
 
 MAX_WARNINGS = 50
 # Entries per batch a worker sends while it reads a layer (about 200 KB pickled).
@@ -77,6 +80,7 @@ def scan_batches(
     entries: list[ScannedEntry] = []
     append = entries.append
     secret_wants = secrets.wants
+    read_elf = secrets.read_elf
     regular_bytes = 0
     with layer.open() as stream, Prefetcher(stream) as chunks:
         reader = TarReader(chunks, where, progress=progress)
@@ -95,11 +99,16 @@ def scan_batches(
                 if size:
                     for_secrets = secret_wants(path)
                     for_packages = package_bytes(path)
-                    if for_secrets or for_packages:
-                        data = content(max(for_secrets, for_packages))
+                    # ELF programs and libraries: only a summary rides on (the start check).
+                    for_elf = read_elf and magic == ELF_MAGIC and elf.wanted(path, mode)
+                    if for_secrets or for_packages or for_elf:
+                        want = max(for_secrets, for_packages, elf.MAX_ELF_BYTES if for_elf else 0)
+                        data = content(want)
                         if for_secrets:
                             scan.secret_files.append((path, data[:for_secrets]))
-                        if not for_packages:
+                        if for_elf:
+                            data = elf.summarize(data)
+                        elif not for_packages:
                             data = None
             append((path, kind, size, mode, uid, gid, linkname, magic, data))
             if len(entries) == batch:

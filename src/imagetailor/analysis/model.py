@@ -100,6 +100,12 @@ class SecretHit(BaseModel):
     )
 
 
+class StartProblem(BaseModel):
+    kind: str = Field(description="target, library or interpreter")
+    path: str
+    message: str
+
+
 class ConfigSummary(BaseModel):
     os: str | None = None
     architecture: str | None = None
@@ -121,6 +127,11 @@ class ConfigSummary(BaseModel):
     entrypoint_executable: bool | None = None
     entrypoint_kind: str | None = Field(
         default=None, description="'elf', 'script' (#!) or 'other': what the entrypoint file is"
+    )
+    start_problems: list[StartProblem] = Field(
+        default_factory=list,
+        description="what stops the command from starting: a missing script, module or "
+        "application, a shared library or program loader that does not resolve",
     )
 
 

@@ -69,6 +69,12 @@ def available(language: Language, bases: BaseMap) -> list[str]:
     ]
 
 
+def _map_name(bases: BaseMap) -> str:
+    """The map's files by name only: messages stay short enough to keep their hint."""
+    names = [part.strip().rsplit("/", 1)[-1] for part in bases.source.split("+") if part.strip()]
+    return " + ".join(names) or "tailor.toml"
+
+
 def require_mapped(language: Language, version: str, bases: BaseMap, roles: list[str]) -> None:
     """With a base map in effect, every upstream image the Dockerfile names must be in it: one
     line naming the version, what the map has, and the upstream name Docker Hub would give."""
@@ -81,12 +87,12 @@ def require_mapped(language: Language, version: str, bases: BaseMap, roles: list
         if role in ("toolchain", "deploy"):
             have = ", ".join(available(language, bases)) or "none"
             raise UsageError(
-                f"the base map ({bases.source or 'tailor.toml'}) has no {name} for "
+                f"the base map ({_map_name(bases)}) has no {name} for "
                 f"{language.title} {version}: it has {language.title} {have}; without a map the "
                 f"build would pull {name}"
             )
         raise UsageError(
-            f"the base map ({bases.source or 'tailor.toml'}) has no entry for {name} "
+            f"the base map ({_map_name(bases)}) has no entry for {name} "
             f"({role}); add one, or build without a map to pull it upstream"
         )
 
@@ -100,6 +106,6 @@ def check_base_map(language: Language, version: str, names: list[str], bases: Ba
     for name in names:
         if name not in bases.entries:
             raise UsageError(
-                f"the base map ({bases.source or 'tailor.toml'}) has no entry for {name}; add "
+                f"the base map ({_map_name(bases)}) has no entry for {name}; add "
                 "one, or build without a map to pull it upstream"
             )

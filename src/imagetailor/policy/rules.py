@@ -17,33 +17,12 @@ from functools import cache
 from importlib import resources
 
 from imagetailor.analysis.model import Analysis
+from imagetailor.policy.rulebase import Check, Evidence, PolicyRule
+from imagetailor.policy.rulebase import image_rule as _rule
 from imagetailor.policy.settings import PolicySettings
 from imagetailor.policy.sizes import format_size
-from imagetailor.rules import Rule, Severity, register
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One thing a rule found; the evaluator adds severity, title, fix and created_by."""
-
-    message: str
-    path: str | None = None
-    layer: int | None = None
-
-
-Check = Callable[[Analysis, PolicySettings], list[Evidence]]
-
-
-@dataclass(frozen=True)
-class PolicyRule:
-    rule: Rule
-    applies: Callable[[PolicySettings], bool]
-    check: Check
-
-
-def _rule(id: str, severity: Severity, title: str, explanation: str, fix: str) -> Rule:
-    return Rule(id, severity, title, explanation, fix, scope="image")
-
+from imagetailor.policy.start_rules import START_RULES
+from imagetailor.rules import Severity, register
 
 # --- the tool inventory -------------------------------------------------------------------------
 
@@ -646,6 +625,7 @@ POLICY_RULES: tuple[PolicyRule, ...] = (
     PolicyRule(TP202, lambda s: s.environment_agnostic, _environment_agnostic),
     PolicyRule(TP203, lambda s: s.require_entrypoint, _entrypoint_exists),
     PolicyRule(TP204, lambda s: s.require_entrypoint, _entrypoint_executable),
+    *START_RULES,
     PolicyRule(TP301, lambda s: True, _file_secrets),
     PolicyRule(TP302, lambda s: True, _config_secrets),
     PolicyRule(TP303, lambda s: True, _fixture_secrets),
