@@ -57,7 +57,7 @@ def images(engine, busybox_image, tmp_path_factory):
         tmp_path,
         f"imagetailor-test/policy-leaky:{TAG}",
         f"FROM {busybox_image}\nCOPY npmrc /root/.npmrc\n"
-        "ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE NODE_ENV=production\nUSER 10001\n"
+        "ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE APP_STAGE=staging\nUSER 10001\n"
         'ENTRYPOINT ["/bin/cat"]\n',
         {"npmrc": "//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\n"},
     )
@@ -168,6 +168,6 @@ def test_secrets_fail_even_ci_and_environment_fails_deploy(capsys, images):
     assert code == 1
     assert triples(data) == [
         ("TP109", "/bin/vi", 0),
-        ("TP202", "NODE_ENV", None),
+        ("TP202", "APP_STAGE", None),
         *secrets,
     ]

@@ -73,7 +73,7 @@ def test_probing_yes_as_the_docker_client_stays_small_and_quick() -> None:
                          timeout=60, check=True).stdout.split()  # fmt: skip
     client, seconds, peak_kb = out[0], float(out[1]), int(out[2])
     assert client == "None"  # yes is no docker client
-    assert seconds < 5
+    assert seconds < 10  # bounded (its time limit is a few seconds; CI may be loaded)
     assert peak_kb < 150 * 1024, peak_kb
 
 
