@@ -14,7 +14,7 @@ from pathlib import Path
 
 from imagetailor import languages
 from imagetailor.generate.dockerfile import Dockerfile, GlobalArg, Stage, label_arguments
-from imagetailor.generate.plan import Plan, PlanContext, Run
+from imagetailor.generate.plan import Plan, PlanContext, Run, manager_runs
 from imagetailor.generate.quoting import dockerfile_path, dockerfile_string, exec_form, shell_word
 from imagetailor.generate.recipes import catalogue
 from imagetailor.generate.tools import (
@@ -23,7 +23,7 @@ from imagetailor.generate.tools import (
     collect_with_libraries,
     donor_stage,
 )
-from imagetailor.languages.plugin import Language
+from imagetailor.languages.plugin import Language, Manager
 from imagetailor.languages.upstream import upstream
 from imagetailor.project.bases import Family, default_family
 from imagetailor.project.model import BUILTIN_PURPOSES, Spec
@@ -176,7 +176,8 @@ def _frontend(a: _Assembly, debian: str) -> str:
     if frontend.lockfile and manager.lock:
         present += [f"{web}/{manager.lock[0]}"]
     _copy_files(stage, sorted(set(present)), "./", "Lock file first: a source change keeps it.")
-    _runs(stage, _manager_runs(manager, manager.setup + manager.install_all, {}))
+    _runs(stage, _manager_runs(manager, manager.setup, {}, cache=False))
+    _runs(stage, _manager_runs(manager, manager.install_all, {}))
     stage.add("COPY", f"{web}/ ./")
     script = manager.run_script.replace("{script}", shell_word(frontend.build))
     stage.add("RUN", script)
@@ -187,12 +188,10 @@ def _copy_files(stage: Stage, files: list[str], dest: str, why: str) -> None:
     stage.add("COPY", f"{' '.join(dockerfile_path(f) for f in files)} {dest}", why)
 
 
-def _manager_runs(manager: object, commands: list[str], values: dict[str, str]) -> list[Run]:
-    from imagetailor.generate.plan import manager_runs
-    from imagetailor.languages.plugin import Manager
-
-    assert isinstance(manager, Manager)
-    return manager_runs(manager, commands, values)
+def _manager_runs(
+    manager: Manager, commands: list[str], values: dict[str, str], cache: bool = True
+) -> list[Run]:
+    return manager_runs(manager, commands, values, cache=cache)
 
 
 def _dependency_stages(a: _Assembly, toolchain: str) -> None:

@@ -91,14 +91,19 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def manager_runs(
-    manager: Manager, commands: list[str], values: dict[str, str], comment: tuple[str, ...] = ()
+    manager: Manager,
+    commands: list[str],
+    values: dict[str, str],
+    comment: tuple[str, ...] = (),
+    cache: bool = True,
 ) -> list[Run]:
-    """One RUN for the manager's commands, with its inline environment and cache mounts."""
+    """One RUN for the manager's commands, with its inline environment and (``cache``, for the
+    installs) its cache mounts."""
     if not commands:
         return []
     prefix = " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
     filled = tuple((f"{prefix} {fill(c, values)}" if prefix else fill(c, values)) for c in commands)
-    mounts = tuple(f"type=cache,target={target}" for target in manager.cache)
+    mounts = tuple(f"type=cache,target={target}" for target in manager.cache) if cache else ()
     return [Run(filled, mounts, comment)]
 
 

@@ -52,6 +52,7 @@ class Facts:
     start: list[str] = field(default_factory=list)
     start_source: str = ""
     main: str = ""  # what is built (Go: the main package)
+    workdir: str = "."  # where the start command runs, inside the project (a workspace)
     build: str = ""  # the project's own build command, run in the build stage
     test: str = ""
     test_tools: list[str] = field(default_factory=list)

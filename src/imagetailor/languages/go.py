@@ -136,7 +136,10 @@ def plan(ctx: PlanContext) -> Plan:
             "arguments; fix: read them with os.Getenv in the program"
         )
     target = f"/app/{dockerfile_path(binary)}"
-    main = dockerfile_path(app.main)
+    # A relative package path must start with ./ ("cmd/web" would name a standard package).
+    main = dockerfile_path(
+        app.main if app.main in (".", "") or app.main.startswith("./") else f"./{app.main}"
+    )
     values = {"module": shell_word(app.name), "name": shell_word(binary)}
     cache = f"type=cache,target={language.extra.get('build_cache', '/root/.cache/go-build')}"
     cgo = "1" if app.cgo else "0"
@@ -179,5 +182,5 @@ def plan(ctx: PlanContext) -> Plan:
         deploy_workdir="/app",
         entrypoint=[target, *args],
         ci_cmd=test_argv(app.test or language.no_tests),
-        dev_cmd=["go", "run", app.main, *args],
+        dev_cmd=["go", "run", main, *args],
     )

@@ -68,6 +68,19 @@ def _workspaces(files: ProjectFiles, manifest: dict[str, Any]) -> list[str]:
     return sorted(set(found))
 
 
+def _workspace_scripts(
+    files: ProjectFiles, manifest: dict[str, Any]
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Workspace package name -> (its folder, its scripts)."""
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    for folder in _workspaces(files, manifest):
+        package = files.json(f"{folder}/package.json") or {}
+        name = package.get("name")
+        if isinstance(name, str):
+            found[name] = (folder, nodestart.scripts_of(package))
+    return found
+
+
 def _constraint(files: ProjectFiles, manifest: dict[str, Any]) -> Constraint | None:
     for name in (".nvmrc", ".node-version"):
         first = next(iter(files.lines(name)), "").strip()
@@ -103,7 +116,7 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     test = scripts.get("test", "")
     if test and nodestart.PLACEHOLDER_TEST not in test:
         facts.test = manager.test
-    nodestart.start_command(files, language, manifest, facts)
+    nodestart.start_command(files, language, manifest, facts, _workspace_scripts(files, manifest))
     sources = list(
         files.walk(
             (".js", ".mjs", ".cjs", ".ts", ".mts"), frozenset(language.conventions.skip_dirs)
@@ -154,7 +167,7 @@ def plan(ctx: PlanContext) -> Plan:
         deploy_note=f"deploy runtime: distroless Node.js {ctx.version} (no shell, no npm).",
     )
     p.manifests = list(app.manifests) or ["package.json"]
-    p.deps_setup = manager_runs(manager, manager.setup, {})
+    p.deps_setup = manager_runs(manager, manager.setup, {}, cache=False)
     p.deps_all = manager_runs(manager, manager.install_all, {}, ("Every dependency.",))
     p.deps_prod = (
         manager_runs(manager, manager.install_prod, {}, ("Runtime only.",)) if installs else None
@@ -190,7 +203,9 @@ def plan(ctx: PlanContext) -> Plan:
         p.deploy_copies = [Copy("/app", "/app", "build")]
         if installs:
             p.deploy_copies.append(Copy("/app", "/app", "deps-prod"))
-        args, main = _entry(ctx, "/app")
+        workdir = "/app" if app.workdir == "." else f"/app/{app.workdir}"
+        p.deploy_workdir = workdir
+        args, main = _entry(ctx, workdir)
         args = default_port(args, app.port)
         if any("$" in a for a in args):
             p.entrypoint = [interpreter, "-e", nodestart.launcher("launch.js"), *args]
@@ -217,4 +232,5 @@ def _dev(ctx: PlanContext, run_script: str) -> list[str]:
     args, _ = _entry(ctx, ".")
     port = ctx.language.layout.debug_port
     words = ["node", f"--inspect=0.0.0.0:{port}", *args]
-    return ["/bin/sh", "-c", "exec " + " ".join(render_word(w) for w in words)]
+    move = f"cd {shell_word(ctx.spec.app.workdir)} && " if ctx.spec.app.workdir != "." else ""
+    return ["/bin/sh", "-c", move + "exec " + " ".join(render_word(w) for w in words)]

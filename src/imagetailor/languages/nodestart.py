@@ -5,6 +5,7 @@ needs no npm), its main file, or a static site's build output; and the one-line 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -71,25 +72,84 @@ def _script_call(command: Command) -> str | None:
     return None
 
 
-def resolve(scripts: dict[str, str], name: str, depth: int = 0) -> list[Command]:
-    """The commands a script runs, with calls to other scripts expanded (bounded)."""
+@dataclass(frozen=True)
+class Resolved:
+    command: Command
+    folder: str  # the workspace folder it runs in ("" for the project root)
+
+
+def _workspace_call(command: Command) -> tuple[str, str] | None:
+    """`pnpm --filter X start`, `npm run start --workspace=X`, `yarn workspace X start`:
+    (workspace package name, script)."""
+    words = command.words
+    if not words or words[0] not in _RUNNERS:
+        return None
+    target = ""
+    rest: list[str] = []
+    index = 1
+    while index < len(words):
+        word = words[index]
+        for flag in ("--filter", "-F", "--workspace", "-w"):
+            if word == flag and index + 1 < len(words):
+                target, index = words[index + 1], index + 2
+                break
+            if word.startswith(flag + "="):
+                target, index = word.split("=", 1)[1], index + 1
+                break
+        else:
+            if not word.startswith("-"):
+                rest.append(word)
+            index += 1
+    if words[0] == "yarn" and rest[:1] == ["workspace"] and len(rest) >= 3:
+        return rest[1], rest[2] if rest[2] != "run" else (rest[3] if len(rest) > 3 else "")
+    if not target:
+        return None
+    script = rest[1] if rest[:1] in (["run"], ["run-script"]) and len(rest) > 1 else rest[0]
+    return (target, script) if rest else None
+
+
+def resolve(
+    scripts: dict[str, str],
+    name: str,
+    workspaces: dict[str, tuple[str, dict[str, str]]] | None = None,
+    folder: str = "",
+    depth: int = 0,
+) -> list[Resolved]:
+    """The commands a script runs, with calls to other scripts (of this package or of a
+    workspace package: name -> (folder, scripts)) expanded, bounded."""
     if depth > 5 or name not in scripts:
         return []
-    out: list[Command] = []
+    out: list[Resolved] = []
     for command in commands(scripts[name]):
+        delegated = _workspace_call(command)
+        if delegated is not None and workspaces and delegated[0] in workspaces:
+            where, theirs = workspaces[delegated[0]]
+            out += resolve(theirs, delegated[1], workspaces, where, depth + 1)
+            continue
         called = _script_call(command)
-        out += resolve(scripts, called, depth + 1) if called else [command]
+        if called:
+            out += resolve(scripts, called, workspaces, folder, depth + 1)
+        else:
+            out.append(Resolved(command, folder))
     return out
 
 
 def start_command(
-    files: ProjectFiles, language: Language, manifest: dict[str, Any], facts: Facts
+    files: ProjectFiles,
+    language: Language,
+    manifest: dict[str, Any],
+    facts: Facts,
+    workspaces: dict[str, tuple[str, dict[str, str]]],
 ) -> None:
     scripts = scripts_of(manifest)
     dev_servers = [str(s) for s in language.extra.get("dev_servers", [])]
     bins = language.extra.get("bins", {})
-    resolved = resolve(scripts, "start")
-    for command in reversed(resolved):
+    resolved = resolve(scripts, "start", workspaces)
+    for found in reversed(resolved):
+        command = found.command
+        if found.folder:
+            facts.workdir = found.folder
+            facts.note(f"scripts.start runs in the workspace {found.folder}")
         program = command.words[0].rsplit("/", 1)[-1]
         line = " ".join(command.words)
         if any(line == d or line.startswith(d + " ") for d in dev_servers):
@@ -117,6 +177,20 @@ def start_command(
     if isinstance(main, str) and files.exists(main.removeprefix("./")):
         facts.start, facts.start_source = ["node", main.removeprefix("./")], "package.json main"
         return
+    # A command-line package: its `bin` (one, or the one named like the package).
+    declared = manifest.get("bin")
+    if isinstance(declared, str):
+        declared = {str(manifest.get("name", "")): declared}
+    if isinstance(declared, dict) and declared:
+        name = str(manifest.get("name", "")).rsplit("/", 1)[-1]
+        target = declared.get(name) or next(iter(declared.values()))
+        if isinstance(target, str) and files.exists(target.removeprefix("./")):
+            facts.start, facts.start_source = (
+                ["node", target.removeprefix("./")],
+                "package.json bin",
+            )
+            facts.kind = "cli"
+            return
     for name in _ENTRY_FILES:
         if files.exists(name):
             facts.start, facts.start_source = ["node", name], f"{name} (no start script)"
@@ -145,7 +219,7 @@ def static_site(
     if match:
         output = match.group(1).strip("./")
     facts.kind, facts.assets = "static", [output]
-    facts.start, facts.start_source = ["static", output], f"static site built by {used[0]}"
+    facts.start, facts.start_source = [], f"static site built by {used[0]}"
     facts.port = 8080
     facts.note(f"a static site ({used[0]}): deploy serves {output}/ with a minimal server")
     return True

@@ -109,7 +109,13 @@ class Language(_Data):
     title: str
     priority: int = 0  # when several languages match a project, the higher one wins
     signals: list[str]  # globs at the project root that say "this is a NAME project"
+    # Globs that say so only when no language's signals match (a bare main.go or script.py).
+    weak_signals: list[str] = Field(default_factory=list)
     toolchain_arg: str  # the ARG naming the toolchain image (PYTHON_IMAGE, ...)
+    # Official image names whose tag is this language's version ("FROM python:3.11-slim" in
+    # a project's own Dockerfile says 3.11), and how such a version constrains.
+    image_names: list[str] = Field(default_factory=list)
+    image_constraint: str = "pep440"
     # The recipe catalogue's installer for this language's own tools (pip, npm, go).
     tool_manager: str = ""
     default_manager: str

@@ -46,6 +46,8 @@ class PyMeta:
     dev: set[str] = field(default_factory=set)
     scripts: dict[str, str] = field(default_factory=dict)  # console script -> "module:func"
     requirements: set[str] = field(default_factory=set)  # names in requirements files only
+    python_requires: tuple[str, str] | None = None  # (specifier, where) from setup.cfg/setup.py
+    scripts_start: list[str] = field(default_factory=list)  # [tool.pdm.scripts] start
     constraint: Constraint | None = None
 
     def has(self, name: str) -> bool:
@@ -69,8 +71,11 @@ def requirement_lines(files: ProjectFiles, path: str, depth: int = 0) -> list[st
     """Requirement strings of a requirements file, following -r includes (bounded)."""
     lines: list[str] = []
     base = path.rpartition("/")[0]
-    for raw in files.lines(path):
+    # Backslash continuations join lines (pip-compile puts each --hash on its own).
+    logical = re.sub(r"\\\n", " ", "\n".join(files.lines(path))).splitlines()
+    for raw in logical:
         line = raw.split(" #", 1)[0].strip()
+        line = re.split(r"\s+--?[a-z]", line, maxsplit=1)[0].strip()  # per-line options
         if not line or line.startswith("#"):
             continue
         include = re.match(r"^(?:-r|--requirement)\s*=?\s*(\S+)", line)
@@ -160,8 +165,17 @@ def read_meta(files: ProjectFiles) -> PyMeta:
         meta.dev |= _names(requirement_lines(files, path))
         meta.requirements |= _names(requirement_lines(files, path))
     _setup_meta(files, meta)
+    pdm_scripts = _table(_table(tool, "pdm"), "scripts")
+    for name in ("start", "serve"):
+        script = pdm_scripts.get(name)
+        command = script.get("cmd") if isinstance(script, dict) else script
+        if isinstance(command, str) and command.strip():
+            meta.scripts_start = command.split()
+            break
     meta.dev -= meta.runtime
     meta.constraint = _constraint(files, project, poetry, pipfile)
+    if meta.constraint is None and meta.python_requires is not None:
+        meta.constraint = Constraint("pep440", *meta.python_requires)
     return meta
 
 
@@ -177,6 +191,12 @@ def _setup_meta(files: ProjectFiles, meta: PyMeta) -> None:
         meta.version = meta.version or parser.get("metadata", "version", fallback="")
         requires = parser.get("options", "install_requires", fallback="")
         meta.runtime |= _names([r.strip() for r in requires.splitlines() if r.strip()])
+        if parser.has_section("options.extras_require"):
+            for _, extra in parser.items("options.extras_require"):
+                meta.dev |= _names([r.strip() for r in extra.splitlines() if r.strip()])
+        python = parser.get("options", "python_requires", fallback="").strip()
+        if python:
+            meta.python_requires = meta.python_requires or (python, "setup.cfg python_requires")
         for line in parser.get("options.entry_points", "console_scripts", fallback="").splitlines():
             name, _, target = line.partition("=")
             if target.strip():
@@ -186,6 +206,14 @@ def _setup_meta(files: ProjectFiles, meta: PyMeta) -> None:
         meta.name = meta.name or str(setup.get("name") or "")
         meta.version = meta.version or str(setup.get("version") or "")
         meta.runtime |= _names(_strings(setup.get("install_requires")))
+        extras = setup.get("extras_require")
+        if isinstance(extras, dict):
+            for extra in extras.values():
+                meta.dev |= _names(_strings(extra))
+        requires_python = setup.get("python_requires")
+        if isinstance(requires_python, str) and requires_python.strip():
+            where = "setup.py python_requires"
+            meta.python_requires = meta.python_requires or (requires_python, where)
         points = setup.get("entry_points")
         if isinstance(points, dict):
             for line in _strings(points.get("console_scripts")):

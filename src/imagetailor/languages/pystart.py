@@ -99,6 +99,10 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
     if files.exists("manage.py") and meta.has("django"):
         _django(files, meta, facts)
         return
+    if meta.scripts_start:
+        facts.start, facts.start_source = meta.scripts_start, "[tool.pdm.scripts] start"
+        _port_from_args(meta.scripts_start, facts)
+        return
     packages = _packages(files, meta)
     for path in _candidates(files, packages):
         text = files.text(path) or ""
@@ -106,6 +110,11 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
         asgi, flask, factory = _ASGI.search(text), _FLASK.search(text), _FACTORY.search(text)
         if asgi and meta.runtime & {"fastapi", "starlette", "litestar", "quart"}:
             target = f"{module}:{asgi.group(1)}"
+            if _MAIN_GUARD.search(text) and re.search(r"\b(uvicorn|hypercorn)\.run\(", text):
+                # The module starts its own production server: that is how it runs.
+                facts.start, facts.start_source = ["python", path], f"{path} runs uvicorn"
+                _port_from_code(text, facts)
+                return
             for server in ("uvicorn", "hypercorn", "gunicorn"):
                 if _server(meta, files, server):
                     facts.start = (
@@ -125,12 +134,16 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
             else:
                 assert factory is not None
                 target = f"{module}:{factory.group(1)}()"
+            # `flask --app pkg` finds app, application, create_app and make_app by itself.
+            attr = target.split(":", 1)[1]
+            standard = attr in ("app", "application", "create_app()", "make_app()")
+            flask_target = module if standard else target.replace("()", "")
             if _server(meta, files, "gunicorn"):
                 facts.start, facts.port = ["gunicorn", target], 8000
             elif _MAIN_GUARD.search(text) and flask:
                 facts.start, facts.port = ["python", path], 5000
             else:
-                facts.start, facts.port = ["flask", "--app", target.replace("()", ""), "run"], 5000
+                facts.start, facts.port = ["flask", "--app", flask_target, "run"], 5000
                 facts.note("Flask's development server starts it: add gunicorn for production")
             facts.start_source = f"Flask app in {path}"
             return
@@ -151,7 +164,11 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
             facts.start_source = f"{package}/__main__.py"
             return
     scripts = [
-        n for n in files.root_names if n.endswith(".py") and _MAIN_GUARD.search(files.text(n) or "")
+        n
+        for n in files.root_names
+        if n.endswith(".py")
+        and not re.match(r"(test_.*|.*_test|tests?|conftest|setup)\.py$", n)
+        and _MAIN_GUARD.search(files.text(n) or "")
     ]
     preferred = [s for s in ("main.py", "app.py", "server.py", "run.py", "cli.py") if s in scripts]
     if preferred or len(scripts) == 1:
@@ -177,6 +194,12 @@ def _django(files: ProjectFiles, meta: PyMeta, facts: Facts) -> None:
     else:
         facts.start = ["python", "manage.py", "runserver", "0.0.0.0:$PORT", "--noreload"]
         facts.note("Django's development server starts it: add gunicorn for production")
+
+
+def _port_from_code(text: str, facts: Facts) -> None:
+    match = re.search(r"\bport\s*=\s*(\d{2,5})\b", text)
+    if match:
+        facts.port, facts.port_source = int(match.group(1)), "the code's run() call"
 
 
 def _port_from_args(words: list[str], facts: Facts) -> None:

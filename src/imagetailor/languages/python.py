@@ -42,6 +42,11 @@ WEB_PACKAGES = {
     "dash",
     "streamlit",
 }
+# The standard library's own servers: an app without a web framework may still serve HTTP.
+_SERVES = re.compile(
+    r"\b(?:HTTPServer|ThreadingHTTPServer|serve_forever|make_server|"
+    r"socketserver\.TCPServer|asyncio\.start_server)\b"
+)
 _PYTEST_CONFIG = re.compile(r"^\[(?:tool:pytest|pytest|tool\.pytest\.ini_options)\]", re.M)
 # Export [project] / setup.cfg / setup.py dependencies with the standard library only (no tool
 # to install): runtime ones to prod.txt, those plus every optional group to all.txt.
@@ -102,7 +107,8 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     if manager.lock and not files.any(manager.lock) and manager.relock:
         facts.note(f"no {manager.lock[0]}: the build locks first (commit the lock to freeze it)")
     pystart.detect_start(files, language, meta, facts)
-    facts.kind = "web" if (meta.runtime & WEB_PACKAGES) or facts.kind == "web" else "cli"
+    serves = any(_SERVES.search(files.text(p) or "") for p in list(files.walk((".py",)))[:200])
+    facts.kind = "web" if (meta.runtime & WEB_PACKAGES) or serves else "cli"
     installed = meta.requirements if facts.manager == "pip" else meta.runtime | meta.dev
     _tests(files, meta, facts, installed)
     _django_build(files, facts)
@@ -110,9 +116,8 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
 
 
 def _tests(files: ProjectFiles, meta: PyMeta, facts: Facts, installed: set[str]) -> None:
-    test_files = [
-        p for p in files.walk((".py",)) if re.search(r"(^|/)(test_[^/]*|[^/]*_tests?)\.py$", p)
-    ]
+    pattern = r"(^|/)(test_[^/]*|[^/]*_tests?|tests?)\.py$"
+    test_files = [p for p in files.walk((".py",)) if re.search(pattern, p)]
     pytest_config = (
         any(
             _PYTEST_CONFIG.search(files.text(p) or "")

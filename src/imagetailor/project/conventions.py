@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from imagetailor.languages.facts import Facts
+from imagetailor.languages.facts import Constraint, Facts
 from imagetailor.languages.files import ProjectFiles
+from imagetailor.languages.plugin import Language
 from imagetailor.languages.shellcmd import commands
 
+HEROKU_PORT = 5000
 _PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 ENV_EXAMPLES = (
+    ".flaskenv",
     ".env.example",
     ".env.sample",
     ".env.template",
@@ -50,13 +53,53 @@ def procfile(files: ProjectFiles, facts: Facts) -> None:
     command = found[-1]
     facts.start, facts.start_source = command.words, f"Procfile {chosen}"
     facts.note(f"start from Procfile {chosen}: {' '.join(command.words)}")
-    if chosen != "web":
-        facts.kind = (
-            "cli" if facts.kind == "web" and "$PORT" not in processes[chosen] else facts.kind
-        )
+    if chosen == "web":
+        facts.kind = "web"
+    if re.search(r"\$\{?PORT\b", processes[chosen]):
+        # The platform gives the port; `heroku local` and the Procfile convention default to 5000.
+        if "PORT" not in facts.config:
+            facts.config.append("PORT")
+        if not re.search(r"PORT:-\d+", processes[chosen]):
+            facts.port, facts.port_source = HEROKU_PORT, "the Procfile convention ($PORT)"
+    _go_binary(facts)
+    # What the Procfile settled is no longer unknown.
+    facts.unknowns = [u for u in facts.unknowns if u.key != "app.start"]
     others = [p for p in processes if p not in (chosen, "release")]
     if others:
         facts.note(f"Procfile also has {', '.join(others)}: run them as separate deployments")
+
+
+def _go_binary(facts: Facts) -> None:
+    """Go: the Procfile names the binary (bin/web): the command of that name is the one built."""
+    if facts.language != "go" or not facts.start:
+        return
+    wanted = facts.start[0].rsplit("/", 1)[-1]
+    matching = [c for c in facts.choices.get("app.main", []) if c.rsplit("/", 1)[-1] == wanted]
+    if matching:
+        facts.main = matching[0]
+        facts.unknowns = [u for u in facts.unknowns if u.key != "app.main"]
+        facts.note(f"the Procfile runs {wanted}: building {facts.main}")
+
+
+def dockerfile_version(files: ProjectFiles, language: Language) -> Constraint | None:
+    """The version in the project's own Dockerfile (FROM python:3.11-slim), when nothing else
+    names one: the image the project already runs on."""
+    names = "|".join(re.escape(n) for n in language.image_names)
+    if not names:
+        return None
+    pattern = re.compile(
+        rf"^\s*FROM\s+(?:--\S+\s+)*(?:docker\.io/)?(?:library/)?(?:{names}):v?(\d+(?:\.\d+)?)",
+        re.I | re.M,
+    )
+    for name in USER_DOCKERFILES:
+        match = pattern.search(files.text(name) or "")
+        if match:
+            version = match.group(1)
+            text = {"pep440": f"=={version}.*", "npm": f"{version.split('.')[0]}.x"}.get(
+                language.image_constraint, version
+            )
+            return Constraint(language.image_constraint, text, f"{name} (FROM)")
+    return None
 
 
 def env_example(files: ProjectFiles) -> list[str]:

@@ -45,6 +45,9 @@ def choose_language(files: ProjectFiles) -> languages.Plugin:
     for plugin in languages.plugins().values():
         if files.any(plugin.data.signals):
             return plugin
+    for plugin in languages.plugins().values():
+        if files.any(plugin.data.weak_signals):
+            return plugin
     unsupported = load_catalogue("ecosystems.toml", ECOSYSTEMS_ENV).get("unsupported", {})
     supported = ", ".join(p.data.title for p in languages.plugins().values())
     for pattern, title in unsupported.items():
@@ -131,12 +134,17 @@ def detect(root: Path, bases: BaseMap | None = None) -> Detected:
         dict.fromkeys([*facts.config, *hints.config, *conventions.env_example(files)])
     )
     port = facts.port or hints.port
+    if port is None and facts.start_source.startswith("Procfile") and "PORT" in facts.config:
+        port = conventions.HEROKU_PORT
+        facts.note(f"port {port}: the app reads PORT and runs from a Procfile (Heroku's default)")
     if port is None:
         port = plugin.data.conventions.default_port
         if facts.kind == "web":
             facts.note(f"no port found in the source: assuming {port}")
     elif hints.port and not facts.port:
         facts.note(f"port {port} found in {hints.port_source}")
+    if facts.runtime.kind == "any":
+        facts.runtime = conventions.dockerfile_version(files, plugin.data) or facts.runtime
     name, source = conventions.project_name(facts.name, root)
     facts.note(f"name {name!r} from {source}")
     version, offered = _runtime(plugin, facts.runtime, bases, facts)

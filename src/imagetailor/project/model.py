@@ -51,6 +51,7 @@ FIXES: dict[str, str] = {
     "app.language": "use one of the supported languages (tailor init lists them)",
     "app.runtime_version": "give the version as digits and dots, e.g. '1.24', '3.13', '22'",
     "app.main": "name the Go package to build, e.g. './cmd/api'",
+    "app.workdir": "give the folder the start command runs in, e.g. 'packages/api'",
     "app.start": "give the start command as a list of words, e.g. ['gunicorn', 'app:app']",
     "app.build": "give the build command as one line, e.g. 'npm run build'",
     "app.kind": "use web (serves HTTP), cli (runs and exits), worker (keeps running) or static",
@@ -130,6 +131,7 @@ class AppSpec(_Strict):
     # first word names the binary built from `main`.
     start: list[Line] = Field(default_factory=list, max_length=64)
     main: RelPath = "."  # Go: the main package to build
+    workdir: RelPath = "."  # where the start command runs, inside the project (a workspace)
     kind: Literal["web", "cli", "worker", "static"] = "web"
     port: StrictInt = Field(default=8080, ge=1, le=65535)
     build: Line = ""  # the project's build command, run in the build stage

@@ -168,14 +168,17 @@ def ask_questions(
         options = facts.choices.get("app.main", [])
         check = _choice(options) if options else (lambda t: _check_field("main", t))
         app["main"] = ask("Go package to build", value("app.main", facts.main or "."), check)
-    start = value("app.start", shlex.join(facts.start))
-    app["start"] = _start(ask("Command that starts it", start, _start))
     kinds = ["web", "cli", "static", "worker"]
     app["kind"] = ask(
         "Kind (web serves HTTP, cli runs and exits, worker keeps running, static)",
         value("app.kind", facts.kind),
         _choice(kinds),
     )
+    if app["kind"] == "static":
+        app["start"] = []  # a static site has no command of its own: deploy serves its files
+    else:
+        start = value("app.start", shlex.join(facts.start))
+        app["start"] = _start(ask("Command that starts it", start, _start))
     if app["kind"] in ("web", "static"):
         app["port"] = _port(ask("Port it listens on", value("app.port", str(detected.port)), _port))
     else:
@@ -199,6 +202,8 @@ def ask_questions(
         )
     )
     app["manifests"] = facts.manifests
+    if facts.workdir != ".":
+        app["workdir"] = facts.workdir
     if facts.assets:
         app["assets"] = facts.assets
     if facts.cgo:
@@ -314,6 +319,7 @@ def render_spec(answers: Answers) -> str:
         f"manifests = {t(a['manifests'])}",
     ]
     for key, why in (
+        ("workdir", "The folder (a workspace) the start command runs in."),
         ("assets", "Folders read at run time, copied into deploy."),
         ("cgo", "cgo: the binary links glibc (deploy on distroless/base)."),
         ("native", "Dependencies with native addons (a compiler in deps only)."),

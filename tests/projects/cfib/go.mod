@@ -1,0 +1,3 @@
+module github.com/example/cfib
+
+go 1.19

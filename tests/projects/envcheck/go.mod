@@ -1,0 +1,3 @@
+module github.com/example/envcheck
+
+go 1.21.0

@@ -1,0 +1,5 @@
+from markupsafe import escape
+
+
+def escape_text(text):
+    return str(escape(text))

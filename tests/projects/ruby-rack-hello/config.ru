@@ -1,0 +1,4 @@
+require "rack"
+require_relative "app"
+
+run HelloApp.new
