@@ -168,3 +168,36 @@ def test_node_targets(files: dict[str, str], args: list[str], missing: str | Non
     spec.layers.append(LayerSpec([Dir("nodejs"), Dir("nodejs/bin"), node]))
     expected = [] if missing is None else [("TP205", missing)]
     assert findings(spec) == expected
+
+
+def test_a_folder_the_user_cannot_read_hides_its_modules() -> None:
+    """A build step that leaves /opt at 0700: every import from /opt/deps fails as nonroot
+    (seen when cp --parents made the folder); as root the same image would start."""
+    files = {"shop/__init__.py": "", "shop/__main__.py": ""}
+    spec = python_image(files, ["/usr/bin/python3", "-m", "gunicorn", "shop.wsgi"])
+    gunicorn = [File("opt/deps/gunicorn/__init__.py"), File("opt/deps/gunicorn/__main__.py")]
+    spec.layers.append(
+        LayerSpec([Dir("opt", mode=0o700), Dir("opt/deps"), Dir("opt/deps/gunicorn"), *gunicorn])
+    )
+    problems = findings(spec)
+    assert ("TP205", "/opt/deps") in problems
+    assert all("cannot read" in m for m in messages(spec))
+    spec.user = "0"
+    assert ("TP205", "/opt/deps") not in findings(spec)
+
+
+def test_the_user_is_read_from_passwd_and_group() -> None:
+    passwd = "root:x:0:0::/root:/sbin/nologin\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n"
+    spec = python_image({"main.py": ""}, ["/usr/bin/python3", "/app/main.py"])
+    spec.layers.append(
+        LayerSpec([Dir("etc"), File("etc/passwd", passwd), File("app/main.py", "", 0o600)])
+    )
+    spec.user = "nonroot"
+    assert findings(spec) == [("TP205", "/app/main.py")]
+    spec.user = "root"
+    assert findings(spec) == []
+
+
+def messages(spec: ImageSpec) -> list[str]:
+    analysis = analyze(memory_image(spec))
+    return [p.message for p in analysis.config.start_problems]

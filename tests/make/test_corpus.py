@@ -86,7 +86,9 @@ def test_detection_follows_the_projects_conventions(layout: Layout, tmp_path: Pa
     assert runner(str(app["test"])) == runner(str(layout.want("test") or ""))
     assert app.get("workdir", ".") == (layout.want("workdir") or ".")
     config = layout.want("config") or []
-    assert set(config) <= set(app["config"]), f"missed config names {set(config) - set(app['config'])}"
+    assert set(config) <= set(app["config"]), (
+        f"missed config names {set(config) - set(app['config'])}"
+    )
 
 
 @pytest.mark.parametrize(

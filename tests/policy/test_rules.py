@@ -41,7 +41,8 @@ def test_clean_image_fits_deploy_and_lists_every_rule_it_judged():
     assert report.findings == []
     assert [r.rule for r in report.rules] == [
         "TP100", "TP101", "TP102", "TP103", "TP104", "TP105", "TP106", "TP107", "TP108", "TP109",
-        "TP110", "TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP301", "TP302", "TP303", "TP404",
+        "TP110", "TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP301", "TP302",
+        "TP303", "TP404",
     ]  # fmt: skip
     assert report.summary.total == 0
 

@@ -20,6 +20,7 @@ NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\
 
 
 LD_CONF = "etc/ld.so.conf"
+USER_DBS = ("etc/passwd", "etc/group")
 MAX_LD_CONF = 64 << 10
 
 
@@ -27,7 +28,7 @@ def package_bytes(path: str) -> int:
     """Bytes of this file the package readers (and the start check) need (0: none)."""
     if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
         return MAX_DB_BYTES
-    if path.startswith(LD_CONF):  # ld.so.conf and ld.so.conf.d/*: where libraries are found
+    if path.startswith(LD_CONF) or path in USER_DBS:  # where libraries are; who the user is
         return MAX_LD_CONF
     if path.endswith("package.json") and NPM_MANIFEST.search(path):
         return MAX_PACKAGE_JSON

@@ -81,7 +81,9 @@ def summarize_config(
         raw_env = dict(env_pairs(config))
         summary.start_problems = [
             StartProblem(kind=p.kind, path=p.path, message=p.message)
-            for p in start_problems(full, summary.workdir or "/", raw_env, program, tree)
+            for p in start_problems(
+                full, summary.workdir or "/", raw_env, program, tree, summary.user
+            )
         ]
     return summary
 

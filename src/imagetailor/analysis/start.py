@@ -39,11 +39,39 @@ class StartProblem:
 
 
 class _Tree:
-    """The merged tree with the lookups the checks need (children of a folder, ELF facts)."""
+    """The merged tree with the lookups the checks need (children of a folder, ELF facts, what
+    the image's user may read)."""
 
-    def __init__(self, tree: MergedTree) -> None:
+    def __init__(self, tree: MergedTree, user: str | None = None) -> None:
         self.tree = tree
         self._children: dict[str, set[str]] | None = None
+        self.who = _identity(tree, user)
+        self.denied: list[str] = []  # found, but the user cannot read it
+
+    def readable(self, path: str) -> bool:
+        """Whether the image's user can reach and read ``path`` (root, or no user: always)."""
+        if self.who is None:
+            return True
+        uid, gids = self.who
+        resolved = self.tree.resolve(path.lstrip("/"))
+        if resolved is None:
+            return False
+        parts = resolved.split("/") if resolved else []
+        for depth in range(len(parts) + 1):
+            node = self.tree.nodes.get("/".join(parts[:depth]))
+            if node is None:
+                continue
+            last = depth == len(parts)
+            need = (0o4 | (0o1 if node.kind == "dir" else 0)) if last else 0o1
+            if node.uid == uid:
+                bits = node.mode >> 6
+            elif node.gid in gids:
+                bits = node.mode >> 3
+            else:
+                bits = node.mode
+            if bits & need != need:
+                return False
+        return True
 
     def find(self, path: str) -> str | None:
         """The resolved relative path of an existing non-folder at ``path``, else None."""
@@ -76,27 +104,72 @@ class _Tree:
                 yield path
 
 
+def _identity(tree: MergedTree, user: str | None) -> tuple[int, set[int]] | None:
+    """The image user's uid and gids (None for root or when the name cannot be resolved)."""
+    name, _, group = (user or "").partition(":")
+    if name in ("", "0", "root"):
+        return None
+
+    def table(path: str) -> list[list[str]]:
+        node = tree.nodes.get(path)
+        data = node.data if node is not None else None
+        return [line.split(":") for line in (data or b"").decode("utf-8", "replace").splitlines()]
+
+    passwd = {row[0]: row for row in table("etc/passwd") if len(row) >= 4}
+    if name.isdigit():
+        uid = int(name)
+        gid = next((int(r[3]) for r in passwd.values() if r[2] == name and r[3].isdigit()), uid)
+    elif name in passwd and passwd[name][2].isdigit() and passwd[name][3].isdigit():
+        uid, gid = int(passwd[name][2]), int(passwd[name][3])
+    else:
+        return None
+    groups = {gid}
+    for row in table("etc/group"):
+        if len(row) >= 4 and row[2].isdigit() and name in row[3].split(","):
+            groups.add(int(row[2]))
+    if group.isdigit():
+        groups = {int(group)}
+    return uid, groups
+
+
 def start_problems(
-    argv: list[str], workdir: str, env: dict[str, str], program: str | None, tree: MergedTree
+    argv: list[str],
+    workdir: str,
+    env: dict[str, str],
+    program: str | None,
+    tree: MergedTree,
+    user: str | None = None,
 ) -> list[StartProblem]:
-    """What stops ``argv`` (entrypoint + cmd) from starting; ``program`` is the resolved path of
-    argv[0] (None when it is missing, which TP203 reports)."""
+    """What stops ``argv`` (entrypoint + cmd) from starting as ``user``; ``program`` is the
+    resolved path of argv[0] (None when it is missing, which TP203 reports)."""
     if not argv or program is None:
         return []
-    view = _Tree(tree)
+    view = _Tree(tree, user)
     problems: list[StartProblem] = []
     roots = [program.lstrip("/")]
     name = posixpath.basename(argv[0])
     resolved_name = posixpath.basename(program)
     workdir = workdir or "/"
     if _PYTHON.match(name) or _PYTHON.match(resolved_name):
+        problems += _folders(env.get("PYTHONPATH", "").split(":"), "the PYTHONPATH folder", view)
         problems += _python(argv[1:], workdir, env, view)
         roots += [p for d in _python_path(workdir, env, view) for p in _objects(view, d)]
     elif name in ("node", "nodejs") or resolved_name in ("node", "nodejs"):
+        modules = posixpath.join(workdir, "node_modules")
+        problems += _folders([modules], "the dependency folder", view)
         problems += _node(argv[1:], workdir, view)
         roots += list(_objects(view, posixpath.join(workdir, "node_modules")))
     problems += _libraries(roots, env, view)
     return problems[:MAX_PROBLEMS]
+
+
+def _folders(paths: list[str], what: str, view: _Tree) -> list[StartProblem]:
+    """Folders the runtime imports from must be readable by the image's user (a folder made
+    0700 by a build step hides every module in it)."""
+    for path in paths:
+        if path.startswith("/") and view.is_dir(path) and not view.readable(path):
+            return [_unreadable(view, path, f"{what} {path}")]
+    return []
 
 
 # --- Python -----------------------------------------------------------------------------------
@@ -122,14 +195,20 @@ def _module_exists(module: str, dirs: list[str], view: _Tree, runnable: bool) ->
         base = posixpath.join(directory, *parts)
         folder, leaf = posixpath.split(base)
         names = view.children(folder)
+        found: list[str] = []
         if leaf in names and view.is_dir(base):
-            if not runnable or {"__main__.py", "__main__.pyc"} & view.children(base):
+            main = {"__main__.py", "__main__.pyc"} & view.children(base)
+            if not runnable or main:
+                found.append(posixpath.join(base, sorted(main)[0]) if main else base)
+        found += [
+            posixpath.join(folder, f"{leaf}{s}") for s in (".py", ".pyc") if f"{leaf}{s}" in names
+        ]
+        found += [posixpath.join(folder, n) for n in sorted(names)
+                  if n.startswith(f"{leaf}.") and n.endswith(".so")]  # fmt: skip
+        for path in found:
+            if view.readable(path):
                 return True
-            continue
-        if f"{leaf}.py" in names or f"{leaf}.pyc" in names:
-            return True
-        if any(n.startswith(f"{leaf}.") and n.endswith(".so") for n in names):
-            return True
+            view.denied.append(path)
     return False
 
 
@@ -148,18 +227,21 @@ def _python(args: list[str], workdir: str, env: dict[str, str], view: _Tree) -> 
         modules = [m.group(1) for m in _IMPORT.finditer(code) if m.group(1)]
         for module in modules[:3]:
             if not _module_exists(module, dirs, view, runnable=False):
-                return [_missing("target", module, f"the module {module} the -c code imports")]
+                what = f"the module {module} the -c code imports"
+                return [_missing("target", module, what, view)]
         return []
     if args[index] == "-m":
         module = args[index + 1] if index + 1 < len(args) else ""
         if not module:
             return []
         if not _module_exists(module, dirs, view, runnable=True):
-            return [_missing("target", module, f"the module {module} that python -m runs")]
+            return [_missing("target", module, f"the module {module} that python -m runs", view)]
         return _server_app(module, args[index + 2 :], dirs, env, view)
     script = posixpath.join(workdir, args[index])
     if view.find(script) is None:
         return [_missing("target", script, f"the script {posixpath.normpath(script)}")]
+    if not view.readable(script):
+        return [_unreadable(view, script, f"the script {posixpath.normpath(script)}")]
     return []
 
 
@@ -198,7 +280,7 @@ def _server_app(
     target = re.split(r"[:(]", reference, maxsplit=1)[0].removesuffix(".py").replace("/", ".")
     if target and not _module_exists(target, dirs, view, runnable=False):
         what = f"the application module {target} ({reference!r}) that {module} loads"
-        return [_missing("target", target, what)]
+        return [_missing("target", target, what, view)]
     return []
 
 
@@ -235,8 +317,12 @@ def _node(args: list[str], workdir: str, view: _Tree) -> list[StartProblem]:
         return []
     candidates = [target, *(target + s for s in (".js", ".mjs", ".cjs", ".json"))]
     candidates += [posixpath.join(target, n) for n in ("index.js", "index.mjs", "index.cjs")]
-    if not any(view.find(c) for c in candidates):
-        return [_missing("target", target, f"the script {posixpath.normpath(target)} node runs")]
+    found = [c for c in candidates if view.find(c)]
+    what = f"the script {posixpath.normpath(target)} node runs"
+    if not found:
+        return [_missing("target", target, what)]
+    if not view.readable(found[0]):
+        return [_unreadable(view, found[0], what)]
     return []
 
 
@@ -325,5 +411,16 @@ def _libraries(roots: list[str], env: dict[str, str], view: _Tree) -> list[Start
     return problems
 
 
-def _missing(kind: str, path: str, what: str) -> StartProblem:
+def _missing(kind: str, path: str, what: str, view: _Tree | None = None) -> StartProblem:
+    if view is not None and view.denied:
+        return _unreadable(view, view.denied[0], what)
     return StartProblem(kind, path, f"{what} is not in the image")
+
+
+def _unreadable(view: _Tree, path: str, what: str) -> StartProblem:
+    uid = view.who[0] if view.who else 0
+    return StartProblem(
+        "target",
+        path,
+        f"{what} is in the image, but its user (uid {uid}) cannot read /{path.lstrip('/')}",
+    )

@@ -18,6 +18,7 @@ from imagetailor.generate.plan import Plan, PlanContext, Run, manager_runs
 from imagetailor.generate.quoting import dockerfile_path, dockerfile_string, exec_form, shell_word
 from imagetailor.generate.recipes import catalogue
 from imagetailor.generate.tools import (
+    FIX_FOLDERS,
     add_os_packages,
     add_tools,
     collect_with_libraries,
@@ -255,6 +256,7 @@ def _native_libs(a: _Assembly) -> None:
         collect_with_libraries(files),
         # The dependencies themselves are copied by deploy; only the libraries stay in /out.
         f'for d in {dirs}; do rm -rf "/out$d"; done',
+        *FIX_FOLDERS,
     )
 
 
@@ -275,6 +277,7 @@ def _build_stage(a: _Assembly, fe: str | None) -> None:
     stage = a.df.stage("build", "deps", "The application built once, on every dependency.")
     _source(a, stage, fe)
     _runs(stage, a.plan.build)
+    _runs(stage, a.plan.build_cleanup)
 
 
 def _deploy_stage(a: _Assembly, base: str) -> None:

@@ -51,6 +51,8 @@ class Plan:
     # Run on the copied source in build, ci and dev (before building or testing).
     prepare: list[Run] = field(default_factory=list)
     build: list[Run] = field(default_factory=list)
+    # Run after the build in the build stage only (ci keeps what these remove).
+    build_cleanup: list[Run] = field(default_factory=list)
     # Where the front end's built files go in the build, ci and dev stages (relative).
     frontend_into: str = ""
     # deploy: "default" | "native" (needs libc and friends) | "scratch"
@@ -103,7 +105,10 @@ def manager_runs(
         return []
     prefix = " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
     filled = tuple((f"{prefix} {fill(c, values)}" if prefix else fill(c, values)) for c in commands)
-    mounts = tuple(f"type=cache,target={target}" for target in manager.cache) if cache else ()
+    sharing = "" if manager.cache_sharing == "shared" else f",sharing={manager.cache_sharing}"
+    mounts = (
+        tuple(f"type=cache,target={target}{sharing}" for target in manager.cache) if cache else ()
+    )
     return [Run(filled, mounts, comment)]
 
 

@@ -84,6 +84,19 @@ def collect_with_libraries(files: str, runtime: str = "/runtime") -> str:
     )
 
 
+# cp --parents makes the folders it creates with its own modes (0700 seen for /out/opt), and
+# COPY --from=... /out/ / gives a folder of the image those modes: /opt unreadable for the
+# nonroot user broke every Python import. So /out's folders take the modes of the folders they
+# stand for, and folders left empty are dropped.
+FIX_FOLDERS = (
+    "find /out -mindepth 1 -depth -type d -empty -delete",
+    # -exec, not a pipe into `while read`: sh has no pipefail to report a failed find.
+    "find /out -mindepth 1 -type d -exec sh -c "
+    """'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done'"""
+    " sh {} +",
+)
+
+
 def donor_stage(
     df: Dockerfile,
     name: str,
@@ -135,6 +148,7 @@ def donor_stage(
             f'ln -sf {shell_word(target)} "/out$(readlink -f {shell_word(directory or "/")})/'
             f'{base_name}"'
         )
+    commands += FIX_FOLDERS
     donor.run(
         *commands,
         comment=(

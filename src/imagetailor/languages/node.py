@@ -193,7 +193,7 @@ def plan(ctx: PlanContext) -> Plan:
         main = "/dev/null"
     else:
         # Build output is kept, dependency trees are not: deploy takes deps-prod's.
-        p.build.append(
+        p.build_cleanup.append(
             Run(
                 ("find . -name node_modules -prune -exec rm -rf {} +",),
                 (),

@@ -48,6 +48,9 @@ class Manager(_Data):
     # Commands run on the copied source before building and testing (go mod init, ...).
     prepare: list[str] = Field(default_factory=list)
     cache: list[str] = Field(default_factory=list)  # cache mount targets for the installs
+    # BuildKit runs deps and deps-prod side by side: a cache two installs must not write at
+    # once (Yarn's) is "locked"; "shared" where the tool copes.
+    cache_sharing: str = "shared"
     env: dict[str, str] = Field(default_factory=dict)  # inline environment of the installs
     run_script: str = ""  # how a project script runs: "npm run {script}"
     test: str = ""  # the manager's test command when the project declares tests

@@ -15,7 +15,7 @@ from imagetailor.languages.facts import Facts, Unknown
 from imagetailor.languages.files import ProjectFiles
 from imagetailor.languages.plugin import Language
 from imagetailor.languages.pydeps import PyMeta
-from imagetailor.languages.shellcmd import render_word, script_start
+from imagetailor.languages.shellcmd import render_word, script_start, script_steps
 
 # Expands $NAME, ${NAME} and ${NAME:-default} in the arguments from the environment, then runs
 # `-m module` or a script as __main__. One line, so it lives in the exec-form ENTRYPOINT; the
@@ -93,7 +93,13 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
         words = script_start(files.text(script) or "")
         if words:
             facts.start, facts.start_source = words, script
-            facts.note(f"start from {script}: {' '.join(words)} (its other commands are not run)")
+            facts.note(f"start from {script}: {' '.join(words)}")
+            steps = script_steps(files.text(script) or "")
+            if steps:
+                facts.note(
+                    f"{script} also runs {'; '.join(steps)}: deploy has no shell to run them, "
+                    "so run them as a release job (or an init container) before it starts"
+                )
             _port_from_args(words, facts)
             return
     if files.exists("manage.py") and meta.has("django"):

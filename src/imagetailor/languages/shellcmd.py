@@ -82,14 +82,20 @@ def commands(text: str) -> list[Command]:
     return found
 
 
+_SETUP_SKIPPED = ("set", "cd", "echo", "export", "source", ".", "sleep", "true")
+
+
+def script_steps(text: str) -> list[str]:
+    """The commands a start script runs before its server (migrations, compiles), as text."""
+    found = [c for c in commands(text) if c.words[0] not in _SETUP_SKIPPED]
+    start = script_start(text)
+    return [" ".join(c.words) for c in found if c.words != start]
+
+
 def script_start(text: str) -> list[str]:
     """The long-running command a start script ends in: its `exec` line, else its last command
     (setup lines before it, such as migrations, are not the start)."""
-    found = [
-        c
-        for c in commands(text)
-        if c.words[0] not in ("set", "cd", "echo", "export", "source", ".")
-    ]
+    found = [c for c in commands(text) if c.words[0] not in _SETUP_SKIPPED]
     if not found:
         return []
     execs = [c for c in found if c.exec]

@@ -54,7 +54,9 @@ RUN mkdir -p /out && \
           then cp -a --parents "$t" /out; fi; \
       done; \
     done && \
-    for d in /app/node_modules; do rm -rf "/out$d"; done
+    for d in /app/node_modules; do rm -rf "/out$d"; done && \
+    find /out -mindepth 1 -depth -type d -empty -delete && \
+    find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
 
 # The application built once, on every dependency.
 FROM deps AS build
@@ -112,7 +114,9 @@ RUN mkdir -p /out && \
           then cp -a --parents "$t" /out; fi; \
       done; \
     done && \
-    ln -sf dash "/out$(readlink -f /bin)/sh"
+    ln -sf dash "/out$(readlink -f /bin)/sh" && \
+    find /out -mindepth 1 -depth -type d -empty -delete && \
+    find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
 
 # local: the deploy image plus curl, shell; same user, same entrypoint.
 FROM deploy AS local

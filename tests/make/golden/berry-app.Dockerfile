@@ -21,7 +21,7 @@ WORKDIR /app
 COPY package.json yarn.lock .yarnrc.yml ./
 RUN COREPACK_ENABLE_DOWNLOAD_PROMPT=0 YARN_ENABLE_GLOBAL_CACHE=true corepack enable
 # Every dependency.
-RUN --mount=type=cache,target=/root/.yarn/berry/cache COREPACK_ENABLE_DOWNLOAD_PROMPT=0 YARN_ENABLE_GLOBAL_CACHE=true yarn install --immutable
+RUN --mount=type=cache,target=/root/.yarn/berry/cache,sharing=locked COREPACK_ENABLE_DOWNLOAD_PROMPT=0 YARN_ENABLE_GLOBAL_CACHE=true yarn install --immutable
 
 # Runtime dependencies only: what deploy ships.
 FROM ${NODE_IMAGE} AS deps-prod
@@ -29,7 +29,7 @@ WORKDIR /app
 COPY package.json yarn.lock .yarnrc.yml ./
 RUN COREPACK_ENABLE_DOWNLOAD_PROMPT=0 YARN_ENABLE_GLOBAL_CACHE=true corepack enable
 # Runtime only.
-RUN --mount=type=cache,target=/root/.yarn/berry/cache COREPACK_ENABLE_DOWNLOAD_PROMPT=0 YARN_ENABLE_GLOBAL_CACHE=true yarn workspaces focus --all --production
+RUN --mount=type=cache,target=/root/.yarn/berry/cache,sharing=locked COREPACK_ENABLE_DOWNLOAD_PROMPT=0 YARN_ENABLE_GLOBAL_CACHE=true yarn workspaces focus --all --production
 
 # The deploy base as it is (read by collectors).
 FROM ${DEPLOY_IMAGE} AS runtime
@@ -48,7 +48,9 @@ RUN mkdir -p /out && \
           then cp -a --parents "$t" /out; fi; \
       done; \
     done && \
-    for d in /app/node_modules; do rm -rf "/out$d"; done
+    for d in /app/node_modules; do rm -rf "/out$d"; done && \
+    find /out -mindepth 1 -depth -type d -empty -delete && \
+    find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
 
 # The application built once, on every dependency.
 FROM deps AS build
@@ -106,7 +108,9 @@ RUN mkdir -p /out && \
           then cp -a --parents "$t" /out; fi; \
       done; \
     done && \
-    ln -sf dash "/out$(readlink -f /bin)/sh"
+    ln -sf dash "/out$(readlink -f /bin)/sh" && \
+    find /out -mindepth 1 -depth -type d -empty -delete && \
+    find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
 
 # local: the deploy image plus curl, shell; same user, same entrypoint.
 FROM deploy AS local

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Status page server: python server.py (PORT, default 8080)."""
+
 import os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 

@@ -3,6 +3,7 @@
 
 Usage: python report.py [path/to/sales.csv]
 """
+
 import csv
 import sys
 from collections import defaultdict

@@ -2,6 +2,7 @@
 
 Run by the Procfile's worker process; JOBS_FILE picks the file.
 """
+
 import os
 import sys
 

@@ -14,5 +14,7 @@ def app(environ, start_response):
     else:
         body, status = {"error": "not found"}, "404 Not Found"
     data = json.dumps(body).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
     return [data]

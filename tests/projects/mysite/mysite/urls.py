@@ -1,4 +1,5 @@
 """URL configuration for mysite project."""
+
 from django.contrib import admin
 from django.urls import include, path
 

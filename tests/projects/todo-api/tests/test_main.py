@@ -16,7 +16,10 @@ def test_root():
 def test_create_and_read():
     res = client.post("/todos", json={"title": "write tests"})
     assert res.status_code == 201
-    assert client.get(f"/todos/{res.json()['id']}").json() == {"title": "write tests", "done": False}
+    assert client.get(f"/todos/{res.json()['id']}").json() == {
+        "title": "write tests",
+        "done": False,
+    }
 
 
 def test_missing():

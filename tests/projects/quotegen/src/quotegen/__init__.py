@@ -1,4 +1,5 @@
 """quotegen: print a quote from the YAML file shipped inside the package."""
+
 import argparse
 import os
 import random
