@@ -246,7 +246,7 @@ def test_static_single_page_app(tmp_path: Path) -> None:
     assert (facts.kind, facts.assets, facts.start) == (
         "static",
         ["public-dist"],
-        ["static", "public-dist"],
+        [],
     )
 
 

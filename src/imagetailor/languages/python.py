@@ -232,6 +232,11 @@ def plan(ctx: PlanContext) -> Plan:
         p.manifests = list(app.manifests)
         p.deps_all = [_pip_install(runtime + dev, deps, cache, "Runtime and development.")]
         p.deps_prod = [_pip_install(runtime, deps, cache, "Runtime only: what deploy ships.")]
+    # Console scripts (pip's own among them, when a dependency pulls pip in) carry the
+    # toolchain's shebang: deploy has no shell and runs modules with python -m, so they go.
+    drop_bin = Run((f"rm -rf {deps}/bin",), (), ("Console scripts are not run in deploy.",))
+    assert p.deps_prod is not None
+    p.deps_prod.append(drop_bin)
     p.deps_env = {"PYTHONPATH": pythonpath}
     p.path_prepend = [f"{deps}/bin"]
     p.deploy_env = {"PYTHONPATH": pythonpath}

@@ -29,6 +29,8 @@ FROM ${PYTHON_IMAGE} AS deps-prod
 WORKDIR /app
 # Runtime only: what deploy ships.
 RUN mkdir -p /opt/deps
+# Console scripts are not run in deploy.
+RUN rm -rf /opt/deps/bin
 # Where the dependencies are (not configuration).
 ENV PYTHONPATH="/opt/deps:/app"
 ENV PATH=/opt/deps/bin:$PATH

@@ -33,6 +33,8 @@ COPY requirements/base.txt requirements/prod.txt requirements/
 # Runtime only: what deploy ships.
 RUN --mount=type=cache,target=/root/.cache/pip mkdir -p /opt/deps && \
     if grep -q '[^[:space:]]' requirements/prod.txt; then python3 -m pip install --target /opt/deps -r requirements/prod.txt; fi
+# Console scripts are not run in deploy.
+RUN rm -rf /opt/deps/bin
 # Where the dependencies are (not configuration).
 ENV PYTHONPATH="/opt/deps:/app"
 ENV PATH=/opt/deps/bin:$PATH
