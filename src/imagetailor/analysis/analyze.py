@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from imagetailor.analysis.candidates import SecretCandidates
 from imagetailor.analysis.catalog import secret_catalogue
 from imagetailor.analysis.dive import DiveEmulator
+from imagetailor.analysis.layercache import LayerCache
 from imagetailor.analysis.layerscan import describe_layer
 from imagetailor.analysis.parallel import LayerScans
 from imagetailor.analysis.tree import MergedTree
@@ -45,9 +46,16 @@ MAX_INEFFICIENT_LISTED = 1000
 MAX_WARNINGS = 50
 
 
-def analyze(image: Image, progress: Progress | None = None, *, top_files: int = 20) -> Analysis:
+def analyze(
+    image: Image,
+    progress: Progress | None = None,
+    *,
+    top_files: int = 20,
+    layer_cache: LayerCache | None = None,
+) -> Analysis:
+    """``layer_cache``: layers of other images of this run (see analysis/layercache.py)."""
     with _cyclic_gc_paused():
-        return _analyze(image, progress, top_files)
+        return _analyze(image, progress, top_files, layer_cache)
 
 
 # Modules the merge does not need; _Imports loads them while the layer workers read.
@@ -114,7 +122,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysis:
+def _analyze(
+    image: Image, progress: Progress | None, top_files: int, layer_cache: LayerCache | None
+) -> Analysis:
     catalogue = secret_catalogue()
     count = len(image.layers)
 
@@ -129,7 +139,8 @@ def _analyze(image: Image, progress: Progress | None, top_files: int) -> Analysi
     # The layer workers start here. What the merge does not need (the models, pydantic, the
     # scanners that make model objects) is imported on a thread meanwhile: it runs whenever
     # the merge waits for the workers, instead of before the merge or after it.
-    with LayerScans(image, SecretCandidates(catalogue), report) as scans, _Imports(_LATER):
+    scans_of = LayerScans(image, SecretCandidates(catalogue), report, layer_cache)
+    with scans_of as scans, _Imports(_LATER):
         if progress is not None and count:
             progress(0, count, 0)
         for feed in scans:

@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from imagetailor.analysis.candidates import SecretCandidates
+from imagetailor.analysis.layercache import LayerCache
 from imagetailor.analysis.layerscan import LayerScan, ScannedEntry, scan_batches, scan_layer
 from imagetailor.errors import TailorError
 from imagetailor.image.model import Image, Layer
@@ -61,10 +62,24 @@ class LayerFeed:
     as they arrive (from a worker, while the layer is still being read); once it is exhausted,
     ``scan`` holds the layer's totals, secret candidates and warnings."""
 
-    def __init__(self, index: int, batches: Iterator[list[ScannedEntry]]) -> None:
+    def __init__(
+        self,
+        index: int,
+        batches: Iterator[list[ScannedEntry]],
+        scan_of: Callable[[], LayerScan] | None = None,
+    ) -> None:
         self.index = index
         self._batches = batches
-        self.scan = LayerScan(index)
+        self._scan = LayerScan(index)
+        self._scan_of = scan_of  # another feed's scan, for a feed that records that one
+
+    @property
+    def scan(self) -> LayerScan:
+        return self._scan_of() if self._scan_of is not None else self._scan
+
+    @scan.setter
+    def scan(self, value: LayerScan) -> None:
+        self._scan = value
 
     def batches(self) -> Iterator[list[ScannedEntry]]:
         return self._batches
@@ -81,24 +96,54 @@ class LayerScans:
     they read; leaving the ``with`` block stops any that are still running."""
 
     def __init__(
-        self, image: Image, secrets: SecretCandidates, progress: LayerProgress | None = None
+        self,
+        image: Image,
+        secrets: SecretCandidates,
+        progress: LayerProgress | None = None,
+        cache: LayerCache | None = None,
     ) -> None:
         self._image = image
         self._secrets = secrets
         self._progress = progress
-        workers = worker_count(image)
-        self._pool = _Pool(image, secrets, workers) if workers else None
+        self._cache = cache
+        # Layers another image of this run already read are replayed, not read again.
+        self._todo = [
+            i
+            for i, layer in enumerate(image.layers)
+            if cache is None or layer.diff_id is None or layer.diff_id not in cache
+        ]
+        workers = worker_count(image) if len(self._todo) >= 2 else 0
+        self._pool = _Pool(image, secrets, workers, self._todo) if workers else None
 
     def __iter__(self) -> Iterator[LayerFeed]:
-        if self._pool is not None:
-            try:
-                for index in range(len(self._image.layers)):
-                    yield self._pool.feed(index, self._progress)
-            finally:
+        try:
+            for index in range(len(self._image.layers)):
+                yield self._feed(index)
+        finally:
+            if self._pool is not None:
                 self._pool.stop()
-            return
-        for index in range(len(self._image.layers)):
-            yield self._in_process(index)
+
+    def _feed(self, index: int) -> LayerFeed:
+        diff_id = self._image.layers[index].diff_id
+        cache = self._cache if diff_id is not None else None
+        cached = cache.get(diff_id) if cache is not None and diff_id is not None else None
+        if cached is not None:
+            batches, scan = cached
+            feed = LayerFeed(index, iter(batches))
+            feed.scan = scan
+            return feed
+        feed = (
+            self._pool.feed(index, self._progress)
+            if self._pool is not None
+            else self._in_process(index)
+        )
+        if cache is None or diff_id is None:
+            return feed
+
+        def scan_of() -> LayerScan:
+            return feed.scan
+
+        return LayerFeed(index, cache.recording(diff_id, feed.batches(), scan_of), scan_of)
 
     def _in_process(self, index: int) -> LayerFeed:
         progress = self._progress
@@ -138,7 +183,9 @@ class _WorkerDied(Exception):
 
 
 class _Pool:
-    def __init__(self, image: Image, secrets: SecretCandidates, workers: int) -> None:
+    def __init__(
+        self, image: Image, secrets: SecretCandidates, workers: int, indexes: list[int]
+    ) -> None:
         self._layers = image.layers
         self._batches: dict[int, list[list[ScannedEntry]]] = {}  # arrived, not yet merged
         self._done: dict[int, LayerScan | BaseException] = {}
@@ -158,7 +205,7 @@ class _Pool:
                 self._children[result_read] = pid
         finally:
             os.close(task_read)
-        tasks = b"".join(i.to_bytes(4, "little") for i in range(len(self._layers)))
+        tasks = b"".join(i.to_bytes(4, "little") for i in indexes)
         with os.fdopen(task_write, "wb") as pipe:
             pipe.write(tasks)
 

@@ -29,7 +29,7 @@ from imagetailor.image.docker_archive import open_docker_archive
 from imagetailor.image.http import Operation, guarded_client, iter_body, read_bounded
 from imagetailor.image.model import FetchProgress, Image
 from imagetailor.image.platforms import Platform
-from imagetailor.image.reference import ImageReference
+from imagetailor.image.reference import ImageReference, parse_name
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 MAX_SPOOL_BYTES = 256 * 1024**3
@@ -161,9 +161,50 @@ def _inspect_size(engine: _Engine, name: str) -> int:
     return size
 
 
+def open_daemon_images(
+    names: list[str], *, timeout: float = 30.0, max_bytes: int = MAX_SPOOL_BYTES
+) -> dict[str, Image]:
+    """Several engine images from ONE export: `docker save a b c` writes each shared layer once
+    (a ci and a dev image share the whole toolchain), so the engine's export, the slowest part
+    of checking freshly built images, is paid once. The images share the spool; each one's
+    close() removes it when the last is closed."""
+    engine = _Engine(timeout, None)
+    spool = Path(tempfile.mkdtemp(prefix="imagetailor-daemon-"))
+    images: dict[str, Image] = {}
+    try:
+        with engine.client:
+            size = sum(_inspect_size(engine, name) for name in names)  # shared layers counted twice
+            if size > max_bytes:
+                raise SourceUnavailableError(f"images of {size} bytes, more than {max_bytes}")
+            bound = min(max_bytes, int(size * ARCHIVE_OVERHEAD) + ARCHIVE_SLACK)
+            if shutil.disk_usage(spool).free < bound:
+                raise SourceUnavailableError(f"not enough free space in {spool.parent}")
+            archive = spool / "images.tar"
+            _spool(engine, names, archive, bound, size, None)
+        for name in names:
+            ref = ImageReference(
+                "docker-archive", str(archive), archive, ref=name, name=parse_name(name)
+            )
+            images[name] = open_docker_archive(archive, ref, None, f"docker-daemon:{name}")
+    except BaseException:
+        shutil.rmtree(spool, ignore_errors=True)
+        raise
+    remaining = [len(images)]
+
+    def release() -> None:
+        remaining[0] -= 1
+        if remaining[0] == 0:
+            shutil.rmtree(spool, ignore_errors=True)
+
+    for image in images.values():
+        image.close_hooks.append(release)
+        image.close_hooks.append(weakref.finalize(image, shutil.rmtree, spool, ignore_errors=True))
+    return images
+
+
 def _spool(
     engine: _Engine,
-    name: str,
+    name: str | list[str],
     archive: Path,
     bound: int,
     expected: int,
@@ -176,7 +217,9 @@ def _spool(
     engine.start()
     try:
         with (
-            engine.client.stream("GET", "/images/get", params={"names": name}) as response,
+            engine.client.stream(
+                "GET", "/images/get", params={"names": name}
+            ) as response,  # fmt: skip
             open(archive, "xb") as out,
         ):
             if response.status_code != 200:

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imagetailor.analysis.layercache import LayerCache
 from imagetailor.engine.bake import bake
 from imagetailor.engine.build import BuildResult, build
 from imagetailor.engine.client import EngineClient, select_client
 from imagetailor.errors import UsageError
+from imagetailor.image.model import Image
 from imagetailor.project.bases import BaseMap, default_family
 from imagetailor.project.model import Spec
 
@@ -126,19 +128,30 @@ def run_ci(tag: str, client: EngineClient, timeout: float = CI_TIMEOUT) -> CiRun
     return CiRun(result.exit_code, result.seconds, output)
 
 
-def check_image(tag: str, purpose: str, spec: Spec, source: str) -> tuple[CheckOutcome, int, int]:
+def check_image(
+    tag: str,
+    purpose: str,
+    spec: Spec,
+    source: str,
+    image: Image | None = None,
+    cache: LayerCache | None = None,
+) -> tuple[CheckOutcome, int, int]:
     """Judge the built image as its purpose: (outcome, size_bytes, layers).
 
     A purpose of the project's own is judged by its [policy.NAME] table when there is one, else
-    by the built-in purpose it extends.
+    by the built-in purpose it extends. ``image`` (already opened) and ``cache`` (layers of the
+    other purposes' images) let `tailor build` export and read shared layers once.
     """
     from imagetailor.analysis import analyze
     from imagetailor.image import open_image
     from imagetailor.policy.evaluate import evaluate, policy_rule_ids
     from imagetailor.policy.settings import resolve
 
-    with open_image(f"docker-daemon:{tag}", None) as image:
-        analysis = analyze(image)
+    if image is None:
+        with open_image(f"docker-daemon:{tag}", None) as opened:
+            analysis = analyze(opened, layer_cache=cache)
+    else:
+        analysis = analyze(image, layer_cache=cache)
     judged_as = purpose if purpose in spec.policy else spec.base_purpose(purpose)
     settings = resolve(judged_as, spec.policy, source, known_rules=policy_rule_ids())
     report = evaluate(analysis, settings)
@@ -176,44 +189,59 @@ def build_purposes(
         if client.can_bake and (project / spec.generate.bake).is_file()
         else None
     )
+    built_by: dict[str, BuildResult] = {}
     for purpose in wanted:
         tag = spec.tag(purpose)
         if baked is not None:
-            built = baked[purpose]
-        else:
-            built = build(
-                project,
-                dockerfile,
-                target=purpose,
-                tags=[tag],
-                labels={"dev.imagetailor.purpose": purpose},
-                build_args=build_args,
-                client=client,
-                on_line=on_line,
-                no_cache=no_cache,
-            )
-        started = time.monotonic()
-        if check:
-            outcome, size, layers = check_image(tag, purpose, spec, source)
-        else:
-            outcome, size, layers = CheckOutcome(True, 0), 0, 0
-        checked = time.monotonic() - started
-        ci_run = None
-        if run_ci_image and spec.base_purpose(purpose) == "ci":
-            ci_run = run_ci(tag, client, ci_timeout)
-        result = PurposeBuild(
-            purpose,
-            tag,
-            built.image_id,
-            built.seconds,
-            size,
-            layers,
-            outcome,
-            built,
-            checked,
-            ci_run,
+            built_by[purpose] = baked[purpose]
+            continue
+        built_by[purpose] = build(
+            project,
+            dockerfile,
+            target=purpose,
+            tags=[tag],
+            labels={"dev.imagetailor.purpose": purpose},
+            build_args=build_args,
+            client=client,
+            on_line=on_line,
+            no_cache=no_cache,
         )
-        results.append(result)
-        if on_built is not None:
-            on_built(result)
+    # Every image is built before any is checked: one export of all of them writes each shared
+    # layer once, and each layer is read once for all the images that have it.
+    export_started = time.monotonic()
+    images = _export([spec.tag(p) for p in wanted]) if check else {}
+    export_seconds = time.monotonic() - export_started  # counted in the first check's time
+    cache = LayerCache()
+    try:
+        for purpose in wanted:
+            tag, built = spec.tag(purpose), built_by[purpose]
+            started = time.monotonic()
+            if check:
+                outcome, size, layers = check_image(
+                    tag, purpose, spec, source, images.get(tag), cache
+                )
+            else:
+                outcome, size, layers = CheckOutcome(True, 0), 0, 0
+            checked = time.monotonic() - started + export_seconds
+            export_seconds = 0.0
+            ci_run = None
+            if run_ci_image and spec.base_purpose(purpose) == "ci":
+                ci_run = run_ci(tag, client, ci_timeout)
+            result = PurposeBuild(
+                purpose, tag, built.image_id, built.seconds, size, layers, outcome, built,
+                checked, ci_run,
+            )  # fmt: skip
+            results.append(result)
+            if on_built is not None:
+                on_built(result)
+    finally:
+        for image in images.values():
+            image.close()
     return results
+
+
+def _export(tags: list[str]) -> dict[str, Image]:
+    """The built images from one engine export (each opened by tag from it)."""
+    from imagetailor.image.daemon import open_daemon_images
+
+    return open_daemon_images(tags)
