@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_examples import free_port, tailor
 from tests.make.corpus import Layout, copy, layouts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.engine, pytest.mark.slow]
@@ -51,24 +50,6 @@ SELECTED = [
     and layout.path.parent.name == "projects"  # the examples are built by tests/e2e
     and (ALL or layout.name in FAMILIES.values())
 ]
-
-
-def tailor(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "imagetailor.cli.main", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=3600,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def report(layout: Layout, figures: dict[str, object]) -> None:
