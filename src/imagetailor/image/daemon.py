@@ -189,17 +189,24 @@ def open_daemon_images(
     except BaseException:
         shutil.rmtree(spool, ignore_errors=True)
         raise
-    remaining = [len(images)]
-
-    def release() -> None:
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            shutil.rmtree(spool, ignore_errors=True)
-
+    shared = _SharedSpool(spool, len(images))
     for image in images.values():
-        image.close_hooks.append(release)
-        image.close_hooks.append(weakref.finalize(image, shutil.rmtree, spool, ignore_errors=True))
+        image.close_hooks.append(shared.release)  # the hook keeps the spool alive with the image
     return images
+
+
+class _SharedSpool:
+    """A spool several images read: removed when the last of them is closed, or when all of
+    them are gone without being closed (at exit at the latest)."""
+
+    def __init__(self, path: Path, users: int) -> None:
+        self._users = users
+        self._remove = weakref.finalize(self, shutil.rmtree, path, ignore_errors=True)
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users <= 0:
+            self._remove()
 
 
 def _spool(
