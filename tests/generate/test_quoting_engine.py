@@ -16,7 +16,7 @@ pytestmark = pytest.mark.engine
 VALUES = [
     "plain",
     "$HOME and ${PATH} and $$",
-    'quotes " and \' and `ticks`',
+    "quotes \" and ' and `ticks`",
     "back\\slash \\n not a newline",
     "{{ braces }} % ; && | > <",
     "Grüße ☃ 日本",
