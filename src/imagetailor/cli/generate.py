@@ -8,8 +8,14 @@ import click
 from rich.console import Console
 
 from imagetailor.cli.options import base_map_option, directory_option
-from imagetailor.generate.files import check_mapped, compare, render_all, write_files
-from imagetailor.project.model import load_project
+from imagetailor.generate.files import (
+    check_mapped,
+    compare,
+    output_names,
+    render_all,
+    write_files,
+)
+from imagetailor.project.model import Spec, load_project
 
 
 @click.command("generate")
@@ -36,4 +42,28 @@ def command(check: bool, force: bool, base_map: Path | None, directory: Path) ->
     for state in states:
         verb = "unchanged" if state.state == "up-to-date" else "wrote"
         click.echo(f"{verb}\t{state.name}")
+    _beside_the_projects_own(err, spec, directory)
     return 0
+
+
+def _beside_the_projects_own(err: Console, spec: Spec, directory: Path) -> None:
+    """Say where ours went when the project has build files of its own (never touched)."""
+    names = output_names(spec, directory)
+    dockerfile = spec.generate.dockerfile
+    if dockerfile != "Dockerfile":
+        err.print(
+            f"the project's own Dockerfile is kept: ours is {dockerfile} "
+            f"(docker-bake and compose point at it; build it with -f {dockerfile})",
+            highlight=False,
+        )
+    if names["ignore"] != ".dockerignore":
+        err.print(
+            f"the project's own .dockerignore is kept: ours is {names['ignore']}, its lines "
+            f"followed by ours (BuildKit reads it instead for {dockerfile})",
+            highlight=False,
+        )
+    if spec.generate.compose != "compose.yaml":
+        err.print(
+            f"the project's own compose file is kept: ours is {spec.generate.compose}",
+            highlight=False,
+        )
