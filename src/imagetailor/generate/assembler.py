@@ -307,7 +307,7 @@ def _deploy_stage(a: _Assembly, base: str) -> None:
 
 def _ci_stage(a: _Assembly, fe: str | None) -> None:
     stage = a.df.stage("ci", "deps", "ci: every dependency, the requested tools, the tests.")
-    add_tools(stage, a.tools("ci"), a.family(a.language.toolchain_arg), a.language.tool_manager)
+    add_tools(stage, a.tools("ci"), a.family(a.language.toolchain_arg), a.language)
     _source(a, stage, fe)
     if a.plan.ci_build:
         _runs(stage, a.plan.build)
@@ -335,7 +335,7 @@ def _local_stage(
             tools_upstream,
             a.family("TOOLS_IMAGE"),
             tools,
-            a.language.tool_manager,
+            a.language,
             runtime=not scratch,
         )
     stage = a.df.stage(
@@ -353,7 +353,7 @@ def _dev_stage(a: _Assembly, fe: str | None) -> None:
     stage = a.df.stage(
         "dev", "deps", "dev: the full toolchain and a debugger; mount the source over it."
     )
-    add_tools(stage, a.tools("dev"), a.family(a.language.toolchain_arg), a.language.tool_manager)
+    add_tools(stage, a.tools("dev"), a.family(a.language.toolchain_arg), a.language)
     _source(a, stage, fe)
     ports = [a.spec.app.port, *a.plan.dev_ports] if a.spec.app.kind != "cli" else a.plan.dev_ports
     if ports:
@@ -378,5 +378,5 @@ def _extended(a: _Assembly, debian: str, scratch: bool) -> None:
         )
         if extra:
             stage.add("USER", "root")
-            add_tools(stage, extra, a.family(a.language.toolchain_arg), a.language.tool_manager)
+            add_tools(stage, extra, a.family(a.language.toolchain_arg), a.language)
         finish(stage, a.spec, name)

@@ -10,7 +10,9 @@ from imagetailor.catalogues import load_catalogue
 from imagetailor.errors import UsageError
 from imagetailor.project.bases import Family
 
-MANAGERS = ("apt", "apk", "pip", "npm", "go")
+# OS package managers; a language's own installer (pip, npm, go, ...) is named by its plug-in.
+OS_MANAGERS = ("apt", "apk")
+_RECIPE_KEYS = ("summary", "files", "links", "note")
 # A file of the user's recipes merged over data/recipes.toml (as is ~/.config/imagetailor/...).
 RECIPES_ENV = "TAILOR_RECIPES"
 
@@ -58,7 +60,12 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
 def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     recipes: dict[str, Recipe] = {}
     for name, table in (data.get("tools") or {}).items():
-        packages = {m: _strings(table[m], f"tools.{name}.{m}") for m in MANAGERS if m in table}
+        # Every other key is an installer: apt, apk, or a language's (pip, npm, go, cargo, ...).
+        packages = {
+            m: _strings(value, f"tools.{name}.{m}")
+            for m, value in table.items()
+            if m not in _RECIPE_KEYS
+        }
         links = table.get("links", {})
         recipes[name] = Recipe(
             name=name,
@@ -92,7 +99,7 @@ def plan_installs(tools: list[str], family: Family, tool_manager: str) -> list[I
     own manager. A tool with no usable recipe is an error naming the tool and what is missing.
     """
     cat = catalogue()
-    order = [m for m in (family, tool_manager) if m in MANAGERS]
+    order = [m for m in (family, tool_manager) if m and (m in OS_MANAGERS or m == tool_manager)]
     grouped: dict[str, list[str]] = {m: [] for m in order}
     notes: dict[str, list[str]] = {m: [] for m in order}
     for tool in tools:

@@ -12,15 +12,15 @@ from imagetailor.errors import UsageError
 from imagetailor.generate.dockerfile import CONTINUATION, Dockerfile, Stage
 from imagetailor.generate.quoting import dockerfile_path, shell_word, shell_words
 from imagetailor.generate.recipes import RECIPES_ENV, Install, catalogue, plan_installs
+from imagetailor.languages.plugin import Language
 from imagetailor.project.bases import Family
 
-PIP_CACHE = "type=cache,target=/root/.cache/pip"
-NPM_CACHE = "type=cache,target=/root/.npm"
-GO_BUILD_CACHE = "type=cache,target=/root/.cache/go-build"
 
-
-def install_commands(install: Install) -> tuple[list[str], tuple[str, ...]]:
-    """(commands, mounts) for one manager's installs, in a stage that has that manager."""
+def install_commands(
+    install: Install, language: Language | None = None
+) -> tuple[list[str], tuple[str, ...]]:
+    """(commands, mounts) for one manager's installs, in a stage that has that manager: the OS
+    package managers here, a language's own installer from its plug-in's data."""
     packages = shell_words(list(install.packages))
     if install.manager == "apt":
         return [
@@ -30,18 +30,19 @@ def install_commands(install: Install) -> tuple[list[str], tuple[str, ...]]:
         ], ()
     if install.manager == "apk":
         return [f"apk add --no-cache {packages}"], ()
-    if install.manager == "pip":
-        return [f"python3 -m pip install {packages}"], (PIP_CACHE,)
-    if install.manager == "npm":
-        return [f"npm install --global {packages}"], (NPM_CACHE,)
-    commands = [f"go install {shell_word(p)}" for p in install.packages]
-    return commands, (GO_BUILD_CACHE,)
+    if language is None or install.manager != language.tool_manager or not language.tool_install:
+        raise UsageError(f"no installer {install.manager!r} for this stage")
+    template = language.tool_install
+    mounts = tuple(f"type=cache,target={target}" for target in language.tool_cache)
+    if "{package}" in template:
+        return [template.replace("{package}", shell_word(p)) for p in install.packages], mounts
+    return [template.replace("{packages}", packages)], mounts
 
 
-def add_tools(stage: Stage, tools: list[str], family: Family, tool_manager: str) -> None:
+def add_tools(stage: Stage, tools: list[str], family: Family, language: Language) -> None:
     """Install tools in a stage that has a package manager, one RUN per manager."""
-    for install in plan_installs(tools, family, tool_manager):
-        commands, mounts = install_commands(install)
+    for install in plan_installs(tools, family, language.tool_manager):
+        commands, mounts = install_commands(install, language)
         note = (f"tools: {', '.join(tools)}", *install.notes)
         stage.run(*commands, mounts=mounts, comment=note)
 
@@ -103,7 +104,7 @@ def donor_stage(
     base: str,
     family: Family,
     tools: list[str],
-    tool_manager: str,
+    language: Language,
     runtime: bool,
 ) -> str:
     """A donor stage installs the tools and collects their files, each with the libraries it
@@ -134,7 +135,7 @@ def donor_stage(
         "${TOOLS_IMAGE}",
         f"Tools for {name}: installed here, copied (with their libraries) onto the deploy image.",
     )
-    add_tools(donor, tools, family, tool_manager)
+    add_tools(donor, tools, family, language)
     if runtime:
         # The deploy runtime's own files (libc, libssl, ...) are not copied a second time.
         donor.add("COPY", "--from=runtime / /runtime/")

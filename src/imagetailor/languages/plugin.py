@@ -119,8 +119,11 @@ class Language(_Data):
     # a project's own Dockerfile says 3.11), and how such a version constrains.
     image_names: list[str] = Field(default_factory=list)
     image_constraint: str = "pep440"
-    # The recipe catalogue's installer for this language's own tools (pip, npm, go).
+    # The recipe catalogue's installer for this language's own tools (pip, npm, go), and the
+    # command it runs: {packages} (all at once) or {package} (one command each).
     tool_manager: str = ""
+    tool_install: str = ""
+    tool_cache: list[str] = Field(default_factory=list)
     default_manager: str
     managers: dict[str, Manager]
     versions: dict[str, Version]  # every upstream version that exists, with its Debian release
