@@ -23,9 +23,7 @@ def render_compose(spec: Spec) -> list[str]:
         f"    image: {q(spec.tag('dev'))}",
     ]
     lines += ["    volumes:", f"      - {q('.:' + data.layout.workdir)}"]
-    if spec.app.language == "node":
-        # Keep the image's node_modules: the host's (if any) may be for another platform.
-        lines.append(f"      - {q(data.layout.workdir + '/node_modules')}")
+    lines += [f"      - {q(volume)}" for volume in data.layout.dev_volumes]
     ports = [] if spec.app.kind in ("cli", "worker") else [port]
     if data.layout.debug_port:
         ports.append(data.layout.debug_port)

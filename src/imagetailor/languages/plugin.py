@@ -98,6 +98,8 @@ class Layout(_Data):
     interpreter: str = ""  # the deploy image's runtime ("" for native binaries)
     dev_interpreter: str = ""  # the toolchain's, for ci and dev
     debug_port: int = 0  # the dev image's debugger port (0: none)
+    # Folders of the dev image that a bind-mounted source must not hide (node_modules).
+    dev_volumes: list[str] = Field(default_factory=list)
 
 
 class Tools(_Data):

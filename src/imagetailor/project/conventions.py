@@ -70,8 +70,9 @@ def procfile(files: ProjectFiles, facts: Facts) -> None:
 
 
 def _go_binary(facts: Facts) -> None:
-    """Go: the Procfile names the binary (bin/web): the command of that name is the one built."""
-    if facts.language != "go" or not facts.start:
+    """The Procfile names the binary (Go's bin/web): of several commands, the one of that name
+    is the one to build."""
+    if not facts.start:
         return
     wanted = facts.start[0].rsplit("/", 1)[-1]
     matching = [c for c in facts.choices.get("app.main", []) if c.rsplit("/", 1)[-1] == wanted]

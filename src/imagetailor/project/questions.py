@@ -164,7 +164,8 @@ def ask_questions(
         value("app.runtime_version", detected.runtime_version),
         _choice(versions),
     ).strip()
-    if facts.language == "go":
+    # A language that builds a package (Go's main package), found or to be chosen.
+    if facts.main or "app.main" in facts.choices or "app.main" in unknown:
         options = facts.choices.get("app.main", [])
         check = _choice(options) if options else (lambda t: _check_field("main", t))
         app["main"] = ask("Go package to build", value("app.main", facts.main or "."), check)
