@@ -205,3 +205,9 @@ def test_offline_map_format_parses(tmp_path: Path) -> None:
     bases = load_base_map(path)
     assert isinstance(bases, BaseMap)
     assert bases.resolve("golang:1.19-bookworm").image == "imagetailor-bases/golang:1.19"
+
+
+def test_generated_file_names_stay_in_the_project_folder(tmp_path: Path) -> None:
+    for name in (".git/hooks/pre-commit", "../Dockerfile", "a/b", ".hidden", "x" * 200):
+        message = error_of(tmp_path, GOOD + f'\n[generate]\ndockerfile = "{name}"\n')
+        assert "generate.dockerfile:" in message

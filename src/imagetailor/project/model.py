@@ -212,12 +212,24 @@ class DeploySpec(_Strict):
     base: Literal["distroless", "scratch"] = "distroless"
 
 
+def _file_name(value: str) -> str:
+    """A generated file's name: one plain name in the project folder (not .git/..., not ../)."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", value):
+        raise ValueError(
+            f"{value[:40]!r}: a file name in the project folder, e.g. 'Dockerfile.tailor'"
+        )
+    return value
+
+
+FileName = Annotated[StrictStr, AfterValidator(_file_name)]
+
+
 class GenerateSpec(_Strict):
     """Where generated files go: other names when the project already has its own."""
 
-    dockerfile: RelPath = "Dockerfile"
-    bake: RelPath = "docker-bake.hcl"
-    compose: RelPath = "compose.yaml"
+    dockerfile: FileName = "Dockerfile"
+    bake: FileName = "docker-bake.hcl"
+    compose: FileName = "compose.yaml"
 
 
 class PurposeSpec(_Strict):
