@@ -85,6 +85,9 @@ def test_detection_follows_the_projects_conventions(layout: Layout, tmp_path: Pa
         assert app["port"] == layout.want("port")
     assert runner(str(app["test"])) == runner(str(layout.want("test") or ""))
     assert app.get("workdir", ".") == (layout.want("workdir") or ".")
+    if app["language"] == "go":
+        wanted = {str(a).rstrip("/") for a in layout.want("runtime_assets") or []}
+        assert wanted <= set(app.get("assets", [])), f"missed run-time folders {wanted}"
     config = layout.want("config") or []
     assert set(config) <= set(app["config"]), (
         f"missed config names {set(config) - set(app['config'])}"

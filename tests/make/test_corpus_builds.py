@@ -41,6 +41,8 @@ FAMILIES = {
     "go, cgo (glibc deploy base)": "cfib",
     "go, templates/ and static/ read at run time": "guestbook",
     "go, a main package without go.mod": "gopath-hello",
+    "go, a workspace of two modules (go.work)": "textkit",
+    "node, hono, node --env-file in scripts.start": "hono-envfile",
 }
 ALL = os.environ.get("TAILOR_CORPUS") == "all"
 SELECTED = [

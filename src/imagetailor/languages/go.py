@@ -20,6 +20,7 @@ _PACKAGE_MAIN = re.compile(r"^package\s+main\b", re.M)
 _FUNC_MAIN = re.compile(r"^func\s+main\s*\(\s*\)", re.M)
 _IMPORT_C = re.compile(r'^import\s+"C"|^\s*"C"\s*$', re.M)
 _EMBED = re.compile(r"^//go:embed\s+(.+)$", re.M)
+_MANIFESTS = {"go.mod", "go.sum", "go.work", "go.work.sum"}
 _SERVES = re.compile(r"\bnet/http\b|ListenAndServe|\.Listen\(|gin\.|echo\.New|fiber\.New")
 
 
@@ -41,7 +42,32 @@ def _binary_name(main: str, module: str, folder: str) -> str:
     return module.rstrip("/").rsplit("/", 1)[-1] if module else folder
 
 
+def _workspace_uses(gowork: str) -> list[str]:
+    """go.work's `use` folders (one per line, or in a `use ( ... )` block), without ./ ."""
+    uses: list[str] = []
+    block = False
+    for raw in gowork.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if block:
+            if line.startswith(")"):
+                block = False
+            elif line:
+                uses.append(line)
+        elif line.startswith("use"):
+            rest = line[3:].strip()
+            if rest.startswith("("):
+                block = True
+                rest = rest[1:].strip()
+            if rest and rest != ")":
+                uses.append(rest)
+    cleaned = [u.strip('"`').removeprefix("./").rstrip("/") or "." for u in uses]
+    return [u for u in cleaned if u == "." or (".." not in u.split("/") and not u.startswith("/"))]
+
+
 def detect(files: ProjectFiles, language: Language) -> Facts:
+    gowork = files.text("go.work")
+    if gowork is not None:
+        return _detect_workspace(files, language, gowork)
     gomod = files.text("go.mod")
     manager = "modules" if gomod is not None else "none"
     if gomod is not None and files.exists("vendor/modules.txt"):
@@ -60,6 +86,32 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         facts.note(f"go.mod: module {module or '?'} ({language.managers[manager].title})")
     else:
         facts.note("no go.mod: a bare main package, built in a module made for it")
+    return _code(files, language, facts, module)
+
+
+def _detect_workspace(files: ProjectFiles, language: Language, gowork: str) -> Facts:
+    vendored = files.exists("vendor/modules.txt")
+    facts = Facts(language="go", manager="vendor" if vendored else "workspace")
+    uses = _workspace_uses(gowork)
+    line = _TOOLCHAIN.search(gowork) or _GO_LINE.search(gowork)
+    if line is not None:
+        source = "go.work " + line.group(0).split()[0]
+        facts.runtime = Constraint("minimum", ".".join(line.group(1).split(".")[:2]), source)
+    present = [m for m in ("go.work", "go.work.sum") if files.exists(m)]
+    for use in uses:
+        prefix = "" if use == "." else f"{use}/"
+        present += [f"{prefix}{m}" for m in ("go.mod", "go.sum") if files.exists(f"{prefix}{m}")]
+    facts.manifests = present
+    facts.note(f"go.work: a workspace of {', '.join(uses) or 'no modules'}")
+    facts = _code(files, language, facts, "")
+    if facts.test:
+        # `./...` at a workspace root that is not itself a module matches nothing.
+        facts.test = "go test " + " ".join("./..." if u == "." else f"./{u}/..." for u in uses)
+    return facts
+
+
+def _code(files: ProjectFiles, language: Language, facts: Facts, module: str) -> Facts:
+    """What the sources say: the main package(s), cgo, a server, run-time folders, tests."""
     sources = list(files.walk((".go",), frozenset(language.conventions.skip_dirs)))
     mains = _main_dirs(files, sources)
     folder = files.root.resolve().name
@@ -162,7 +214,7 @@ def plan(ctx: PlanContext) -> Plan:
             if app.cgo
             else "deploy runtime: distroless/static has CA certificates and the nonroot user."
         ),
-        manifests=[m for m in app.manifests if m in ("go.mod", "go.sum")],
+        manifests=[m for m in app.manifests if m.rsplit("/", 1)[-1] in _MANIFESTS],
         deps_env=deps_env,
         deps_env_note="Build settings: never fetch another Go toolchain; vendor/ when present.",
         deps_all=manager_runs(

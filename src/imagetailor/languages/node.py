@@ -18,10 +18,18 @@ from imagetailor.languages.plugin import Language
 from imagetailor.languages.pystart import default_port
 from imagetailor.languages.shellcmd import render_word
 
-_SERVER = re.compile(
-    r"\b(?:require\(|from\s+)['\"](?:express|fastify|koa|@hapi/hapi|hapi|http|"
-    r"node:http|https|node:https|restify|@nestjs/core|next)['\"]|createServer\("
-)
+
+def _serves(files: ProjectFiles, language: Language, manifest: dict[str, Any]) -> bool:
+    """A web server: a server package among the dependencies, or a source importing one (the
+    list is data: node.toml's extra.servers)."""
+    servers = [str(s) for s in language.extra.get("servers", [])]
+    if set(servers) & nodestart.dependencies(manifest, "dependencies"):
+        return True
+    names = "|".join(re.escape(s) for s in servers)
+    pattern = re.compile(rf"\b(?:require\(|from\s+)['\"](?:{names})['\"]|createServer\(")
+    skip = frozenset(language.conventions.skip_dirs)
+    sources = list(files.walk(tuple(language.conventions.sources), skip))
+    return any(pattern.search(files.text(p) or "") for p in sources[:400])
 
 
 def _manager(files: ProjectFiles, manifest: dict[str, Any]) -> str:
@@ -117,12 +125,7 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     if test and nodestart.PLACEHOLDER_TEST not in test:
         facts.test = manager.test
     nodestart.start_command(files, language, manifest, facts, _workspace_scripts(files, manifest))
-    sources = list(
-        files.walk(
-            (".js", ".mjs", ".cjs", ".ts", ".mts"), frozenset(language.conventions.skip_dirs)
-        )
-    )
-    serves = any(_SERVER.search(files.text(p) or "") for p in sources[:400])
+    serves = _serves(files, language, manifest)
     if not nodestart.static_site(files, language, manifest, facts, serves):
         facts.kind = "web" if serves else "cli"
         nodestart.require_start(facts)

@@ -144,7 +144,9 @@ def start_command(
     scripts = scripts_of(manifest)
     dev_servers = [str(s) for s in language.extra.get("dev_servers", [])]
     bins = language.extra.get("bins", {})
-    resolved = resolve(scripts, "start", workspaces)
+    # NestJS and many starters keep `start` for ts-node and `start:prod` for the built entry.
+    chosen = "start:prod" if "start:prod" in scripts else "start"
+    resolved = resolve(scripts, chosen, workspaces)
     for found in reversed(resolved):
         command = found.command
         if found.folder:
@@ -156,23 +158,23 @@ def start_command(
             facts.note(f"scripts.start runs a development server ({line})")
             break
         if program == "node":
-            facts.start = command.words
-            facts.start_source = "package.json scripts.start"
+            facts.start = _without_env_file(command.words, facts)
+            facts.start_source = f"package.json scripts.{chosen}"
             port = command.env.get("PORT", "")
             if port.isdigit() and 0 < int(port) < 65536:
                 facts.port, facts.port_source = int(port), "scripts.start (PORT=...)"
             return
+        if program in ("ts-node", "tsx"):
+            facts.note(f"scripts.{chosen} runs TypeScript through {program}: deploy runs the build")
+            break
         if isinstance(bins, dict) and program in bins:
             facts.start = ["node", str(bins[program]), *command.words[1:]]
-            facts.start_source = f"package.json scripts.start ({program})"
+            facts.start_source = f"package.json scripts.{chosen} ({program})"
             return
         if program in dependencies(manifest) or files.exists(f"node_modules/.bin/{program}"):
             facts.start = ["node", f"node_modules/.bin/{program}", *command.words[1:]]
-            facts.start_source = f"package.json scripts.start ({program})"
+            facts.start_source = f"package.json scripts.{chosen} ({program})"
             return
-        if program in ("ts-node", "tsx"):
-            facts.note(f"scripts.start runs TypeScript through {program}: deploy runs the build")
-            break
     main = manifest.get("main")
     if isinstance(main, str) and files.exists(main.removeprefix("./")):
         facts.start, facts.start_source = ["node", main.removeprefix("./")], "package.json main"
@@ -195,6 +197,24 @@ def start_command(
         if files.exists(name):
             facts.start, facts.start_source = ["node", name], f"{name} (no start script)"
             return
+
+
+def _without_env_file(words: list[str], facts: Facts) -> list[str]:
+    """Drop node's `--env-file=F`: the deploy image takes its configuration from the environment
+    at run time (the file is not in the image, and node stops when it is missing)."""
+    out: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        flag = word.split("=", 1)[0]
+        if flag in ("--env-file", "--env-file-if-exists"):
+            facts.note(f"start drops {word}: configuration comes from the environment at run time")
+            skip = "=" not in word
+            continue
+        out.append(word)
+    return out
 
 
 def static_site(

@@ -1,0 +1,3 @@
+module example.com/textkit/lib
+
+go 1.21
