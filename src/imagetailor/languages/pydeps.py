@@ -142,6 +142,8 @@ def read_meta(files: ProjectFiles) -> PyMeta:
     poetry = _table(tool, "poetry")
     meta.name = str(project.get("name") or poetry.get("name") or "")
     meta.version = str(project.get("version") or poetry.get("version") or "")
+    if not meta.version and "version" in _strings(project.get("dynamic")):
+        meta.version = _dynamic_version(files, tool)
     meta.runtime |= _names(_strings(project.get("dependencies")))
     meta.dev |= _names(_group_strings(project.get("optional-dependencies")))
     meta.dev |= _names(_group_strings(pyproject.get("dependency-groups")))
@@ -152,6 +154,14 @@ def read_meta(files: ProjectFiles) -> PyMeta:
             meta.dev |= _poetry_names(group.get("dependencies"))
     meta.dev |= _names(_group_strings(_table(tool, "pdm").get("dev-dependencies")))
     meta.dev |= _names(_strings(_table(tool, "uv").get("dev-dependencies")))
+    # Hatch environments (`hatch test` brings pytest with its hatch-test environment).
+    envs = _table(_table(tool, "hatch"), "envs")
+    for env in envs.values():
+        if isinstance(env, dict):
+            extra = _strings(env.get("dependencies")) + _strings(env.get("extra-dependencies"))
+            meta.dev |= _names(extra)
+    if "hatch-test" in envs:
+        meta.dev.add("pytest")
     for table in (project.get("scripts"), poetry.get("scripts")):
         if isinstance(table, dict):
             meta.scripts |= {str(k): v for k, v in table.items() if isinstance(v, str)}
@@ -245,3 +255,40 @@ def _constraint(
             "pep440", deps["python"], "pyproject.toml [tool.poetry.dependencies] python"
         )
     return None
+
+
+def uv_members(files: ProjectFiles) -> list[str]:
+    """A uv workspace's member folders ([tool.uv.workspace] members globs, minus exclude) that
+    hold a pyproject.toml: their manifests join the lock stage, their sources the PYTHONPATH."""
+    uv = ((files.toml("pyproject.toml") or {}).get("tool") or {}).get("uv") or {}
+    workspace = uv.get("workspace") if isinstance(uv, dict) else None
+    if not isinstance(workspace, dict):
+        return []
+
+    def folders(patterns: Any) -> list[str]:
+        return [
+            p.removesuffix("/pyproject.toml")
+            for g in _strings(patterns)
+            for p in files.glob(f"{g.strip('/')}/pyproject.toml")
+        ]
+
+    excluded = set(folders(workspace.get("exclude")))
+    found = [f for f in folders(workspace.get("members")) if f not in excluded and f != "."]
+    return list(dict.fromkeys(found))
+
+
+_DUNDER_VERSION = re.compile(r"""^__version__\s*=\s*["']([^"'\n]{1,64})["']""", re.M)
+
+
+def _dynamic_version(files: ProjectFiles, tool: dict[str, Any]) -> str:
+    """A dynamic version read from the file the build backend reads it from: hatch's
+    [tool.hatch.version] path, setuptools' attr = "pkg.__version__" (``__version__ = "1.2"``)."""
+    path = str(_table(_table(tool, "hatch"), "version").get("path") or "")
+    if not path:
+        attr = _table(_table(tool, "setuptools"), "dynamic").get("version", {})
+        dotted = str(attr.get("attr", "")) if isinstance(attr, dict) else ""
+        module = dotted.rsplit(".", 1)[0].replace(".", "/")
+        candidates = [f"{r}{module}{s}" for r in ("", "src/") for s in ("/__init__.py", ".py")]
+        path = next((c for c in candidates if module and files.exists(c)), "")
+    match = _DUNDER_VERSION.search(files.text(path) or "") if path else None
+    return match.group(1) if match else ""

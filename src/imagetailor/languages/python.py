@@ -17,6 +17,7 @@ from imagetailor.languages.pydeps import (
     RUNTIME_REQUIREMENTS,
     PyMeta,
     read_meta,
+    uv_members,
 )
 
 WEB_PACKAGES = {
@@ -54,7 +55,10 @@ _PYPROJECT_EXPORT = (
     "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); p = d.get('project', {}); "
     "r = p.get('dependencies', []); g = [x for v in p.get('optional-dependencies', {}).values() "
     "for x in v] + [x for v in d.get('dependency-groups', {}).values() for x in v "
-    "if isinstance(x, str)]; open('/requirements/prod.txt', 'w').write('\\n'.join(r) + '\\n'); "
+    "if isinstance(x, str)]; h = d.get('tool', {}).get('hatch', {}).get('envs', {}); "
+    "g += [x for e in h.values() for x in e.get('dependencies', []) + "
+    "e.get('extra-dependencies', [])] + (['pytest'] if 'hatch-test' in h else []); "
+    "open('/requirements/prod.txt', 'w').write('\\n'.join(r) + '\\n'); "
     "open('/requirements/all.txt', 'w').write('\\n'.join(r + g) + '\\n')"
 )
 _SETUP_EXPORT = (
@@ -99,6 +103,11 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     manager = language.manager(name)
     facts = Facts("python", name, meta.constraint or Constraint("any"), meta.name, meta.version)
     facts.manifests = _present(files, manager)
+    if name == "uv":
+        members = uv_members(files)
+        facts.manifests += [f"{m}/pyproject.toml" for m in members]
+        if members:
+            facts.note(f"uv workspace members: {', '.join(members)} (on PYTHONPATH, not installed)")
     if name == "pyproject" and not meta.runtime:
         facts.manager, facts.manifests = "none", []
     facts.note(f"dependencies: {language.managers[facts.manager].title}")
@@ -212,7 +221,11 @@ def plan(ctx: PlanContext) -> Plan:
     cache = str(language.extra.get("pip_cache", "/root/.cache/pip"))
     files = ProjectFiles(ctx.project)
     src = files.is_dir("src") and not files.exists("src/__init__.py")
-    pythonpath = ":".join([deps, "/app", *(["/app/src"] if src else [])])
+    # The project and its uv workspace members are imported from their sources, not installed.
+    roots = ["/app", *(["/app/src"] if src else [])]
+    for member in uv_members(files) if name == "uv" else []:
+        roots.append(f"/app/{member}/src" if files.is_dir(f"{member}/src") else f"/app/{member}")
+    pythonpath = ":".join([deps, *roots])
     p = Plan(
         workdir="/app",
         toolchain_note="Python with pip (lock, deps, ci, dev).",

@@ -21,7 +21,7 @@ FROM ${PYTHON_IMAGE} AS lock
 WORKDIR /app
 COPY pyproject.toml ./
 RUN mkdir -p /requirements && \
-    python3 -c 'import tomllib; d = tomllib.load(open('"'"'pyproject.toml'"'"', '"'"'rb'"'"')); p = d.get('"'"'project'"'"', {}); r = p.get('"'"'dependencies'"'"', []); g = [x for v in p.get('"'"'optional-dependencies'"'"', {}).values() for x in v] + [x for v in d.get('"'"'dependency-groups'"'"', {}).values() for x in v if isinstance(x, str)]; open('"'"'/requirements/prod.txt'"'"', '"'"'w'"'"').write('"'"'\n'"'"'.join(r) + '"'"'\n'"'"'); open('"'"'/requirements/all.txt'"'"', '"'"'w'"'"').write('"'"'\n'"'"'.join(r + g) + '"'"'\n'"'"')'
+    python3 -c 'import tomllib; d = tomllib.load(open('"'"'pyproject.toml'"'"', '"'"'rb'"'"')); p = d.get('"'"'project'"'"', {}); r = p.get('"'"'dependencies'"'"', []); g = [x for v in p.get('"'"'optional-dependencies'"'"', {}).values() for x in v] + [x for v in d.get('"'"'dependency-groups'"'"', {}).values() for x in v if isinstance(x, str)]; h = d.get('"'"'tool'"'"', {}).get('"'"'hatch'"'"', {}).get('"'"'envs'"'"', {}); g += [x for e in h.values() for x in e.get('"'"'dependencies'"'"', []) + e.get('"'"'extra-dependencies'"'"', [])] + (['"'"'pytest'"'"'] if '"'"'hatch-test'"'"' in h else []); open('"'"'/requirements/prod.txt'"'"', '"'"'w'"'"').write('"'"'\n'"'"'.join(r) + '"'"'\n'"'"'); open('"'"'/requirements/all.txt'"'"', '"'"'w'"'"').write('"'"'\n'"'"'.join(r + g) + '"'"'\n'"'"')'
 
 # Every dependency (ci and dev use them all), before any source.
 FROM ${PYTHON_IMAGE} AS deps
