@@ -42,12 +42,19 @@ DEV_AS_DEPLOY_RULES = {
     "go-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
     "python-app": {"TP101", "TP102", "TP104", "TP201"},
     "node-app": {"TP101", "TP102", "TP104", "TP201"},
+    "rust-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
 }
-TOUCHED = {"go-app": "server.go", "python-app": "python_app/app.py", "node-app": "src/app.js"}
+TOUCHED = {
+    "go-app": "server.go",
+    "python-app": "python_app/app.py",
+    "node-app": "src/app.js",
+    "rust-app": "src/lib.rs",
+}
 COMMENT = {
     "go-app": "// touched {}\n",
     "python-app": "# touched {}\n",
     "node-app": "// touched {}\n",
+    "rust-app": "// touched {}\n",
 }
 
 
@@ -94,7 +101,7 @@ class Built:
         raise AssertionError(f"{purpose} was not built")
 
 
-@pytest.fixture(scope="module", params=["go-app", "python-app", "node-app"])
+@pytest.fixture(scope="module", params=["go-app", "python-app", "node-app", "rust-app"])
 def built(
     request: pytest.FixtureRequest, base_map: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Built]:
@@ -194,7 +201,12 @@ def test_ci_image_runs_the_example_tests(built: Built) -> None:
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     output = done.stdout + done.stderr
-    marker = {"go-app": "ok", "python-app": "passed", "node-app": "# pass"}[built.name]
+    marker = {
+        "go-app": "ok",
+        "python-app": "passed",
+        "node-app": "# pass",
+        "rust-app": "test result: ok. 1 passed",
+    }[built.name]
     assert marker in output
 
 

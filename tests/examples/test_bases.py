@@ -40,6 +40,7 @@ DISTROLESS = [
 TOOLCHAINS = [
     "golang:1.19-bookworm",
     "golang:1.24-trixie",
+    "rust:1.85-slim-bookworm",
     "python:3.11-slim-bookworm",
     "python:3.13-slim-trixie",
     "node:18-bookworm-slim",

@@ -43,6 +43,8 @@ FAMILIES = {
     "go, a main package without go.mod": "gopath-hello",
     "go, a workspace of two modules (go.work)": "textkit",
     "node, hono, node --env-file in scripts.start": "hono-envfile",
+    "rust, virtual workspace, rust-toolchain.toml": "cargo-workspace",
+    "rust, build.rs and a [[bin]] path (cli)": "buildinfo",
 }
 ALL = os.environ.get("TAILOR_CORPUS") == "all"
 SELECTED = [

@@ -389,14 +389,18 @@ def test_go_without_go_mod_and_several_unnamed_commands(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("file", "title"),
-    [("composer.json", "PHP (Composer)"), ("Gemfile", "Ruby (Bundler)"), ("Cargo.toml", "Rust")],
+    [
+        ("composer.json", "PHP (Composer)"),
+        ("Gemfile", "Ruby (Bundler)"),
+        ("pom.xml", "Java (Maven)"),
+    ],
 )
 def test_unsupported_languages_are_named(tmp_path: Path, file: str, title: str) -> None:
     write(tmp_path, {file: "{}"})
     with pytest.raises(UsageError) as info:
         detect(tmp_path)
     message = str(info.value)
-    assert title in message and "Go, Python, Node.js" in message
+    assert title in message and "Go, Node.js, Python, Rust" in message
     assert "run `tailor init`" not in message and "\n" not in message
 
 

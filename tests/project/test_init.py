@@ -167,7 +167,11 @@ def test_unknown_language_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     (tmp_path / "composer.json").write_text("{}")
     assert main(["init", "--yes", "--dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
-    assert "PHP (Composer)" in err and "Go, Python, Node.js" in err and len(err.splitlines()) == 1
+    assert (
+        "PHP (Composer)" in err
+        and "Go, Node.js, Python, Rust" in err
+        and len(err.splitlines()) == 1
+    )
 
 
 def test_existing_spec_is_not_overwritten_without_force(tmp_path: Path) -> None:

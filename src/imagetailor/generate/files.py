@@ -60,10 +60,12 @@ def render_all(spec: Spec, project: Path) -> dict[str, str]:
     """File name -> exact content, each starting with the marker line. Depends only on
     tailor.toml and the project's files, never on a base map."""
     names = output_names(spec, project)
+    files = ProjectFiles(project)
     for name in spec.app.manifests:
-        if not ProjectFiles(project).exists(name):
+        # A folder counts too (vendored crates: vendor/).
+        if not (files.exists(name) or files.is_dir(name)):
             raise UsageError(
-                f"tailor.toml: app.manifests: {name} is not a file in {project}; fix: remove it "
+                f"tailor.toml: app.manifests: {name} is not in {project}; fix: remove it "
                 "or run `tailor init --force` again"
             )
     df = build_dockerfile(spec, project)

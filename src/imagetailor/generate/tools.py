@@ -145,10 +145,21 @@ def donor_stage(
     ]
     for path, target in links:
         directory, _, base_name = dockerfile_path(path).rpartition("/")
+        folder = shell_word(directory or "/")
         commands.append(
-            f'ln -sf {shell_word(target)} "/out$(readlink -f {shell_word(directory or "/")})/'
-            f'{base_name}"'
+            f'd="$(readlink -f {folder})" && ln -sf {shell_word(target)} "/out$d/{base_name}"'
         )
+        if directory:
+            # The donor's /bin is usr-merged; a runtime whose /bin is not a link to /usr/bin
+            # (distroless has none) gets the link at its own path too, so /bin/sh runs.
+            absolute = (
+                shell_word(target) if target.startswith("/") else f'"$d"/{shell_word(target)}'
+            )
+            commands.append(
+                f'if [ ! -L /runtime{folder} ] && [ "$d" != {folder} ]; then '
+                f'mkdir -p "/out"{folder} && ln -sf {absolute} '
+                f'"/out"{shell_word(f"{directory}/{base_name}")}; fi'
+            )
     commands += FIX_FOLDERS
     donor.run(
         *commands,

@@ -82,6 +82,8 @@ class Conventions(_Data):
     ports: list[str] = Field(default_factory=list)  # regexes; group 1 is the port number
     default_port: int = 8080
     skip_dirs: list[str] = Field(default_factory=list)
+    # File names read at build time, not run time (build.rs, setup.py): not scanned for hints.
+    skip_files: list[str] = Field(default_factory=list)
 
     @field_validator("env", "ports")
     @classmethod
@@ -100,6 +102,8 @@ class Layout(_Data):
     debug_port: int = 0  # the dev image's debugger port (0: none)
     # Folders of the dev image that a bind-mounted source must not hide (node_modules).
     dev_volumes: list[str] = Field(default_factory=list)
+    # What `app.main` names for this language (asked by init, commented in tailor.toml).
+    main_title: str = "The package built into the program"
 
 
 class Tools(_Data):

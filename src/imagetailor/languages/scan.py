@@ -37,7 +37,7 @@ def scan_sources(files: ProjectFiles, conventions: Conventions) -> SourceHints:
     env = _compiled(tuple(conventions.env))
     ports = _compiled(tuple(conventions.ports))
     for path in files.walk(tuple(conventions.sources), frozenset(conventions.skip_dirs)):
-        if is_test_path(path):
+        if is_test_path(path) or path.rsplit("/", 1)[-1] in conventions.skip_files:
             continue
         text = files.text(path) or ""
         hints.files.append(path)

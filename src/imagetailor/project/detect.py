@@ -49,7 +49,7 @@ def choose_language(files: ProjectFiles) -> languages.Plugin:
         if files.any(plugin.data.weak_signals):
             return plugin
     unsupported = load_catalogue("ecosystems.toml", ECOSYSTEMS_ENV).get("unsupported", {})
-    supported = ", ".join(p.data.title for p in languages.plugins().values())
+    supported = ", ".join(sorted(p.data.title for p in languages.plugins().values()))
     for pattern, title in unsupported.items():
         if any(fnmatch.fnmatch(n, pattern) for n in files.root_names):
             raise UsageError(

@@ -50,7 +50,7 @@ FIXES: dict[str, str] = {
     "app.version": "use a tag: letters, digits, . _ - (e.g. '1.4.2'), at most 96 characters",
     "app.language": "use one of the supported languages (tailor init lists them)",
     "app.runtime_version": "give the version as digits and dots, e.g. '1.24', '3.13', '22'",
-    "app.main": "name the Go package to build, e.g. './cmd/api'",
+    "app.main": "name what is built: a Go package ('./cmd/api'), a Cargo binary ('server')",
     "app.workdir": "give the folder the start command runs in, e.g. 'packages/api'",
     "app.start": "give the start command as a list of words, e.g. ['gunicorn', 'app:app']",
     "app.build": "give the build command as one line, e.g. 'npm run build'",
@@ -130,7 +130,7 @@ class AppSpec(_Strict):
     # The command that starts the app, as run in the project folder (a list of words). Go: the
     # first word names the binary built from `main`.
     start: list[Line] = Field(default_factory=list, max_length=64)
-    main: RelPath = "."  # Go: the main package to build
+    main: RelPath = "."  # what is built: Go's main package, Cargo's binary target
     workdir: RelPath = "."  # where the start command runs, inside the project (a workspace)
     kind: Literal["web", "cli", "worker", "static"] = "web"
     port: StrictInt = Field(default=8080, ge=1, le=65535)

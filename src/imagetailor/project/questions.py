@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagetailor import languages
 from imagetailor.errors import UsageError
 from imagetailor.generate.assembler import purpose_tools
 from imagetailor.generate.quoting import toml_value
@@ -168,7 +169,8 @@ def ask_questions(
     if facts.main or "app.main" in facts.choices or "app.main" in unknown:
         options = facts.choices.get("app.main", [])
         check = _choice(options) if options else (lambda t: _check_field("main", t))
-        app["main"] = ask("Go package to build", value("app.main", facts.main or "."), check)
+        title = languages.plugin(facts.language).data.layout.main_title
+        app["main"] = ask(title, value("app.main", facts.main or "."), check)
     kinds = ["web", "cli", "static", "worker"]
     app["kind"] = ask(
         "Kind (web serves HTTP, cli runs and exits, worker keeps running, static)",
@@ -301,7 +303,8 @@ def render_spec(answers: Answers) -> str:
         f"runtime_version = {t(a['runtime_version'])}",
     ]
     if "main" in a:
-        lines += ["# The Go package built into the binary.", f"main = {t(a['main'])}"]
+        title = languages.plugin(str(a["language"])).data.layout.main_title
+        lines += [f"# {title}.", f"main = {t(a['main'])}"]
     lines += [
         "# How it starts, as you would type it in this folder; deploy runs it without a shell",
         "# ($PORT and ${PORT:-8000} are expanded from the environment at run time).",

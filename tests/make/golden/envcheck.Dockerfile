@@ -78,7 +78,8 @@ RUN mkdir -p /out && \
           then cp -a --parents "$t" /out; fi; \
       done; \
     done && \
-    ln -sf dash "/out$(readlink -f /bin)/sh" && \
+    d="$(readlink -f /bin)" && ln -sf dash "/out$d/sh" && \
+    if [ ! -L /runtime/bin ] && [ "$d" != /bin ]; then mkdir -p "/out"/bin && ln -sf "$d"/dash "/out"/bin/sh; fi && \
     find /out -mindepth 1 -depth -type d -empty -delete && \
     find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
 
@@ -95,7 +96,7 @@ LABEL org.opencontainers.image.title="envcheck" \
 # dev: the full toolchain and a debugger; mount the source over it.
 FROM deps AS dev
 # tools: gdb
-# gdb: delve needs the Go module proxy to install (go install); gdb comes from the OS packages
+# gdb: from the OS packages, so it installs without a language registry
 RUN apt-get update && \
     apt-get install -y --no-install-recommends gdb && \
     rm -rf /var/lib/apt/lists/*

@@ -124,7 +124,8 @@ RUN mkdir -p /out && \
           then cp -a --parents "$t" /out; fi; \
       done; \
     done && \
-    ln -sf dash "/out$(readlink -f /bin)/sh" && \
+    d="$(readlink -f /bin)" && ln -sf dash "/out$d/sh" && \
+    if [ ! -L /runtime/bin ] && [ "$d" != /bin ]; then mkdir -p "/out"/bin && ln -sf "$d"/dash "/out"/bin/sh; fi && \
     find /out -mindepth 1 -depth -type d -empty -delete && \
     find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
 

@@ -1,0 +1,3 @@
+fn main() {
+    println!("seeded 0 todos");
+}
