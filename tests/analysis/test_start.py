@@ -201,3 +201,45 @@ def test_the_user_is_read_from_passwd_and_group() -> None:
 def messages(spec: ImageSpec) -> list[str]:
     analysis = analyze(memory_image(spec))
     return [p.message for p in analysis.config.start_problems]
+
+
+def _retargeted(machine: int | None = None, musl: bool = False) -> bytes:
+    """The host's /bin/ls as another platform's prebuilt addon would be: its e_machine changed
+    (aarch64), or its loader named as musl's (DT_NEEDED unchanged, so both still 'need' the
+    libraries the test removes)."""
+    data = bytearray(host("/bin/ls"))
+    if machine is not None:
+        data[18:20] = machine.to_bytes(2, "little")
+    if musl:
+        glibc = b"/lib64/ld-linux-x86-64.so.2"
+        at = data.index(glibc)
+        data[at : at + len(glibc)] = b"/lib/ld-musl-x86_64.so.1".ljust(len(glibc), b"\0")
+    return bytes(data)
+
+
+def test_prebuilt_addons_for_other_platforms_are_not_loaded() -> None:
+    """bcrypt and friends ship prebuilds/linux-arm64/*.node and *.musl.node beside the one for
+    this platform: node never opens them, so their libraries are not the image's problem. (node
+    is the host's /bin/true here: it needs libc only; the addons, ls's bytes, need libselinux.)"""
+    spec = python_image({"server.js": ""}, ["/nodejs/bin/node", "server.js"])
+    node = File("nodejs/bin/node", host("/bin/true"), 0o755)
+    prebuilds = "app/node_modules/bcrypt/prebuilds"
+    addons = [
+        Dir("app/node_modules"), Dir("app/node_modules/bcrypt"), Dir(prebuilds),
+        File(f"{prebuilds}/bcrypt.arm64.node", _retargeted(machine=183)),
+        File(f"{prebuilds}/bcrypt.musl.node", _retargeted(musl=True)),
+    ]  # fmt: skip
+    spec.layers.append(LayerSpec([Dir("nodejs"), Dir("nodejs/bin"), node, *addons]))
+    spec.layers.append(LayerSpec([Whiteout(f"{LIBDIR}/libselinux.so.1")]))
+    assert findings(spec) == []
+    # This platform's own addon is loaded: its missing library is found.
+    glibc = File(f"{prebuilds}/bcrypt.glibc.node", host("/bin/ls"))
+    spec.layers[-1] = LayerSpec([glibc, Whiteout(f"{LIBDIR}/libselinux.so.1")])
+    assert findings(spec) == [("TP206", "libselinux.so.1")]
+    assert any("bcrypt.glibc.node" in m for m in _messages(spec))
+
+
+def _messages(spec: ImageSpec) -> list[str]:
+    analysis = analyze(memory_image(spec))
+    report = evaluate(analysis, resolve("deploy"))
+    return [f.message for f in report.findings if f.rule == "TP206"]

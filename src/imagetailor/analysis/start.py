@@ -159,8 +159,35 @@ def start_problems(
         problems += _folders([modules], "the dependency folder", view)
         problems += _node(argv[1:], workdir, view)
         roots += list(_objects(view, posixpath.join(workdir, "node_modules")))
-    problems += _libraries(roots, env, view)
+    problems += _libraries([roots[0], *_loadable(view, roots[0], roots[1:])], env, view)
     return problems[:MAX_PROBLEMS]
+
+
+def _flavour(info: ElfInfo) -> str:
+    """The C library an object is built for: musl or glibc ("" when it does not say)."""
+    names = [posixpath.basename(info.interpreter or ""), *info.needed]
+    if any("musl" in n for n in names):
+        return "musl"
+    return "glibc" if any(n.startswith(("libc.so.", "ld-linux")) for n in names) else ""
+
+
+def _loadable(view: _Tree, program: str, objects: list[str]) -> list[str]:
+    """The objects the program could load: packages ship prebuilt addons for other machines and
+    C libraries (bcrypt's prebuilds/linux-arm, *.musl.node), which their loaders never open."""
+    resolved = view.find(program)
+    info = view.elf(resolved) if resolved is not None else None
+    if info is None:
+        return objects
+    flavour = _flavour(info)
+    kept = []
+    for path in objects:
+        other = view.elf(path)
+        if other is not None and other.machine != info.machine:
+            continue
+        if other is not None and flavour and _flavour(other) not in ("", flavour):
+            continue
+        kept.append(path)
+    return kept
 
 
 def _folders(paths: list[str], what: str, view: _Tree) -> list[StartProblem]:

@@ -10,6 +10,8 @@ from imagetailor.generate import quoting
 from imagetailor.languages.files import ProjectFiles
 from imagetailor.project.model import Spec
 
+# Folders the test runners of our languages look in by convention.
+TEST_FOLDERS = ("test", "tests", "spec", "__tests__")
 COMMON = [
     ".git",
     ".gitignore",
@@ -74,7 +76,21 @@ def render_ignore(
     keep = [f"!{m}" for m in spec.app.manifests if m not in ("", ".")]
     if keep:
         lines += ["# The manifests and lock files the build copies are always sent.", *keep]
+    tests = _excluded_tests(project, user_lines or [])
+    if tests:
+        lines += [
+            "# The tests the ci image runs are sent, though the project's file leaves them out."
+        ]
+        lines += [f"!{t}" for t in tests]
     return [line for line in lines if line.startswith("#") or _renderable(line)]
+
+
+def _excluded_tests(project: Path, user_lines: list[str]) -> list[str]:
+    """Test folders at the root that the project's own ignore file leaves out (its Dockerfile
+    ships no tests; our ci image runs them)."""
+    patterns = {line.strip().strip("/").removeprefix("**/") for line in user_lines}
+    files = ProjectFiles(project)
+    return [d for d in TEST_FOLDERS if d in patterns and files.is_dir(d)]
 
 
 def _renderable(line: str) -> bool:

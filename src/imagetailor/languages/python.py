@@ -68,8 +68,13 @@ _SETUP_EXPORT = (
     "if os.path.exists('setup.py') else ast.Module([], []); r += [x for n in ast.walk(t) "
     "if isinstance(n, ast.keyword) and n.arg == 'install_requires' "
     "for x in ast.literal_eval(n.value)]; "
+    "g = [x.strip() for k in (c.options('options.extras_require') if "
+    "c.has_section('options.extras_require') else []) for x in "
+    "c.get('options.extras_require', k).splitlines() if x.strip()]; "
+    "g += [x for n in ast.walk(t) if isinstance(n, ast.keyword) and n.arg == 'extras_require' "
+    "for v in ast.literal_eval(n.value).values() for x in v]; "
     "open('/requirements/prod.txt', 'w').write('\\n'.join(r) + '\\n'); "
-    "open('/requirements/all.txt', 'w').write('\\n'.join(r) + '\\n')"
+    "open('/requirements/all.txt', 'w').write('\\n'.join(r + g) + '\\n')"
 )
 
 
