@@ -43,18 +43,21 @@ DEV_AS_DEPLOY_RULES = {
     "python-app": {"TP101", "TP102", "TP104", "TP201"},
     "node-app": {"TP101", "TP102", "TP104", "TP201"},
     "rust-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
+    "php-app": {"TP101", "TP102", "TP104", "TP201"},
 }
 TOUCHED = {
     "go-app": "server.go",
     "python-app": "python_app/app.py",
     "node-app": "src/app.js",
     "rust-app": "src/lib.rs",
+    "php-app": "src/App.php",
 }
 COMMENT = {
     "go-app": "// touched {}\n",
     "python-app": "# touched {}\n",
     "node-app": "// touched {}\n",
     "rust-app": "// touched {}\n",
+    "php-app": "// touched {}\n",
 }
 
 
@@ -101,7 +104,7 @@ class Built:
         raise AssertionError(f"{purpose} was not built")
 
 
-@pytest.fixture(scope="module", params=["go-app", "python-app", "node-app", "rust-app"])
+@pytest.fixture(scope="module", params=["go-app", "python-app", "node-app", "rust-app", "php-app"])
 def built(
     request: pytest.FixtureRequest, base_map: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Built]:
@@ -206,6 +209,7 @@ def test_ci_image_runs_the_example_tests(built: Built) -> None:
         "python-app": "passed",
         "node-app": "# pass",
         "rust-app": "test result: ok. 1 passed",
+        "php-app": "# all passed",
     }[built.name]
     assert marker in output
 

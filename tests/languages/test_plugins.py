@@ -17,14 +17,20 @@ PLUGINS = list(languages.plugins().values())
 
 
 def test_the_registry_finds_every_data_file() -> None:
-    assert [p.name for p in PLUGINS] == ["go", "rust", "python", "node"]  # by detection priority
+    assert [p.name for p in PLUGINS] == [
+        "go",
+        "rust",
+        "python",
+        "php",
+        "node",
+    ]  # by detection priority
 
 
 @pytest.mark.parametrize("plugin", PLUGINS, ids=lambda p: p.name)
 def test_data_and_hooks(plugin: languages.Plugin) -> None:
     data = plugin.data
     assert data.default_manager in data.managers
-    assert data.tool_manager in ("pip", "npm", "go", "cargo")
+    assert data.tool_manager in ("pip", "npm", "go", "cargo", "pecl")
     assert data.signals and data.conventions.sources and data.layout.workdir.startswith("/")
     for name in ("detect", "plan"):
         hook = getattr(plugin.hooks, name)

@@ -104,7 +104,9 @@ def test_unsupported_projects_are_one_line(
     capsys.readouterr()
     assert main(["init", "--yes", "--dir", str(root)]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "imagetailor builds Go, Node.js, Python, Rust" in err, err
+    assert (
+        len(err.splitlines()) == 1 and "imagetailor builds Go, Node.js, PHP, Python, Rust" in err
+    ), err
     assert str(layout.want("error_contains")) in err
     assert not (root / "tailor.toml").exists()
 

@@ -45,6 +45,8 @@ FAMILIES = {
     "node, hono, node --env-file in scripts.start": "hono-envfile",
     "rust, virtual workspace, rust-toolchain.toml": "cargo-workspace",
     "rust, build.rs and a [[bin]] path (cli)": "buildinfo",
+    "php, composer without dependencies, front controller at the root": "guestbook-php",
+    "php, plain files without composer.json": "plain-php",
 }
 ALL = os.environ.get("TAILOR_CORPUS") == "all"
 SELECTED = [
@@ -83,8 +85,9 @@ def test_layout_builds_fits_and_starts(layout: Layout, base_map: Path, tmp_path:
     assert unfit == {}, f"not fit: {unfit}\n{done.stderr[-2000:]}"
     kind = str(layout.want("kind"))
     tag = str(by_purpose["deploy"]["tag"])
-    if kind in ("web", "static"):
-        reads_port = bool(layout.expect.get("reads_port_env", True)) or kind == "static"
+    if kind in ("web", "static", "fastcgi"):
+        # fastcgi: --port is nginx's, in front of PHP-FPM (which gets a free port of its own).
+        reads_port = bool(layout.expect.get("reads_port_env", True)) or kind != "web"
         port = free_port() if reads_port else int(layout.want("port"))
         path = str(layout.want("smoke_path") or "/")
         smoke = tailor(

@@ -164,12 +164,12 @@ def test_set_is_validated_like_an_answer(
 
 
 def test_unknown_language_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "composer.json").write_text("{}")
+    (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\n")
     assert main(["init", "--yes", "--dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert (
-        "PHP (Composer)" in err
-        and "Go, Node.js, Python, Rust" in err
+        "Ruby (Bundler)" in err
+        and "Go, Node.js, PHP, Python, Rust" in err
         and len(err.splitlines()) == 1
     )
 

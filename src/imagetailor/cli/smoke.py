@@ -16,15 +16,20 @@ from imagetailor.cli.options import (
     output_options,
     refuse_existing,
 )
-from imagetailor.engine.client import select_client
+from imagetailor.engine.client import EngineClient, select_client
 from imagetailor.errors import UsageError
 from imagetailor.pipeline.smoke import SmokeResult, parse_env, smoke, smoke_process
+from imagetailor.project.model import Spec
 
 
 @click.command("smoke")
 @click.argument("reference", required=False)
 @click.option("--port", type=int, help="Loopback port the app is told to use (PORT).")
-@click.option("--kind", type=click.Choice(["web", "cli", "worker"]), help="What the image does.")
+@click.option(
+    "--kind",
+    type=click.Choice(["web", "cli", "worker", "fastcgi"]),
+    help="What the image does (default: the project's kind, else web).",
+)
 @click.option("--path", default="/healthz", show_default=True, help="Path to request.")
 @click.option("--env", "env", multiple=True, metavar="NAME=VALUE", help="Configuration to inject.")
 @click.option("--requests", "count", type=int, default=20, show_default=True)
@@ -56,17 +61,26 @@ def command(
     """Run REFERENCE (default: this project's deploy image) and see it do its job."""
     err = Console(stderr=True)
     refuse_existing(output, force)
-    if reference is None:
+    spec = None
+    if reference is None or (directory / "tailor.toml").is_file():
         from imagetailor.project.model import load_spec
 
         spec = load_spec(directory / "tailor.toml")
-        reference = spec.tag("deploy")
         kind = kind or ("web" if spec.app.kind == "static" else spec.app.kind)
-        port = port or spec.app.port
+    if reference is None:
+        assert spec is not None
+        reference = spec.tag("deploy")
+        port = port or (spec.app.port if spec.app.kind != "fastcgi" else None)
     kind = kind or "web"
     environment = parse_env(env)
     client = select_client(engine)
-    if kind == "web":
+    if kind == "fastcgi":
+        if spec is None or port is None:
+            raise UsageError("--kind fastcgi needs the project's tailor.toml and --port (nginx's)")
+        result = _fastcgi(
+            client, spec, directory, reference, port, path, environment, count, timeout
+        )
+    elif kind == "web":
         if port is None:
             raise UsageError("--port is needed for a web image: the loopback port to probe")
         result = smoke(
@@ -87,9 +101,35 @@ def command(
     return 0 if result.ok else 1
 
 
+def _fastcgi(
+    client: EngineClient,
+    spec: Spec,
+    directory: Path,
+    reference: str,
+    port: int,
+    path: str,
+    env: dict[str, str],
+    count: int,
+    timeout: float,
+) -> SmokeResult:
+    """nginx (the upstream name the language names, through the project's base map) in front
+    of the FastCGI image, as compose.yaml pairs them."""
+    from imagetailor import languages
+    from imagetailor.languages.upstream import upstream
+    from imagetailor.pipeline.fastcgi import smoke_fastcgi
+    from imagetailor.project.model import load_project
+
+    _, bases = load_project(directory)
+    data = languages.plugin(spec.app.language).data
+    nginx = bases.resolve(upstream(data, spec.app.runtime_version, "nginx")).image
+    return smoke_fastcgi(
+        client, spec, reference, nginx, port, path=path, env=env, requests=count, timeout=timeout
+    )
+
+
 def _line(result: SmokeResult, data: dict[str, object]) -> str:
     verdict = "ok" if result.ok else f"FAILED: {result.reason}"
-    if result.kind != "web":
+    if result.kind not in ("web", "fastcgi"):
         return f"{result.reference} ({result.kind}): {verdict}; after {data['ready_seconds']}s"
     latency = data["latency_ms"]
     assert isinstance(latency, dict)

@@ -39,6 +39,7 @@ def _run_options(
     entrypoint: str | None,
     user: str | None,
     workdir: str | None,
+    mounts: Sequence[str] = (),
 ) -> list[str]:
     if network not in NETWORKS:
         raise UsageError(f"container network {network!r} is not allowed here; use host or none")
@@ -51,6 +52,8 @@ def _run_options(
         options += ["--user", user]
     if workdir is not None:
         options += ["--workdir", workdir]
+    for mount in mounts:  # docker's -v SOURCE:TARGET[:ro] (a named volume or a file we wrote)
+        options += ["--volume", mount]
     return options
 
 
@@ -66,11 +69,12 @@ def run_argv(
     workdir: str | None = None,
     detach: bool = False,
     name: str | None = None,
+    mounts: Sequence[str] = (),
 ) -> list[str]:
     argv = ["run", "--detach"] if detach else ["run", "--rm"]
     if name is not None:
         argv += ["--name", name]
-    argv += _run_options(network, env, entrypoint, user, workdir)
+    argv += _run_options(network, env, entrypoint, user, workdir, mounts)
     return [*argv, image, *args]
 
 
@@ -85,6 +89,7 @@ def run(
     workdir: str | None = None,
     timeout: float | None = 600,
     client: EngineClient | None = None,
+    mounts: Sequence[str] = (),
 ) -> RunResult:
     """Run a command in a fresh container to completion; the container is removed after."""
     client = default_client(client)
@@ -97,6 +102,7 @@ def run(
         entrypoint=entrypoint,
         user=user,
         workdir=workdir,
+        mounts=mounts,
     )
     started = time.monotonic()
     result = run_client(client, argv, timeout=timeout, check=False)
@@ -125,6 +131,7 @@ def start_detached(
     name: str | None = None,
     timeout: float | None = 120,
     client: EngineClient | None = None,
+    mounts: Sequence[str] = (),
 ) -> str:
     """Start a container in the background and return its id; pair with ``remove``."""
     client = default_client(client)
@@ -138,6 +145,7 @@ def start_detached(
         user=user,
         detach=True,
         name=name,
+        mounts=mounts,
     )
     result = run_client(client, argv, timeout=timeout, check=False)
     container = result.stdout.decode(errors="replace").strip().splitlines()

@@ -141,6 +141,14 @@ def assemble(spec: Spec, project: Path) -> Dockerfile:
     if not scratch:
         role = "deploy_native" if plan.deploy_kind == "native" else "deploy"
         deploy_base = a.arg("DEPLOY_IMAGE", upstream(data, version, role), plan.deploy_note)
+    for pre in plan.pre_stages:
+        image = a.arg(pre.arg, upstream(data, version, pre.role), pre.comment)
+        if pre.collects:
+            _runtime(a)
+        stage = a.df.stage(pre.name, image, pre.comment)
+        if pre.collects:
+            stage.add("COPY", "--from=runtime / /runtime/")
+        _runs(stage, list(pre.runs))
     fe = _frontend(a, debian) if spec.frontend else None
     _dependency_stages(a, toolchain)
     if plan.native_dirs and not scratch:
@@ -218,6 +226,11 @@ def _dependency_stages(a: _Assembly, toolchain: str) -> None:
     for name, installs, why in stages:
         stage = a.df.stage(name, toolchain, why)
         stage.add("WORKDIR", workdir)
+        for copy in plan.deps_copies:
+            stage.add(
+                "COPY",
+                f"--from={copy.stage} {dockerfile_path(copy.source)} {dockerfile_path(copy.dest)}",
+            )
         if plan.deps_from_lock:
             stage.add("COPY", "--from=lock /requirements /requirements")
         else:

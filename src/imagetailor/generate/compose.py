@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from imagetailor import languages
 from imagetailor.generate.quoting import compose_string
+from imagetailor.languages.upstream import upstream
 from imagetailor.project.model import Spec
 
 
 def render_compose(spec: Spec) -> list[str]:
     q = compose_string
-    data = languages.plugin(spec.app.language).data
+    plugin = languages.plugin(spec.app.language)
+    data = plugin.data
     port = spec.app.port
     config = ", ".join(spec.app.config) or "none"
     build = ["    build:", '      context: "."', f"      dockerfile: {q(spec.generate.dockerfile)}"]
@@ -41,4 +43,9 @@ def render_compose(spec: Spec) -> list[str]:
     ]
     if spec.app.kind not in ("cli", "worker"):
         lines += ["    ports:", f"      - {q(f'127.0.0.1:{port}:{port}')}"]
+    # A language may put more services beside these (PHP: nginx in front of PHP-FPM).
+    extra = getattr(plugin.hooks, "compose_services", None)
+    if extra is not None:
+        services, top = extra(spec, upstream(data, spec.app.runtime_version, "nginx"))
+        lines += [*services, *top]
     return lines

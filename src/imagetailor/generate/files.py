@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from imagetailor import languages
 from imagetailor.errors import UsageError
 from imagetailor.generate.assembler import MARKER, assemble
 from imagetailor.generate.bake import render_bake
@@ -77,14 +78,20 @@ def render_all(spec: Spec, project: Path) -> dict[str, str]:
     if names["ignore"] != ".dockerignore":
         user_lines = [line.rstrip() for line in ProjectFiles(project).lines(".dockerignore")]
         user_lines = [line for line in user_lines if line]
+    # A language may write more files (PHP: nginx's server block), by the same rules.
+    hook = getattr(languages.plugin(spec.app.language).hooks, "extra_files", None)
+    extra: dict[str, list[str]] = hook(spec) if hook is not None else {}
     generated = sorted(
-        set(names.values()) | {"Dockerfile", ".dockerignore", "docker-bake.hcl", "compose.yaml"}
+        set(names.values())
+        | set(extra)
+        | {"Dockerfile", ".dockerignore", "docker-bake.hcl", "compose.yaml"}
     )
     return {
         names["dockerfile"]: df.render(),
         names["ignore"]: text(render_ignore(spec, project, generated, user_lines)),
         names["bake"]: text(render_bake(spec, df.args)),
         names["compose"]: text(render_compose(spec)),
+        **{name: text(lines) for name, lines in extra.items()},
     }
 
 

@@ -30,6 +30,21 @@ class Copy:
     stage: str = ""  # "" copies from the build context
 
 
+@dataclass(frozen=True)
+class PreStage:
+    """A stage from another image, before the dependencies: a tool to copy from (composer), a
+    runtime whose files deploy collects (php-fpm). ``role`` names the upstream image in the
+    language's [bases.extra]; ``arg`` is the ARG that names it in the Dockerfile."""
+
+    name: str
+    role: str
+    arg: str
+    comment: str
+    runs: tuple[Run, ...] = ()
+    # It collects files for deploy: the deploy base is at /runtime, so what it has is not copied.
+    collects: bool = False
+
+
 @dataclass
 class Plan:
     workdir: str
@@ -38,7 +53,10 @@ class Plan:
     # The lock stage (Python's exported locks): its manifests and commands; empty: no stage.
     lock_manifests: list[str] = field(default_factory=list)
     lock: list[Run] = field(default_factory=list)
-    # The dependency stages: what is copied first, then installed.
+    pre_stages: list[PreStage] = field(default_factory=list)
+    # The dependency stages: what is copied first (files from pre-stages, manifests), then
+    # installed.
+    deps_copies: list[Copy] = field(default_factory=list)
     manifests: list[str] = field(default_factory=list)
     deps_from_lock: bool = False
     deps_env: dict[str, str] = field(default_factory=dict)

@@ -157,6 +157,19 @@ def _entry(ctx: PlanContext, workdir: str) -> tuple[list[str], str]:
     )
 
 
+def _pin_manager(ctx: PlanContext, name: str) -> list[str]:
+    """Without package.json's packageManager, corepack takes the newest pnpm, which may not read
+    the lock (or run under this corepack): the major that writes the lock's version instead."""
+    files = ProjectFiles(ctx.project)
+    manifest = files.json("package.json") or {}
+    if name != "pnpm" or manifest.get("packageManager"):
+        return []
+    match = re.search(r"^lockfileVersion:\s*'?([\d.]+)", files.text("pnpm-lock.yaml") or "", re.M)
+    majors = ctx.language.extra.get("pnpm_for_lockfile", {})
+    major = majors.get(match.group(1)) if match else None
+    return [f"corepack prepare pnpm@{int(major)} --activate"] if major else []
+
+
 def plan(ctx: PlanContext) -> Plan:
     spec, language = ctx.spec, ctx.language
     app = spec.app
@@ -170,7 +183,9 @@ def plan(ctx: PlanContext) -> Plan:
         deploy_note=f"deploy runtime: distroless Node.js {ctx.version} (no shell, no npm).",
     )
     p.manifests = list(app.manifests) or ["package.json"]
-    p.deps_setup = manager_runs(manager, manager.setup, {}, cache=False)
+    p.deps_setup = manager_runs(
+        manager, [*manager.setup, *_pin_manager(ctx, name)], {}, cache=False
+    )
     p.deps_all = manager_runs(manager, manager.install_all, {}, ("Every dependency.",))
     p.deps_prod = (
         manager_runs(manager, manager.install_prod, {}, ("Runtime only.",)) if installs else None

@@ -74,6 +74,8 @@ class Bases(_Data):
     deploy: str
     # Deploy base when the payload links C libraries (cgo, native addons): glibc and friends.
     deploy_native: str = ""
+    # Other upstream images a plan names by role (composer, php-fpm's runtime, nginx).
+    extra: dict[str, str] = Field(default_factory=dict)
 
 
 class Conventions(_Data):

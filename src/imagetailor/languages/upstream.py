@@ -40,6 +40,7 @@ def upstream(language: Language, version: str, role: str) -> str:
         "deploy": entry.deploy or language.bases.deploy,
         "deploy_native": entry.deploy_native or language.bases.deploy_native,
         **upstream_catalogue().shared,
+        **language.bases.extra,
     }
     template = templates.get(role, "")
     if template == NO_DEPLOY or not template:

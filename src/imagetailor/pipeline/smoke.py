@@ -77,6 +77,13 @@ class SmokeResult:
         }
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -108,14 +115,7 @@ def smoke(
     timeout: float = 30.0,
 ) -> SmokeResult:
     """Run ``reference`` with --network host and PORT=port, probe http://127.0.0.1:port/path."""
-    if not 1 <= port <= 65535:
-        raise UsageError(f"--port {port}: use a TCP port number 1-65535")
-    if not 1 <= requests <= MAX_REQUESTS:
-        raise UsageError(f"--requests {requests}: use 1-{MAX_REQUESTS}")
-    if not path.startswith("/"):
-        raise UsageError(f"--path {path!r}: must start with /")
-    if not port_is_free(port):
-        raise UsageError(f"port {port} on {LOOPBACK} is in use: pick a free one with --port")
+    check_probe(port, path, requests)
     url = f"http://{LOOPBACK}:{port}{path}"
     environment = {**(env or {}), "PORT": str(port)}
     started = time.monotonic()
@@ -124,47 +124,73 @@ def smoke(
     )
     result = SmokeResult(reference, url, ok=False, ready_seconds=None)
     try:
-        # trust_env=False: a proxy from the environment must never see loopback probes.
-        with httpx.Client(trust_env=False, timeout=5.0) as http:
-            deadline = started + timeout
-            while time.monotonic() < deadline:
-                try:
-                    result.last_status = http.get(url).status_code
-                    if result.last_status < 500:
-                        result.ready_seconds = time.monotonic() - started
-                        break
-                except httpx.TransportError:
-                    pass
-                if not is_running(container, client=client):
-                    result.reason = "the container exited before it answered"
-                    break
-                time.sleep(0.2)
-            else:
-                if result.last_status is not None:
-                    result.reason = f"answered {result.last_status} on {url} for {timeout:.0f}s"
-                else:
-                    result.reason = f"no answer on {url} within {timeout:.0f}s"
-            if result.ready_seconds is not None:
-                for _ in range(requests):
-                    began = time.perf_counter()
-                    try:
-                        response = http.get(url)
-                    except httpx.TransportError:
-                        result.errors += 1
-                        continue
-                    result.latencies_ms.append((time.perf_counter() - began) * 1000)
-                    code = response.status_code
-                    result.statuses[code] = result.statuses.get(code, 0) + 1
-                bad = sum(n for code, n in result.statuses.items() if code >= 400)
-                result.ok = result.errors == 0 and bad == 0
-                if not result.ok:
-                    result.reason = f"{bad + result.errors} of {requests} requests failed"
+        probe(client, result, [container], started, requests=requests, timeout=timeout)
     finally:
         result.logs = logs(container, tail=20, client=client)[-4000:]
         # The result (or the error that got us here) matters more than a failed clean-up.
         with contextlib.suppress(TailorError):
             remove(container, client=client)
     return result
+
+
+def check_probe(port: int, path: str, requests: int) -> None:
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port}: use a TCP port number 1-65535")
+    if not 1 <= requests <= MAX_REQUESTS:
+        raise UsageError(f"--requests {requests}: use 1-{MAX_REQUESTS}")
+    if not path.startswith("/"):
+        raise UsageError(f"--path {path!r}: must start with /")
+    if not port_is_free(port):
+        raise UsageError(f"port {port} on {LOOPBACK} is in use: pick a free one with --port")
+
+
+def probe(
+    client: EngineClient,
+    result: SmokeResult,
+    containers: list[str],
+    started: float,
+    *,
+    requests: int,
+    timeout: float,
+) -> None:
+    """Wait for an answer on result.url while every container runs, then send ``requests``."""
+    url = result.url
+    # trust_env=False: a proxy from the environment must never see loopback probes.
+    with httpx.Client(trust_env=False, timeout=5.0) as http:
+        deadline = started + timeout
+        while time.monotonic() < deadline:
+            try:
+                result.last_status = http.get(url).status_code
+                if result.last_status < 500:
+                    result.ready_seconds = time.monotonic() - started
+                    break
+            except httpx.TransportError:
+                pass
+            if not all(is_running(c, client=client) for c in containers):
+                result.reason = "the container exited before it answered"
+                return
+            time.sleep(0.2)
+        else:
+            if result.last_status is not None:
+                result.reason = f"answered {result.last_status} on {url} for {timeout:.0f}s"
+            else:
+                result.reason = f"no answer on {url} within {timeout:.0f}s"
+        if result.ready_seconds is None:
+            return
+        for _ in range(requests):
+            began = time.perf_counter()
+            try:
+                response = http.get(url)
+            except httpx.TransportError:
+                result.errors += 1
+                continue
+            result.latencies_ms.append((time.perf_counter() - began) * 1000)
+            code = response.status_code
+            result.statuses[code] = result.statuses.get(code, 0) + 1
+        bad = sum(n for code, n in result.statuses.items() if code >= 400)
+        result.ok = result.errors == 0 and bad == 0
+        if not result.ok:
+            result.reason = f"{bad + result.errors} of {requests} requests failed"
 
 
 def smoke_process(

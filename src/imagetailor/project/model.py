@@ -29,7 +29,7 @@ from imagetailor.project.bases import BaseMap, effective_base_map, parse_base_ta
 
 BUILTIN_PURPOSES = ("deploy", "ci", "local", "dev")
 SPEC_FILE = "tailor.toml"
-KINDS = ("web", "cli", "worker", "static")
+KINDS = ("web", "cli", "worker", "static", "fastcgi")
 
 # OCI distribution: a repository name is path components of [a-z0-9]+ joined by . _ __ or -+,
 # separated by /; a tag is [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Our tags append -PURPOSE.
@@ -54,7 +54,8 @@ FIXES: dict[str, str] = {
     "app.workdir": "give the folder the start command runs in, e.g. 'packages/api'",
     "app.start": "give the start command as a list of words, e.g. ['gunicorn', 'app:app']",
     "app.build": "give the build command as one line, e.g. 'npm run build'",
-    "app.kind": "use web (serves HTTP), cli (runs and exits), worker (keeps running) or static",
+    "app.kind": "use web (serves HTTP), cli (runs and exits), worker (keeps running), static "
+    "or fastcgi (PHP-FPM behind nginx)",
     "app.port": "give the TCP port the app listens on, 1-65535",
     "app.test": "give the test command as one line, e.g. 'go test ./...'",
     "app.config": "list the environment variable NAMES the app reads, e.g. ['PORT', 'GREETING']",
@@ -132,7 +133,7 @@ class AppSpec(_Strict):
     start: list[Line] = Field(default_factory=list, max_length=64)
     main: RelPath = "."  # what is built: Go's main package, Cargo's binary target
     workdir: RelPath = "."  # where the start command runs, inside the project (a workspace)
-    kind: Literal["web", "cli", "worker", "static"] = "web"
+    kind: Literal["web", "cli", "worker", "static", "fastcgi"] = "web"
     port: StrictInt = Field(default=8080, ge=1, le=65535)
     build: Line = ""  # the project's build command, run in the build stage
     test: Line = ""

@@ -171,9 +171,9 @@ def ask_questions(
         check = _choice(options) if options else (lambda t: _check_field("main", t))
         title = languages.plugin(facts.language).data.layout.main_title
         app["main"] = ask(title, value("app.main", facts.main or "."), check)
-    kinds = ["web", "cli", "static", "worker"]
+    kinds = ["web", "cli", "static", "worker", "fastcgi"]
     app["kind"] = ask(
-        "Kind (web serves HTTP, cli runs and exits, worker keeps running, static)",
+        "Kind (web serves HTTP, cli runs and exits, worker keeps running, static, fastcgi)",
         value("app.kind", facts.kind),
         _choice(kinds),
     )
@@ -182,7 +182,7 @@ def ask_questions(
     else:
         start = value("app.start", shlex.join(facts.start))
         app["start"] = _start(ask("Command that starts it", start, _start))
-    if app["kind"] in ("web", "static"):
+    if app["kind"] in ("web", "static", "fastcgi"):
         app["port"] = _port(ask("Port it listens on", value("app.port", str(detected.port)), _port))
     else:
         app["port"] = detected.port
@@ -309,7 +309,8 @@ def render_spec(answers: Answers) -> str:
         "# How it starts, as you would type it in this folder; deploy runs it without a shell",
         "# ($PORT and ${PORT:-8000} are expanded from the environment at run time).",
         f"start = {t(a['start'])}",
-        "# web (serves HTTP), cli (runs and exits), worker (keeps running), static (built files).",
+        "# web (serves HTTP), cli (runs and exits), worker (keeps running), static (built files),",
+        "# fastcgi (PHP-FPM, served through nginx).",
         f"kind = {t(a['kind'])}",
         f"port = {t(a['port'])}",
         "# Run once in the build stage (empty: none), and by the ci image (its CMD).",

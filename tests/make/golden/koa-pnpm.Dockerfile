@@ -19,7 +19,8 @@ ARG TOOLS_IMAGE=debian:trixie-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json pnpm-lock.yaml ./
-RUN COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store corepack enable
+RUN COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store corepack enable && \
+    COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store corepack prepare pnpm@10 --activate
 # Every dependency.
 RUN --mount=type=cache,target=/root/.local/share/pnpm/store,sharing=locked COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store pnpm install --frozen-lockfile
 
@@ -27,7 +28,8 @@ RUN --mount=type=cache,target=/root/.local/share/pnpm/store,sharing=locked COREP
 FROM ${NODE_IMAGE} AS deps-prod
 WORKDIR /app
 COPY package.json pnpm-lock.yaml ./
-RUN COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store corepack enable
+RUN COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store corepack enable && \
+    COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store corepack prepare pnpm@10 --activate
 # Runtime only.
 RUN --mount=type=cache,target=/root/.local/share/pnpm/store,sharing=locked COREPACK_ENABLE_DOWNLOAD_PROMPT=0 npm_config_store_dir=/root/.local/share/pnpm/store pnpm install --frozen-lockfile --prod
 

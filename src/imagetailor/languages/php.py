@@ -1,0 +1,275 @@
+"""PHP hooks: read composer.json (name, the PHP constraint, test runners, path repositories),
+find the document root; plan PHP-FPM's file closure on distroless/base, its configuration
+written in the build, nginx's configuration and the compose services that put the two together.
+
+PHP-FPM speaks FastCGI, not HTTP (kind ``fastcgi``): nginx (the stock image) serves the public
+files and passes scripts to it. The public files reach nginx through a volume that the app image
+fills (the compose ``static`` service; an init container in Kubernetes, docs/php.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from imagetailor.errors import UsageError
+from imagetailor.generate.plan import Copy, Plan, PlanContext, PreStage, Run, test_argv
+from imagetailor.generate.quoting import compose_string, shell_word
+from imagetailor.generate.tools import FIX_FOLDERS, collect_with_libraries
+from imagetailor.languages.facts import Constraint, Facts
+from imagetailor.languages.files import ProjectFiles
+from imagetailor.languages.plugin import Language
+from imagetailor.project.model import Spec
+
+FPM = "/usr/local/sbin/php-fpm"
+PHP = "/usr/local/bin/php"
+ETC = "/usr/local/etc"
+CONF = f"{ETC}/php-fpm.conf"
+INI = f"{ETC}/php/php.ini"
+SCAN = f"{ETC}/php/conf.d"
+NGINX_CONF = "nginx.tailor.conf"
+NGINX_ROOT = "/var/www/public"
+_TILDE = re.compile(r"~\s*(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def _npm_range(constraint: str) -> str:
+    """Composer's constraint as a semver range: `,` is AND; `~8.1` means >=8.1 <9 (npm's would
+    stop at 8.2); stability flags go."""
+
+    def tilde(match: re.Match[str]) -> str:
+        major, minor, patch = match.group(1), match.group(2), match.group(3)
+        if patch is None:
+            return f">={major}.{minor}.0 <{int(major) + 1}.0.0"
+        return f">={major}.{minor}.{patch} <{major}.{int(minor) + 1}.0"
+
+    text = re.sub(r"@\w+", "", constraint).replace(",", " ")
+    return _TILDE.sub(tilde, text).strip()
+
+
+def _requires(manifest: dict[str, Any], key: str) -> dict[str, str]:
+    value = manifest.get(key)
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def path_repositories(files: ProjectFiles, manifest: dict[str, Any]) -> list[str]:
+    """Folders of composer's path repositories ({"type": "path", "url": "packages/*"}): the
+    install needs them, so they are copied with the manifests."""
+    found: list[str] = []
+    repos = manifest.get("repositories")
+    for repo in repos if isinstance(repos, list) else []:
+        if not isinstance(repo, dict) or repo.get("type") != "path":
+            continue
+        url = str(repo.get("url", "")).removeprefix("./").rstrip("/")
+        if not url or url.startswith("/") or ".." in url.split("/"):
+            continue
+        for path in files.glob(f"{url}/composer.json"):
+            found.append(path.removesuffix("/composer.json"))
+    return sorted(set(found))
+
+
+def detect(files: ProjectFiles, language: Language) -> Facts:
+    manifest = files.json("composer.json") or {}
+    facts = Facts("php", "composer" if files.exists("composer.json") else "none")
+    name = str(manifest.get("name") or "")
+    if name not in language.extra.get("placeholder_names", []):
+        facts.name = name.rsplit("/", 1)[-1]
+    facts.version = str(manifest.get("version") or "")
+    require, dev = _requires(manifest, "require"), _requires(manifest, "require-dev")
+    platform = _requires(manifest.get("config") or {}, "platform").get("php")
+    if platform and re.match(r"^\d+\.\d+", platform):
+        major_minor = ".".join(platform.split(".")[:2])
+        facts.runtime = Constraint(
+            "pep440", f"=={major_minor}.*", "composer.json config.platform.php"
+        )
+    elif "php" in require:
+        facts.runtime = Constraint("npm", _npm_range(require["php"]), "composer.json require.php")
+    facts.manifests = [m for m in language.manager("composer").manifests if files.exists(m)]
+    facts.manifests += path_repositories(files, manifest)
+    if facts.manager == "none":
+        facts.note("no composer.json: plain PHP files, nothing to install")
+    elif not files.exists("composer.lock"):
+        facts.note("no composer.lock: the build resolves the newest versions (commit the lock)")
+    facts.main = "public" if files.exists("public/index.php") else "."
+    facts.note(f"document root: {facts.main} (nginx serves it, PHP-FPM runs its scripts)")
+    if files.exists("artisan") and "laravel/framework" in require:
+        facts.note(
+            "Laravel: run `php artisan config:cache` at start where the environment is known"
+        )
+    facts.kind = "fastcgi"
+    facts.start = [FPM]
+    facts.start_source = "PHP-FPM (FastCGI), behind nginx"
+    runners = language.extra.get("runners", {})
+    scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
+    runner = next((str(runners[p]) for p in runners if p in dev), "")
+    if runner and (files.is_dir("tests") or files.any(["phpunit.xml", "phpunit.xml.dist"])):
+        facts.test = runner
+    elif isinstance(scripts, dict) and "test" in scripts:
+        facts.test = language.manager("composer").test
+    analysers = language.extra.get("analysers", {})
+    checks = [str(analysers[p]) for p in analysers if p in dev]
+    if facts.test and checks:
+        facts.test = " && ".join([facts.test, *checks])
+    return facts
+
+
+def _fpm_conf(port: int) -> list[str]:
+    """php-fpm.conf: in the foreground, logs on stderr, one pool listening where FPM_LISTEN says
+    (default: the app's port), the environment passed to PHP (configuration at run time)."""
+    return [
+        "[global]", "daemonize = no", "error_log = /proc/self/fd/2", "log_limit = 8192",
+        "[app]", "listen = ${FPM_LISTEN}", "pm = dynamic", "pm.max_children = 8",
+        "pm.start_servers = 2", "pm.min_spare_servers = 1", "pm.max_spare_servers = 4",
+        "clear_env = no", "catch_workers_output = yes", "decorate_workers_output = no",
+        "access.log = /proc/self/fd/2",
+    ]  # fmt: skip
+
+
+def _runtime_runs(port: int) -> tuple[Run, ...]:
+    ext = '"$(php -r \'echo ini_get("extension_dir");\')"'
+    lines = " ".join(shell_word(line) for line in _fpm_conf(port))
+    return (
+        Run(
+            (
+                "mkdir -p /out",
+                f"ext={ext}",
+                collect_with_libraries(f'{FPM} {PHP} $(find "$ext" -name "*.so")'),
+                'cp -a --parents "$ext" /out',
+                f"mkdir -p /out{SCAN} && cp -a {SCAN}/. /out{SCAN}/",
+                f"cp {ETC}/php/php.ini-production /out{INI}",
+                f"printf '%s\\n' {lines} > /out{CONF}",
+                *FIX_FOLDERS,
+            ),
+            (),
+            (
+                "php-fpm, the php CLI (the static service copies public files with it), their",
+                "extensions and every library they link that the deploy base lacks; production",
+                "php.ini; one pool on FPM_LISTEN.",
+            ),
+        ),
+    )
+
+
+def plan(ctx: PlanContext) -> Plan:
+    spec, language = ctx.spec, ctx.language
+    app = spec.app
+    manager = language.manager(app.package_manager or language.default_manager)
+    files = ProjectFiles(ctx.project)
+    if app.kind != "fastcgi":
+        raise UsageError("tailor.toml: app.kind: a PHP app runs as PHP-FPM: use kind = 'fastcgi'")
+    prefix = " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
+    mounts = tuple(f"type=cache,target={t}" for t in manager.cache)
+    install = Run(tuple(f"{prefix} {c}" for c in manager.install_all), mounts, (
+        "Dependencies first, without the project's classes: a source edit keeps this layer.",
+    ))  # fmt: skip
+    autoload = Run((f"{prefix} composer dump-autoload --no-interaction",), (), (
+        "The autoloader, now that the project's classes are here.",
+    ))  # fmt: skip
+    production = Run(
+        (f"{prefix} composer install --no-interaction --no-dev --classmap-authoritative",),
+        mounts,
+        ("deploy: no dev packages, an authoritative class map (no file lookups at run time).",),
+    )
+    pre = [
+        PreStage("composer", "composer", "COMPOSER_IMAGE", "Composer, copied into the PHP image."),
+        PreStage("php-runtime", "fpm", "PHP_FPM_IMAGE",
+                 "PHP-FPM of the same PHP: deploy collects its files.", _runtime_runs(app.port),
+                 collects=True),
+    ]  # fmt: skip
+    manifests = [f"{m}/" if files.is_dir(m) else m for m in app.manifests]
+    composer = bool(manager.install_all)
+    if not composer:  # plain PHP files: no Composer, nothing installed, no autoloader
+        pre = pre[1:]
+    return Plan(
+        workdir="/app",
+        toolchain_note="PHP's CLI with Composer (build, ci, dev).",
+        deploy_note="deploy runtime: distroless/base (glibc, CA certificates, nonroot) + php-fpm.",
+        pre_stages=pre,
+        deps_copies=(
+            [Copy("/usr/bin/composer", "/usr/local/bin/composer", "composer")] if composer else []
+        ),
+        manifests=manifests,
+        deps_all=[install] if composer else [],
+        prepare=[autoload] if composer else [],
+        build=[production] if composer else [],
+        deploy_kind="native",
+        deploy_copies=[Copy("/out/", "/", "php-runtime"), Copy("/app", "/app", "build")],
+        deploy_env={"PHP_INI_SCAN_DIR": SCAN, "FPM_LISTEN": str(app.port)},
+        deploy_workdir="/app",
+        entrypoint=[FPM, "--nodaemonize", "--php-ini", INI, "--fpm-config", CONF],
+        entrypoint_note=("FPM_LISTEN is where FastCGI is served (0.0.0.0:PORT in a pod).",),
+        ci_cmd=test_argv(app.test or language.no_tests),
+        dev_cmd=["php", "-S", f"0.0.0.0:{app.port}", "-t", app.main or "."],
+    )
+
+
+def docroot(spec: Spec) -> str:
+    return "/app" if spec.app.main in ("", ".") else f"/app/{spec.app.main}"
+
+
+def nginx_conf(spec: Spec, listen: str, fpm: str) -> list[str]:
+    """nginx's server block: files from the shared volume, everything else to index.php (the
+    front controller) through PHP-FPM at ``fpm``."""
+    root = docroot(spec)
+    return [
+        "# nginx in front of PHP-FPM (compose.yaml mounts it as conf.d/default.conf).",
+        "server {",
+        f"    listen {listen};",
+        f"    root {NGINX_ROOT};",
+        "    location / {",
+        "        try_files $uri /index.php$is_args$args;",
+        "    }",
+        "    location ~ \\.php$ {",
+        "        include fastcgi_params;",
+        f"        fastcgi_pass {fpm};",
+        f"        fastcgi_param SCRIPT_FILENAME {root}$fastcgi_script_name;",
+        f"        fastcgi_param DOCUMENT_ROOT {root};",
+        "    }",
+        "}",
+    ]
+
+
+def extra_files(spec: Spec) -> dict[str, list[str]]:
+    return {NGINX_CONF: nginx_conf(spec, "80", f"local:{spec.app.port}")}
+
+
+# Run by the static service with the deploy image's php: the public files (not the scripts)
+# into the volume nginx serves.
+COPY_PUBLIC = (
+    "$s=getenv('PUBLIC_DIR');$d='/static';"
+    "$i=new RecursiveIteratorIterator(new RecursiveDirectoryIterator($s,"
+    "FilesystemIterator::SKIP_DOTS),RecursiveIteratorIterator::SELF_FIRST);"
+    "foreach($i as $f){$t=$d.substr($f->getPathname(),strlen($s));"
+    "if($f->isDir()){@mkdir($t,0755,true);}elseif(!str_ends_with($t,'.php')){copy($f,$t);}}"
+)
+
+
+def compose_services(spec: Spec, upstream_nginx: str) -> tuple[list[str], list[str]]:
+    """compose.yaml's extra services (static, web) and its top-level volumes."""
+    q = compose_string
+    services = [
+        "  # Copies the public files into the volume nginx serves, then exits.",
+        "  static:",
+        f"    image: {q(spec.tag('local'))}",
+        '    user: "0:0"',
+        f'    entrypoint: [{q(PHP)}, "-r", {q(COPY_PUBLIC)}]',
+        "    environment:",
+        f"      PUBLIC_DIR: {q(docroot(spec))}",
+        "    volumes:",
+        '      - "public:/static"',
+        "  web:",
+        f"    image: {q(upstream_nginx)}",
+        "    depends_on:",
+        "      static:",
+        '        condition: "service_completed_successfully"',
+        "      local:",
+        '        condition: "service_started"',
+        "    volumes:",
+        f"      - {q('public:' + NGINX_ROOT + ':ro')}",
+        f"      - {q('./' + NGINX_CONF + ':/etc/nginx/conf.d/default.conf:ro')}",
+        "    ports:",
+        '      - "127.0.0.1:8080:80"',
+    ]
+    return services, ["volumes:", "  public: {}"]
+
+
+__all__ = ["compose_services", "detect", "extra_files", "path_repositories", "plan"]
