@@ -355,3 +355,29 @@ def test_app_source_files_are_scanned_with_unmistakable_patterns_only() -> None:
         ("/app/config.js", "github-token"),
         ("/srv/api/settings.py", "github-token"),
     ]
+
+
+def test_composer_packages_in_both_formats() -> None:
+    """Composer 2's installed.json ({"packages": [...]}) and Composer 1's (a list); a wrong
+    shape or bad JSON yields nothing, never an error."""
+    v2 = (
+        '{"packages": [{"name": "slim/slim", "version": "4.14.0"}, {"name": "psr/log"}], '
+        '"dev": false}'
+    )
+    v1 = '[{"name": "monolog/monolog", "version": "1.27.1"}, {"version": "no name"}]'
+    spec = ImageSpec(
+        [
+            LayerSpec([Dir("app"), Dir("app/vendor"), Dir("app/vendor/composer"),
+                       File("app/vendor/composer/installed.json", v2)]),
+            LayerSpec([Dir("old"), Dir("old/vendor"), Dir("old/vendor/composer"),
+                       File("old/vendor/composer/installed.json", v1),
+                       Dir("bad"), Dir("bad/vendor"), Dir("bad/vendor/composer"),
+                       File("bad/vendor/composer/installed.json", '{"packages": 3')]),
+        ]
+    )  # fmt: skip
+    found = [(p.manager, p.name, p.version, p.layer) for p in analyze(memory_image(spec)).packages]
+    assert [f for f in found if f[0] == "composer"] == [
+        ("composer", "monolog/monolog", "1.27.1", 1),
+        ("composer", "psr/log", "", 0),
+        ("composer", "slim/slim", "4.14.0", 0),
+    ]

@@ -17,6 +17,8 @@ APK_INSTALLED = "lib/apk/db/installed"
 MAX_DB_BYTES = 64 << 20  # a dpkg status of a large distro image is a few MiB
 MAX_PACKAGE_JSON = 256 << 10
 NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
+# Composer's record of what `composer install` put in vendor/ (every package, with versions).
+COMPOSER_INSTALLED = "vendor/composer/installed.json"
 
 
 LD_CONF = "etc/ld.so.conf"
@@ -32,6 +34,8 @@ def package_bytes(path: str) -> int:
         return MAX_LD_CONF
     if path.endswith("package.json") and NPM_MANIFEST.search(path):
         return MAX_PACKAGE_JSON
+    if path.endswith(COMPOSER_INSTALLED):
+        return MAX_DB_BYTES
     return 0
 
 

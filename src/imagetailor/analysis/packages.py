@@ -1,9 +1,10 @@
 """Installed packages from the package databases in the final tree.
 
 dpkg (``/var/lib/dpkg/status``; distroless keeps one file per package in
-``/var/lib/dpkg/status.d/``), apk (``/lib/apk/db/installed``), npm (``node_modules/*/package.json``)
-and Python distributions (``*.dist-info`` / ``*.egg-info`` names, wherever they are: ``pip install
---target /opt/deps`` puts them outside site-packages, and distutils wrote ``*.egg-info`` as a file).
+``/var/lib/dpkg/status.d/``), apk (``/lib/apk/db/installed``), npm
+(``node_modules/*/package.json``), Composer (``vendor/composer/installed.json``) and Python
+distributions (``*.dist-info`` / ``*.egg-info`` names, wherever they are: ``pip install --target
+/opt/deps`` puts them outside site-packages, and distutils wrote ``*.egg-info`` as a file).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 
 from imagetailor.analysis.candidates import (
     APK_INSTALLED,
+    COMPOSER_INSTALLED,
     DPKG_STATUS,
     DPKG_STATUS_D,
     NPM_MANIFEST,
@@ -66,6 +68,28 @@ def _apk(data: bytes, layer: int) -> list[PackageInfo]:
     return found
 
 
+def _composer(data: bytes, layer: int) -> list[PackageInfo]:
+    """vendor/composer/installed.json: Composer 2 writes {"packages": [...]}, Composer 1 a list."""
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return []
+    entries = document.get("packages") if isinstance(document, dict) else document
+    found: list[PackageInfo] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            version = entry.get("version")
+            found.append(
+                PackageInfo(
+                    name=entry["name"],
+                    version=version if isinstance(version, str) else "",
+                    manager="composer",
+                    layer=layer,
+                )
+            )
+    return found
+
+
 def installed_packages(tree: MergedTree) -> list[PackageInfo]:
     packages: list[PackageInfo] = []
     for path, node in tree.nodes.items():
@@ -94,6 +118,8 @@ def installed_packages(tree: MergedTree) -> list[PackageInfo]:
             packages += _dpkg(data, node.layer, require_status=False)
         elif path == APK_INSTALLED:
             packages += _apk(data, node.layer)
+        elif path.endswith(COMPOSER_INSTALLED):
+            packages += _composer(data, node.layer)
         elif NPM_MANIFEST.search(path):
             try:
                 manifest = json.loads(data)
