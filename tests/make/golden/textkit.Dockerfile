@@ -23,7 +23,7 @@ COPY cli/go.mod cli/
 COPY lib/go.mod lib/
 # Modules first: a source change never re-runs the download (kept in the layer,
 # so the ci and dev images test and run offline).
-RUN go list -m -f '{{if not .Main}}{{.Path}}@{{.Version}}{{end}}' all > /tmp/modules.txt && xargs -r go mod download < /tmp/modules.txt
+RUN go list -e -m -f '{{if and (not .Main) (not .Error)}}{{.Path}}@{{.Version}}{{end}}' all > /tmp/modules.txt && xargs -r go mod download < /tmp/modules.txt
 # Build settings: never fetch another Go toolchain; vendor/ when present.
 ENV GOTOOLCHAIN="local"
 
