@@ -136,11 +136,51 @@ def test_pragmas_silence_one_instruction_or_the_file(
     assert code == 1
 
 
-def test_unknown_rule_in_pragma_is_a_usage_error(
+def test_unknown_codes_in_pragmas_are_ignored_with_one_warning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    dockerfile = write(tmp_path, 'FROM debian:12.5\n# tailor:ignore=TL999\nUSER 1\nCMD ["a"]\n')
-    code, _, err = run(capsys, str(dockerfile))
+    """ShellCheck codes, hadolint rules we lack and typos are common in real pragmas: the file
+    is still linted, the known codes still work, and one warning names the rest."""
+    dockerfile = write(
+        tmp_path,
+        "# hadolint global ignore=SC2086,DL3999\n"
+        "FROM debian:12.5\n"
+        "# tailor:ignore=TL999\n"
+        "USER 1\n"
+        "# hadolint ignore=SC1091,DL3003 # cd is fine here\n"
+        "RUN cd /tmp && true\n"
+        "RUN cd /srv && true\n"
+        'CMD ["a"]\n',
+    )
+    code, out, err = run(capsys, "--format", "json", str(dockerfile))
+    assert [(f["line"], f["rule"]) for f in json.loads(out)] == [(7, "TL110")]
+    assert code == 1
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"tailor: warning: {dockerfile}: pragmas name rules tailor does not check, ignored: "
+        "DL3999, SC1091, SC2086, TL999"
+    ]
+
+
+def test_trailing_comment_after_a_pragma_is_honoured(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dockerfile = write(
+        tmp_path,
+        "FROM debian:12.5 AS deploy\n# hadolint ignore=DL3002 # the init needs root\nUSER root\n"
+        'CMD ["a"]\n',
+    )
+    code, out, err = run(capsys, "--format", "json", str(dockerfile))
+    assert (json.loads(out), code) == ([], 0)
+    assert "warning" not in err
+
+
+def test_unknown_rule_in_configuration_is_still_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "tailor.toml"
+    config.write_text('[lint]\nignore = ["TL999"]\n')
+    code, _, err = run(capsys, "--config", str(config), str(CLEAN))
     assert code == 2 and "unknown rule 'TL999'" in err
 
 

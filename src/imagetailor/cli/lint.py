@@ -70,12 +70,16 @@ def command(
         raise UsageError(f"threshold {chosen!r}: use one of {', '.join(THRESHOLDS)}")
     files = list(paths) or [Path("Dockerfile")]
     findings: list[Finding] = []
+
+    def warn(message: str) -> None:
+        click.echo(f"tailor: warning: {message}", err=True)
+
     for path in files:
         if str(path) == "-":  # hadolint's convention: the Dockerfile on stdin
             raw = sys.stdin.buffer.read(MAX_DOCKERFILE_BYTES + 1)
-            findings.extend(lint_bytes(raw, "-", config, targets, context_dir))
+            findings.extend(lint_bytes(raw, "-", config, targets, context_dir, warn))
         else:
-            findings.extend(lint_path(path, config, targets, context_dir=context_dir))
+            findings.extend(lint_path(path, config, targets, context_dir=context_dir, warn=warn))
     rendered = render(findings, [str(p) for p in files], fmt)
     if rendered or output is not None:
         emit(rendered + "\n" if rendered else "", output, force)

@@ -12,8 +12,16 @@ from collections.abc import Iterator
 from imagetailor.lint.catalogue import image_repository
 from imagetailor.lint.model import Stage, mount_options
 from imagetailor.lint.parse import Instruction
-from imagetailor.lint.rules.base import Hit, LintContext, lint_rule, stage_runs
-from imagetailor.lint.shell import has_pipe, run_script, sets_pipefail
+from imagetailor.lint.rules.base import (
+    NON_POSIX_SHELLS,
+    Hit,
+    LintContext,
+    as_run,
+    lint_rule,
+    shell_program,
+    stage_runs,
+)
+from imagetailor.lint.shell import APT, has_pipe, run_script, sets_pipefail
 from imagetailor.rules import Severity
 from imagetailor.secretmatch import holds_secret_by_name, value_carries_secret
 
@@ -63,7 +71,7 @@ def apt_recommends(ctx: LintContext) -> Iterator[Hit]:
         for instruction, commands in stage_runs(stage):
             for command in commands:
                 if (
-                    command.name == "apt-get"
+                    command.name in APT
                     and command.has("install")
                     and not any(
                         word.startswith("--no-install-recommends")
@@ -105,7 +113,7 @@ def _cache_mount_covers(instruction: Instruction, *paths: str) -> bool:
 def apt_lists_kept(ctx: LintContext) -> Iterator[Hit]:
     for stage in ctx.shipped_stages():
         for instruction, commands in stage_runs(stage):
-            updates = any(c.name in {"apt-get", "apt"} and c.has("update") for c in commands)
+            updates = any(c.name in APT and c.has("update") for c in commands)
             cleans = any(c.name == "rm" and c.has_prefix("/var/lib/apt/lists") for c in commands)
             if (
                 updates
@@ -149,8 +157,8 @@ def distribution_upgrade(ctx: LintContext) -> Iterator[Hit]:
     for stage in ctx.model.stages:
         for instruction, commands in stage_runs(stage):
             for command in commands:
-                upgrade = command.name in {"apt-get", "apt"} and command.has(
-                    "upgrade", "dist-upgrade", "full-upgrade"
+                upgrade = command.name in APT and command.has(
+                    "upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"
                 )
                 upgrade |= command.name == "apk" and command.has("upgrade")
                 upgrade |= command.name in {"dnf", "yum", "microdnf"} and command.has(
@@ -258,8 +266,7 @@ def cd_in_run(ctx: LintContext) -> Iterator[Hit]:
 def _pipefail_shell(shell: Instruction) -> bool:
     """Whether a SHELL instruction's shell fails on broken pipes (or is not a POSIX shell)."""
     words = shell.args
-    program = words[0].rsplit("/", 1)[-1] if words else ""
-    if program in {"pwsh", "powershell", "cmd", "cmd.exe"}:
+    if shell_program(shell) in NON_POSIX_SHELLS:
         return True
     # -o pipefail, also clustered as in ["/bin/ash", "-eo", "pipefail", "-c"]
     return "pipefail" in words and any(
@@ -286,9 +293,10 @@ def pipe_without_pipefail(ctx: LintContext) -> Iterator[Hit]:
             if instruction.keyword == "SHELL":
                 pipefail = _pipefail_shell(instruction)
                 continue
-            if instruction.keyword != "RUN" or instruction.json_form or pipefail:
+            run = as_run(instruction)
+            if run is None or run.json_form or pipefail:
                 continue
-            script = run_script(instruction)
+            script = run_script(run)
             if has_pipe(script) and not sets_pipefail(script):
                 yield Hit(
                     instruction.start_line,

@@ -160,7 +160,7 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                 target.name,
             )
         for stage in reversed(chain):
-            for instruction, commands in stage_runs(stage):
+            for instruction, commands in stage_runs(stage, onbuild=False):
                 found: dict[str, list[str]] = {}
                 for install in kept_installs(commands):
                     category = catalogue.tool_category(install.package, install.manager)
@@ -198,7 +198,7 @@ def several_runtimes(ctx: LintContext) -> Iterator[Hit]:
         if base_runtime:
             seen[base_runtime] = chain[0].start_line
         for stage in chain:
-            for instruction, commands in stage_runs(stage):
+            for instruction, commands in stage_runs(stage, onbuild=False):
                 for install in kept_installs(commands):
                     runtime = catalogue.runtime_of_package(install.package)
                     if runtime and runtime not in seen:
@@ -412,7 +412,7 @@ def single_stage_with_build_tools(ctx: LintContext) -> Iterator[Hit]:
             stage.start_line, f"single stage built on the SDK image {stage.base}", stage.label
         )
         return
-    for instruction, commands in stage_runs(stage):
+    for instruction, commands in stage_runs(stage, onbuild=False):
         tools = [
             i.package
             for i in kept_installs(commands)
