@@ -75,7 +75,7 @@ def test_sarif_is_valid_2_1_0(capsys: pytest.CaptureFixture[str]) -> None:
     (run_,) = sarif["runs"]
     rules = run_["tool"]["driver"]["rules"]
     results = run_["results"]
-    assert len(results) == 16
+    assert len(results) == 17
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in {"error", "warning", "note"}
@@ -92,9 +92,9 @@ def test_junit_has_a_case_per_finding_and_a_passing_case_per_clean_file(
     root = ElementTree.fromstring(out)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     sink, clean = suites[str(KITCHEN_SINK)], suites[str(CLEAN)]
-    assert len(sink.findall("testcase/failure")) == 16 == int(sink.get("failures", "-1"))
+    assert len(sink.findall("testcase/failure")) == 17 == int(sink.get("failures", "-1"))
     assert len(clean.findall("testcase")) == 1 and not clean.findall("testcase/failure")
-    assert root.get("failures") == "16"
+    assert root.get("failures") == "17"
 
 
 def test_unparseable_file_exits_two_naming_the_line(
@@ -255,10 +255,12 @@ def test_bad_toml_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path:
 def test_rules_lists_lint_rules_with_hadolint_ids(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--scope", "dockerfile", "--format", "json"]) == 0
     rules = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
-    assert {f"TL1{n:02d}" for n in range(1, 15)} | {f"TL2{n:02d}" for n in range(1, 10)} == set(
+    assert {f"TL1{n:02d}" for n in range(1, 31)} | {f"TL2{n:02d}" for n in range(1, 10)} == set(
         rules
     )
     assert "DL3006" in rules["TL101"]["explanation"]
+    assert "DL3008" in rules["TL116"]["explanation"]
+    assert "Off by default" in rules["TL116"]["explanation"]
     assert all(r["fix"] and r["scope"] == "dockerfile" for r in rules.values())
 
 

@@ -187,7 +187,10 @@ def test_installing_the_app_after_its_dependencies_is_fine() -> None:
         "COPY requirements.txt .\n"
         "RUN pip install --no-cache-dir -r requirements.txt\n"
     )
-    app = 'FROM deps AS deploy\nCOPY . .\nRUN pip install --no-deps .\nUSER 1\nCMD ["app"]\n'
+    app = (
+        "FROM deps AS deploy\nCOPY . .\nRUN pip install --no-cache-dir --no-deps .\n"
+        'USER 1\nCMD ["app"]\n'
+    )
     assert lint_text(deps + app) == []
     # Without the deps stage underneath, `pip install .` after COPY . . installs everything.
     alone = deps + app.replace("FROM deps", "FROM python:3.12.3-slim-bookworm")

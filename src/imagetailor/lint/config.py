@@ -2,6 +2,7 @@
 
     [lint]
     ignore = ["TL205", "DL3008"]        # our ids, or hadolint ids of rules we share
+    enable = ["TL116"]                  # rules that are off by default
     threshold = "warning"               # optional default for --threshold
     [lint.severity]
     TL101 = "error"
@@ -29,6 +30,7 @@ from imagetailor.rules import Severity
 @dataclass(frozen=True)
 class LintConfig:
     ignore: frozenset[str] = frozenset()
+    enable: frozenset[str] = frozenset()  # rules that are off unless named (TL116)
     severity: dict[str, Severity] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # lower-case target name -> purpose
     threshold: str | None = None
@@ -92,6 +94,9 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
     ignore = lint.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
         raise UsageError(f"{source}: lint.ignore must be a list of rule ids")
+    enable = lint.get("enable", [])
+    if not isinstance(enable, list) or not all(isinstance(i, str) for i in enable):
+        raise UsageError(f"{source}: lint.enable must be a list of rule ids")
     severities = lint.get("severity", {})
     if not isinstance(severities, dict):
         raise UsageError(f'{source}: [lint.severity] must be a table of RULE = "severity"')
@@ -117,6 +122,7 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
         raise UsageError(f"{source}: lint.threshold must be a string")
     return LintConfig(
         ignore=frozenset(i.strip().upper() for i in ignore),
+        enable=frozenset(i.strip().upper() for i in enable),
         severity={
             str(rule).upper(): Severity.parse(str(level)) for rule, level in severities.items()
         },

@@ -181,6 +181,7 @@ def lint_parsed(
     context = LintContext(model, lint_catalogue(), context_dir)
     where = config.source or "configuration"
     ignored = resolve_rule_ids(config.ignore, where)
+    enabled = resolve_rule_ids(config.enable, where)
     overrides = {
         rule_id: severity
         for raw, severity in config.severity.items()
@@ -193,18 +194,22 @@ def lint_parsed(
             f"{summarise(sorted(set(unknown)), limit=8)}"
         )
     spans = _instruction_lines(model)
-    findings: dict[tuple[str, int], Finding] = {}
+    findings: dict[tuple[str, int, str | None], Finding] = {}
     for rule_id, lint_rule in LINT_RULES.items():
         if rule_id in ignored or rule_id in global_ignores.rules:
+            continue
+        if not lint_rule.enabled and rule_id not in enabled:
             continue
         for hit in lint_rule.check(context):
             if global_ignores.silences(rule_id, hit.hadolint):
                 continue
             if line_ignores.get(hit.line, Ignores()).silences(rule_id, hit.hadolint):
                 continue
-            key = (rule_id, hit.line)
+            # One stage shared by several targets: reported once. A rule that covers several
+            # hadolint rules may flag one line once per rule (yum and dnf in one RUN).
+            key = (rule_id, hit.line, hit.hadolint)
             if key in findings:
-                continue  # one stage shared by several targets: report it once
+                continue
             findings[key] = Finding(
                 file=parsed.path,
                 line=hit.line,
@@ -216,7 +221,8 @@ def lint_parsed(
                 stage=hit.stage,
                 target=hit.target,
                 source=_source_lines(model, spans, hit.line),
-                hadolint=hit.hadolint,
+                hadolint=hit.hadolint
+                or (lint_rule.hadolint[0] if len(lint_rule.hadolint) == 1 else None),
             )
     return sorted(findings.values(), key=lambda f: (f.line, f.rule))
 

@@ -8,6 +8,7 @@ operators. Both know the wrappers people put in front of commands (sudo, env, VA
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass
@@ -92,6 +93,16 @@ def tokenize(script: str) -> list[str]:
 
 def commands(script: str, depth: int = 0) -> list[SimpleCommand]:
     """The simple commands a script runs, in order (nested ones before the command using them)."""
+    return list(_parsed(script, depth))
+
+
+# Every rule reads every RUN: parse each script once (a file has at most 10,000 lines).
+@functools.lru_cache(maxsize=16384)
+def _parsed(script: str, depth: int) -> tuple[SimpleCommand, ...]:
+    return tuple(_parse(script, depth))
+
+
+def _parse(script: str, depth: int) -> list[SimpleCommand]:
     if len(script) > _MAX_SCRIPT:
         return _tokenized_commands(script[:_MAX_SCRIPT])
     try:
@@ -106,6 +117,12 @@ def commands(script: str, depth: int = 0) -> list[SimpleCommand]:
     except RecursionError:
         return _tokenized_commands(script)
     return found
+
+
+def top_level_commands(script: str) -> list[SimpleCommand]:
+    """The commands of the script itself and its substitutions, not those of `sh -c` scripts:
+    how hadolint counts a RUN's commands (DL3059)."""
+    return commands(script, depth=_MAX_DEPTH)
 
 
 def _walk(node: object, found: list[SimpleCommand], depth: int, piped: bool = False) -> None:

@@ -68,6 +68,7 @@ class LintRule:
     rule: Rule
     check: Check
     hadolint: tuple[str, ...]  # hadolint rules that flag the same thing (for parity and pragmas)
+    enabled: bool = True  # False: runs only when `[lint] enable` names it
 
 
 LINT_RULES: dict[str, LintRule] = {}
@@ -80,6 +81,7 @@ def lint_rule(
     explanation: str,
     fix: str,
     hadolint: tuple[str, ...] = (),
+    enabled: bool = True,
 ) -> Callable[[Check], Check]:
     """Declare a rule: registers it for ``tailor rules`` and for ``tailor lint``."""
 
@@ -89,7 +91,7 @@ def lint_rule(
             text += f" (hadolint: {', '.join(hadolint)})"
         rule = Rule(rule_id, severity, title, text, fix, scope="dockerfile")
         register(rule)
-        LINT_RULES[rule_id] = LintRule(rule, check, hadolint)
+        LINT_RULES[rule_id] = LintRule(rule, check, hadolint, enabled)
         return check
 
     return decorate

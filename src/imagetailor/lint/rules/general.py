@@ -50,10 +50,15 @@ def unpinned_base(ctx: LintContext) -> Iterator[Hit]:
         last = base.rsplit("/", 1)[-1]
         tag = last.split(":", 1)[1] if ":" in last else None
         if tag is None:
-            yield Hit(stage.start_line, f"base image {base!r} has no tag", stage.label)
+            yield Hit(
+                stage.start_line, f"base image {base!r} has no tag", stage.label, hadolint="DL3006"
+            )
         elif tag == "latest":
             yield Hit(
-                stage.start_line, f"base image {base!r} uses the moving tag latest", stage.label
+                stage.start_line,
+                f"base image {base!r} uses the moving tag latest",
+                stage.label,
+                hadolint="DL3007",
             )
 
 
@@ -71,7 +76,8 @@ def apt_recommends(ctx: LintContext) -> Iterator[Hit]:
         for instruction, commands in stage_runs(stage):
             for command in commands:
                 if (
-                    command.name in APT
+                    # `apt install` is TL120's (DL3027) to flag, as in hadolint
+                    command.name in {"apt-get", "aptitude"}
                     and command.has("install")
                     and not any(
                         word.startswith("--no-install-recommends")
@@ -244,6 +250,7 @@ def several_commands(ctx: LintContext) -> Iterator[Hit]:
                     instruction.start_line,
                     f"another {keyword} in stage {stage.label}: only the last one counts",
                     stage.label,
+                    hadolint="DL4003" if keyword == "CMD" else "DL4004",
                 )
 
 
