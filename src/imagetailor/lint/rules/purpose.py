@@ -159,6 +159,7 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                 chain[-1].label,
                 target.name,
             )
+        inherited_from: list[str] = []  # inherited stages that install such tools
         for stage in reversed(chain):
             for instruction, commands in stage_runs(stage, onbuild=False):
                 found: dict[str, list[str]] = {}
@@ -169,12 +170,24 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                 if found:
                     what = "; ".join(f"{c}: {', '.join(p)}" for c, p in sorted(found.items()))
                     where = "" if stage is target.stage else f" (inherited stage {stage.label})"
+                    if stage is not target.stage and stage.label not in inherited_from:
+                        inherited_from.append(stage.label)
                     yield Hit(
                         instruction.start_line,
                         f"{target.describe()} ships {what}{where}",
                         stage.label,
                         target.name,
                     )
+        if inherited_from:
+            # The fix is often this line (FROM build AS deploy), not the install: say so there.
+            yield Hit(
+                target.stage.start_line,
+                f"{target.describe()} is built FROM {target.stage.base}, so it ships the tools "
+                f"installed in {', '.join(inherited_from)}: start it from a runtime base and "
+                "COPY --from the artefacts",
+                target.stage.label,
+                target.name,
+            )
 
 
 @lint_rule(
