@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from imagetailor.analysis.model import Analysis
+from imagetailor.environments import environments
 from imagetailor.policy.rulebase import Check, Evidence, PolicyRule
 from imagetailor.policy.rulebase import image_rule as _rule
 from imagetailor.policy.settings import PolicySettings
@@ -354,25 +355,25 @@ TP202 = _rule(
     "Environment value names an environment",
     "An image built for one environment (an ENV holding 'production', a staging host name) "
     "cannot be promoted unchanged from staging to production: the same image should run "
-    "everywhere and get its environment at run time.",
+    "everywhere and get its environment at run time. `tailor lint` (TL207) reads the same "
+    "catalogue (data/environments.toml): APP_ENV=production, DEPLOY_ENV=staging and "
+    "API_URL=https://api.prod.example.com name a place; NODE_ENV=production (a build mode, "
+    "also RAILS_ENV, RACK_ENV, MIX_ENV, FLASK_ENV, BABEL_ENV) does not.",
     "Remove the ENV from the Dockerfile and set the value at run time (docker run -e, the "
     "orchestrator's env, a config map).",
 )
 
 
 def _environment_agnostic(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
-    words = {w.lower() for w in settings.environment_words}
+    # The catalogue `tailor lint` (TL207) reads, plus this purpose's own words and variables.
+    catalogue = environments().extended(settings.environment_words, settings.build_mode_variables)
     found = []
     for name, value in sorted(analysis.config.env.items()):
-        # Whole words only: "prod" in "db.prod.internal" names an environment, "product" does not.
-        tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9]+", value) if t}
-        named = sorted(tokens & words)
-        if name in settings.build_mode_variables and set(named) <= {"production", "prod"}:
-            continue  # NODE_ENV=production selects a build mode, the same everywhere
-        if named:
+        place = catalogue.place_named(name, value)
+        if place is not None:
             found.append(
                 Evidence(
-                    f"Env {name}={value!r} names the environment {named[0]!r}",
+                    f"Env {name}={value!r} names the environment {place!r}",
                     name,
                     # ENV makes no layer of its own, so there is no layer to name.
                     None,
