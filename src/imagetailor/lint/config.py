@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.catalogues import read_toml
-from imagetailor.errors import UsageError, summarise
+from imagetailor.errors import UsageError, did_you_mean, summarise
 from imagetailor.lint.model import PURPOSES
 from imagetailor.rules import Severity
 
@@ -46,8 +46,9 @@ def parse_purpose(text: str, where: str, custom: dict[str, str] | None = None) -
         return purpose
     if custom and purpose in custom:
         return custom[purpose]
-    known = summarise([*PURPOSES, *(custom or {})], limit=12)
-    raise UsageError(f"{where}: unknown purpose {text!r}: use one of {known}")
+    names = [*PURPOSES, *(custom or {})]
+    hint = did_you_mean(purpose, names)
+    raise UsageError(f"{where}: unknown purpose {text!r}{hint}: use one of {summarise(names, 12)}")
 
 
 def parse_target_option(option: str, custom: dict[str, str] | None = None) -> tuple[str, str]:
