@@ -8,8 +8,7 @@ import click
 
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
-from imagetailor.cli.inspect import terminal_style
-from imagetailor.cli.options import output_options, refuse_existing
+from imagetailor.cli.options import output_options, refuse_existing, terminal_style
 from imagetailor.errors import UsageError
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
 from imagetailor.policy.settings import Overrides, read_config, resolve

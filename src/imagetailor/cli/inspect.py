@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
-from imagetailor.cli.options import output_options, refuse_existing
+from imagetailor.cli.options import output_options, refuse_existing, terminal_style
 from imagetailor.report.formats import INSPECT_FORMATS
-
-
-def terminal_style() -> tuple[int, bool]:
-    """Width and colour for text on stdout: the terminal's when there is one, else 120, plain."""
-    if sys.stdout.isatty():
-        return max(shutil.get_terminal_size().columns, 80), True
-    return 120, False
 
 
 @click.command("inspect")
