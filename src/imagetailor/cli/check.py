@@ -70,6 +70,12 @@ SEVERITIES = tuple(s.value for s in Severity)
 @click.option(
     "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Text: every finding with its path and layer, after the summary by rule.",
+)
 @output_options
 def command(
     reference: str | None,
@@ -86,14 +92,22 @@ def command(
     fail_on: str | None,
     config_path: Path | None,
     fmt: str,
+    verbose: bool,
     output: Path | None,
     force: bool,
 ) -> int:
     """Judge an image against its purpose's policy; exit 0 when fit, 1 when not, 2 on bad input.
 
-    Each finding names its rule (`tailor rules`), the path, the layer and the instruction that
-    created it, and the fix. Settings come from the built-in policy, then [policy.PURPOSE] in
-    tailor.toml, then these flags (lists add, thresholds replace).
+    The text leads with the verdict and a summary by rule (count, first paths, the layer that
+    added most, the fix); --verbose adds every finding with its path, layer and instruction.
+    Settings come from the built-in policy, then [policy.PURPOSE] in tailor.toml, then these
+    flags (lists add, thresholds replace).
+
+    \b
+    Examples:
+      tailor check docker-archive:app.tar --purpose deploy
+      tailor check app:1.4.2-local -p local --verbose
+      tailor check docker://localhost:5000/app:1.4.2 -p deploy --format sarif -o check.sarif
     """
     if (reference is None) == (analysis_file is None):
         raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
@@ -125,9 +139,9 @@ def command(
         analysis = analyze_reference(reference, platform)
     report = evaluate(analysis, settings)
     if output is not None:
-        write_output(render_check(report, fmt), output, force=force)
+        write_output(render_check(report, fmt, verbose=verbose), output, force=force)
         click.echo(verdict_line(report), err=True)
     else:
         width, color = terminal_style()
-        click.echo(render_check(report, fmt, width=width, color=color), nl=False)
+        click.echo(render_check(report, fmt, width=width, color=color, verbose=verbose), nl=False)
     return 0 if report.fit else 1
