@@ -30,6 +30,7 @@ from imagetailor.lint.parse import (
     read_dockerfile,
 )
 from imagetailor.lint.rules import LINT_RULES, LintContext
+from imagetailor.lint.shell import forget_scripts
 from imagetailor.rules import Severity
 
 _PRAGMA = re.compile(
@@ -177,6 +178,7 @@ def lint_parsed(
     """Every rule's findings, less what configuration and pragmas silence. ``warn`` hears, once
     per file, the pragma codes we do not check."""
     config = config or LintConfig()
+    forget_scripts()  # the RUN parse cache holds one file's scripts
     model = build_model(parsed, _purposes(config, targets or {}))
     context = LintContext(model, lint_catalogue(), context_dir)
     where = config.source or "configuration"

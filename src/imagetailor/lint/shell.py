@@ -96,10 +96,15 @@ def commands(script: str, depth: int = 0) -> list[SimpleCommand]:
     return list(_parsed(script, depth))
 
 
-# Every rule reads every RUN: parse each script once (a file has at most 10,000 lines).
-@functools.lru_cache(maxsize=16384)
+# Every rule reads every RUN: parse each script once per file. The engine empties the cache
+# before each file (forget_scripts), so it holds one file's scripts, at most 1 MiB of text.
+@functools.cache
 def _parsed(script: str, depth: int) -> tuple[SimpleCommand, ...]:
     return tuple(_parse(script, depth))
+
+
+def forget_scripts() -> None:
+    _parsed.cache_clear()
 
 
 def _parse(script: str, depth: int) -> list[SimpleCommand]:
@@ -114,7 +119,7 @@ def _parse(script: str, depth: int) -> list[SimpleCommand]:
     try:
         for tree in trees:
             _walk(tree, found, depth)
-    except RecursionError:
+    except Exception:  # a tree shape we did not foresee (or too deep): still read the words
         return _tokenized_commands(script)
     return found
 
