@@ -61,7 +61,17 @@ def command(
     output: Path | None,
     force: bool,
 ) -> int:
-    """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose."""
+    """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose.
+
+    hadolint's pragmas (# hadolint ignore=DL3008) work for the hadolint rules we share;
+    `tailor rules ID` explains any rule.
+
+    \b
+    Examples:
+      tailor lint                                   ./Dockerfile, purposes from stage names
+      tailor lint Dockerfile.tailor --target web=deploy --threshold warning
+      cat Dockerfile | tailor lint - --format sarif -o lint.sarif
+    """
     refuse_existing(output, force)
     config = _config(config_path)
     targets = dict(parse_target_option(option, config.custom_purposes) for option in target_options)
