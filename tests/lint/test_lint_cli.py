@@ -83,6 +83,13 @@ def test_sarif_is_valid_2_1_0(capsys: pytest.CaptureFixture[str]) -> None:
         assert location["artifactLocation"]["uri"] == str(KITCHEN_SINK)
         assert isinstance(location["region"]["startLine"], int)
     assert {r["id"] for r in rules} == {r["ruleId"] for r in results}
+    # The writer `tailor check` uses: one driver, fix in the help, hadolint codes as properties.
+    assert run_["tool"]["driver"]["name"] == "imagetailor"
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["TL101"]["properties"]["hadolint"] == ["DL3006", "DL3007"]
+    assert "**Fix:**" in by_id["TL101"]["help"]["markdown"]
+    first = next(r for r in results if r["ruleId"] == "TL101")
+    assert first["properties"]["hadolint"] == "DL3007" and ". Fix: " in first["message"]["text"]
 
 
 def test_junit_has_a_case_per_finding_and_a_passing_case_per_clean_file(

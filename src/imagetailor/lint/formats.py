@@ -6,19 +6,11 @@ import json
 from collections.abc import Sequence
 from xml.etree import ElementTree
 
-from imagetailor import __version__
 from imagetailor.lint.engine import Finding
 from imagetailor.lint.rules import LINT_RULES
-from imagetailor.rules import Severity
+from imagetailor.report.sarif import SarifResult, sarif_log
 
 FORMATS = ("text", "json", "sarif", "junit")
-
-_SARIF_LEVEL = {
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFO: "note",
-    Severity.STYLE: "note",
-}
 
 
 def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> str:
@@ -48,55 +40,29 @@ def text(findings: Sequence[Finding]) -> str:
 
 
 def sarif(findings: Sequence[Finding]) -> dict[str, object]:
+    """The one SARIF writer `tailor check` uses too: rule descriptors with fix and markdown
+    help, each result located at its Dockerfile line, the hadolint code as a property."""
     used = sorted({f.rule for f in findings})
-    rules = []
-    for rule_id in used:
-        rule = LINT_RULES[rule_id].rule
-        rules.append(
-            {
-                "id": rule.id,
-                "name": rule.title,
-                "shortDescription": {"text": rule.title},
-                "fullDescription": {"text": rule.explanation},
-                "help": {"text": rule.fix},
-                "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-                "properties": {"hadolint": list(LINT_RULES[rule_id].hadolint)},
-            }
-        )
     results = [
-        {
-            "ruleId": f.rule,
-            "ruleIndex": used.index(f.rule),
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": f.file},
-                        "region": {"startLine": f.line},
-                    }
-                }
-            ],
-            "properties": {"severity": f.severity.value, "stage": f.stage, "target": f.target},
-        }
+        SarifResult(
+            rule_id=f.rule,
+            severity=f.severity,
+            message=f"{f.message}. Fix: {f.fix}",
+            uri=f.file,
+            line=f.line,
+            properties={
+                "severity": f.severity.value,
+                "stage": f.stage,
+                "target": f.target,
+                "hadolint": f.hadolint,
+            },
+        )
         for f in findings
     ]
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "tailor lint",
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
+    log = sarif_log([LINT_RULES[rule_id].rule for rule_id in used], results)
+    for descriptor in log["runs"][0]["tool"]["driver"]["rules"]:
+        descriptor["properties"]["hadolint"] = list(LINT_RULES[descriptor["id"]].hadolint)
+    return log
 
 
 def junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
