@@ -11,7 +11,7 @@ from imagetailor.cli.analyzing import analyze_reference, load_analysis
 from imagetailor.cli.options import output_options, refuse_existing, terminal_style
 from imagetailor.errors import UsageError
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
-from imagetailor.policy.settings import Overrides, read_config, resolve
+from imagetailor.policy.settings import BUILTIN_PURPOSES, Overrides, read_config, resolve
 from imagetailor.report.check import CHECK_FORMATS, render_check, verdict_line
 from imagetailor.report.output import write_output
 from imagetailor.rules import Severity
@@ -26,6 +26,9 @@ SEVERITIES = tuple(s.value for s in Severity)
     "-p",
     required=True,
     help="deploy, ci, local, dev, or a purpose defined in tailor.toml.",
+    shell_complete=lambda ctx, param, incomplete: [
+        p for p in BUILTIN_PURPOSES if p.startswith(incomplete)
+    ],
 )
 @click.option(
     "--analysis",

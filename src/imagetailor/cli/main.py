@@ -17,7 +17,17 @@ from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, did_you_mean, one
 
 # Each command lives in the module of the same name and is imported only when it runs, so that
 # `tailor lint` does not pay for the registry client and the analysis code at start-up.
-COMMAND_MODULES = ("rules", "lint", "inspect", "check", "init", "generate", "build", "smoke")
+COMMAND_MODULES = (
+    "rules",
+    "lint",
+    "inspect",
+    "check",
+    "init",
+    "generate",
+    "build",
+    "smoke",
+    "completion",
+)
 
 
 class LazyGroup(click.Group):
