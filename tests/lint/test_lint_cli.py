@@ -262,7 +262,7 @@ def test_bad_toml_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path:
 def test_rules_lists_lint_rules_with_hadolint_ids(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--scope", "dockerfile", "--format", "json"]) == 0
     rules = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
-    assert {f"TL1{n:02d}" for n in range(1, 31)} | {f"TL2{n:02d}" for n in range(1, 10)} == set(
+    assert {f"TL1{n:02d}" for n in range(1, 38)} | {f"TL2{n:02d}" for n in range(1, 10)} == set(
         rules
     )
     assert "DL3006" in rules["TL101"]["explanation"]

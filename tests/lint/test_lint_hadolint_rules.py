@@ -152,3 +152,43 @@ def test_tl129_wget_and_curl_per_stage() -> None:
 def test_tl130_wget_progress() -> None:
     body = "RUN wget a\nRUN wget -qO- b | true\nRUN wget -nv c\nRUN wget --progress=dot:giga d\n"
     assert found(body, "TL130") == [(2, "DL3047")]
+
+
+def test_tl131_from_platform_unless_a_build_argument() -> None:
+    text = (
+        "FROM --platform=$BUILDPLATFORM golang:1.22.5 AS build\n"
+        "FROM --platform=linux/arm64 debian:12.5\n" + TAIL
+    )
+    assert [(f.line, f.hadolint) for f in lint_text(text) if f.rule == "TL131"] == [(2, "DL3029")]
+
+
+def test_tl132_several_sources_need_a_directory() -> None:
+    body = "COPY a b /dst\nCOPY a b /dst/\nCOPY a /dst\n"
+    assert found(body, "TL132") == [(2, "DL3021")]
+
+
+def test_tl133_relative_destination_needs_a_workdir_here_or_inherited() -> None:
+    body = "COPY a rel/\nCOPY b /abs/\nWORKDIR /srv\nCOPY c rel/\n"
+    assert found(body, "TL133") == [(2, "DL3045")]
+    inherited = "FROM debian:12.5 AS base\nWORKDIR /app\nFROM base\nCOPY . .\n" + TAIL
+    assert [f for f in lint_text(inherited) if f.rule == "TL133"] == []
+
+
+def test_tl134_ports() -> None:
+    body = "EXPOSE 80 0 8000-8010 ${PORT}\nEXPOSE 65536/udp\n"
+    assert found(body, "TL134") == [(3, "DL3011")]
+
+
+def test_tl135_one_healthcheck() -> None:
+    body = 'HEALTHCHECK CMD ["a"]\nHEALTHCHECK NONE\n'
+    assert found(body, "TL135") == [(3, "DL3012")]
+
+
+def test_tl136_env_self_reference() -> None:
+    body = "ENV A=1 B=${A}/x\nENV C=1\nENV D=$C E=$F\n"
+    assert found(body, "TL136") == [(2, "DL3044")]
+
+
+def test_tl137_pointless_commands() -> None:
+    body = "RUN service nginx start\nRUN echo top\nRUN kill -0 1 || true\n"
+    assert found(body, "TL137") == [(2, "DL3001"), (4, "DL3001")]

@@ -200,7 +200,8 @@ def test_installing_the_app_after_its_dependencies_is_fine() -> None:
     assert lint_text(deps + app) == []
     # Without the deps stage underneath, `pip install .` after COPY . . installs everything.
     alone = deps + app.replace("FROM deps", "FROM python:3.12.3-slim-bookworm")
-    assert [(f.line, f.rule) for f in lint_text(alone)] == [(6, "TL204")]
+    # ... and copies to a relative destination with no WORKDIR in that stage (DL3045).
+    assert [(f.line, f.rule) for f in lint_text(alone)] == [(6, "TL133"), (6, "TL204")]
 
 
 def test_messages_name_the_unnamed_default_build() -> None:

@@ -242,3 +242,26 @@ def wget_progress(ctx: LintContext) -> Iterator[Hit]:
                 for c in commands
             ):
                 yield Hit(instruction.start_line, "wget fills the log with progress", stage.label)
+
+
+@lint_rule(
+    "TL137",
+    Severity.INFO,
+    "RUN of a command that makes no sense in a build",
+    "A build has no terminal, no init and no running services: ssh, vim, top or service there "
+    "either hang, fail, or do nothing that lasts into the image (lint.toml's [commands]).",
+    "Remove the command; configure services through the image's entrypoint, debug in the dev "
+    "image.",
+    hadolint=("DL3001",),
+)
+def pointless_commands(ctx: LintContext) -> Iterator[Hit]:
+    pointless = ctx.catalogue.pointless_commands
+    for stage in ctx.model.stages:
+        for instruction, commands in stage_runs(stage):
+            names = sorted({c.name for c in commands} & pointless)
+            if names:
+                yield Hit(
+                    instruction.start_line,
+                    f"{', '.join(names)} in RUN does nothing useful in a build",
+                    stage.label,
+                )
