@@ -39,6 +39,12 @@ def command(
     docker-daemon:NAME[:TAG], docker://HOST/REPO[:TAG|@DIGEST], or a path to an archive or
     layout. `--format json` is the documented contract (docs/json-contract.md) and can be fed
     back to `tailor check --analysis`.
+
+    \b
+    Examples:
+      tailor inspect docker-archive:app.tar
+      tailor inspect app:1.4.2 --format json -o app.json   # then: check --analysis app.json
+      tailor inspect docker://localhost:5000/app:1.4.2 --platform linux/arm64
     """
     refuse_existing(output, force)  # before reading the image, not after
     analysis = analyze_reference(reference, platform)
