@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 
 from imagetailor.cli.main import main
+from imagetailor.lint.rules import LINT_RULES
 from tests.lint.corpus import CORPUS, cases
 
 KITCHEN_SINK = CORPUS / "kitchen-sink-ubuntu" / "Dockerfile"
@@ -92,16 +93,23 @@ def test_sarif_is_valid_2_1_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert first["properties"]["hadolint"] == "DL3007" and ". Fix: " in first["message"]["text"]
 
 
-def test_junit_has_a_case_per_finding_and_a_passing_case_per_clean_file(
+def test_junit_has_a_case_per_rule_as_tailor_check_does(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, out, _ = run(capsys, "--format", "junit", str(KITCHEN_SINK), str(CLEAN))
     root = ElementTree.fromstring(out)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     sink, clean = suites[str(KITCHEN_SINK)], suites[str(CLEAN)]
-    assert len(sink.findall("testcase/failure")) == 17 == int(sink.get("failures", "-1"))
-    assert len(clean.findall("testcase")) == 1 and not clean.findall("testcase/failure")
-    assert root.get("failures") == "17"
+    default_on = sum(1 for rule in LINT_RULES.values() if rule.enabled)
+    assert len(sink.findall("testcase")) == default_on == len(clean.findall("testcase"))
+    cases = sink.iter("testcase")
+    failing = [c.get("name", "").split()[0] for c in cases if c.find("failure") is not None]
+    findings = json.loads(run(capsys, "--format", "json", str(KITCHEN_SINK))[1])
+    assert failing == sorted({f["rule"] for f in findings})
+    assert int(sink.get("failures", "-1")) == len(failing) and not clean.findall(".//failure")
+    # a rule with several findings: one <failure> holding each finding's line
+    tl101 = next(c for c in sink.iter("testcase") if c.get("name", "").startswith("TL101 "))
+    assert tl101.find("failure").text.startswith(f"{KITCHEN_SINK}:1 TL101 warning: ")
 
 
 def test_unparseable_file_exits_two_naming_the_line(
