@@ -192,3 +192,19 @@ def test_tl136_env_self_reference() -> None:
 def test_tl137_pointless_commands() -> None:
     body = "RUN service nginx start\nRUN echo top\nRUN kill -0 1 || true\n"
     assert found(body, "TL137") == [(2, "DL3001"), (4, "DL3001")]
+
+
+def test_ignoring_a_hadolint_code_silences_that_code_only() -> None:
+    body = "RUN apt-get install -y --no-install-recommends curl && apk add --no-cache git\n"
+    on = frozenset({"TL116"})
+    text = "FROM debian:12.5\n" + body + TAIL
+    config = LintConfig(enable=on, ignore=frozenset({"DL3008"}))
+    assert [(f.line, f.hadolint) for f in lint_text(text, config=config) if f.rule == "TL116"] == [
+        (2, "DL3018")
+    ]
+    pragma = "FROM debian:12.5\n# hadolint ignore=DL3018\n" + body + TAIL
+    assert [
+        (f.line, f.hadolint)
+        for f in lint_text(pragma, config=LintConfig(enable=on))
+        if f.rule == "TL116"
+    ] == [(3, "DL3008")]

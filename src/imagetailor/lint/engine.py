@@ -182,7 +182,10 @@ def lint_parsed(
     model = build_model(parsed, _purposes(config, targets or {}))
     context = LintContext(model, lint_catalogue(), context_dir)
     where = config.source or "configuration"
-    ignored = resolve_rule_ids(config.ignore, where)
+    resolve_rule_ids(config.ignore, where)  # a typo in the user's own config is an error
+    # As a pragma does: `ignore = ["DL3008"]` silences what hadolint's DL3008 flags, not the
+    # other codes of the rule covering it (TL116 also covers DL3018, ...).
+    ignored, _ = split_rule_ids(config.ignore)
     enabled = resolve_rule_ids(config.enable, where)
     overrides = {
         rule_id: severity
@@ -198,11 +201,13 @@ def lint_parsed(
     spans = _instruction_lines(model)
     findings: dict[tuple[str, int, str | None], Finding] = {}
     for rule_id, lint_rule in LINT_RULES.items():
-        if rule_id in ignored or rule_id in global_ignores.rules:
+        if rule_id in ignored.rules or rule_id in global_ignores.rules:
             continue
         if not lint_rule.enabled and rule_id not in enabled:
             continue
         for hit in lint_rule.check(context):
+            if ignored.silences(rule_id, hit.hadolint):
+                continue
             if global_ignores.silences(rule_id, hit.hadolint):
                 continue
             if line_ignores.get(hit.line, Ignores()).silences(rule_id, hit.hadolint):
