@@ -85,7 +85,11 @@ def test_sarif_structure():
     assert location["logicalLocations"] == [{"fullyQualifiedName": "layer 0"}]
     assert shell["properties"] == {"purpose": "deploy", "layer": 0, "createdBy": BASE_LAYER}
     secret = results[2]
-    assert "physicalLocation" not in secret["locations"][0]
+    # Every result has an artifact (code-scanning services drop the others): the image itself.
+    assert all("physicalLocation" in r["locations"][0] for r in results)
+    assert secret["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "docker-archive:/tmp/app.tar"
+    }
     assert secret["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "config GH_TOKEN"}]
     assert run["originalUriBaseIds"]["IMAGEROOT"]["uri"] == "file:///"
     assert run["properties"]["fit"] is False

@@ -116,7 +116,13 @@ def render_check_sarif(report: CheckReport) -> str:
                 rule_id=finding.rule,
                 severity=finding.severity,
                 message=f"{finding.message}. Fix: {finding.fix}",
-                uri=_image_uri(finding.path) if _is_file_path(finding) and finding.path else None,
+                # Code-scanning services drop results without an artifact: a finding with no file
+                # (the config's Env or User, the image's size) is located at the image itself,
+                # named by its reference, as trivy's image SARIF does.
+                uri=_image_uri(finding.path)
+                if _is_file_path(finding) and finding.path
+                else quote(report.reference, safe=":/@+"),
+                relative=_is_file_path(finding),
                 logical_location=logical,
                 properties=properties,
             )
