@@ -1,6 +1,14 @@
 """Every Dockerfile rule; importing this package registers them (``tailor rules`` lists them)."""
 
-from imagetailor.lint.rules import declarations, general, instructions, packages, purpose
+from imagetailor.lint.rules import (
+    declarations,
+    environment,
+    general,
+    instructions,
+    packages,
+    purpose,
+    secrets,
+)
 from imagetailor.lint.rules.base import LINT_RULES, Hit, LintContext, LintRule
 
 __all__ = [
@@ -9,8 +17,10 @@ __all__ = [
     "LintContext",
     "LintRule",
     "declarations",
+    "environment",
     "general",
     "instructions",
     "packages",
     "purpose",
+    "secrets",
 ]

@@ -23,7 +23,6 @@ from imagetailor.lint.rules.base import (
 )
 from imagetailor.lint.shell import APT, has_pipe, run_script, sets_pipefail
 from imagetailor.rules import Severity
-from imagetailor.secretmatch import holds_secret_by_name, value_carries_secret
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$", re.I)
 _URL = re.compile(r"^(https?|git)://|^git@", re.I)
@@ -311,49 +310,6 @@ def pipe_without_pipefail(ctx: LintContext) -> Iterator[Hit]:
                     stage.label,
                 )
         pipefail_at_end[stage.index] = pipefail
-
-
-def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
-    if instruction.keyword == "ARG":
-        pairs = []
-        for arg in instruction.args:
-            name, _, value = arg.partition("=")
-            pairs.append((name, value))
-        return pairs
-    args = list(instruction.args)
-    return list(zip(args[0::2], args[1::2], strict=False))
-
-
-def _secret_reason(ctx: LintContext, name: str, value: str) -> str | None:
-    # The secret catalogue `tailor inspect` scans an image config with: what lint warns about
-    # here is what inspect would find in the built image's Env.
-    secrets = ctx.catalogue.secrets()
-    if holds_secret_by_name(secrets, name):
-        return f"{name} looks like a secret"
-    if value and value_carries_secret(secrets, name, value):
-        return f"the value of {name} looks like a credential"
-    return None
-
-
-@lint_rule(
-    "TL112",
-    Severity.ERROR,
-    "Secret passed by ARG or ENV",
-    "ARG and ENV values are stored in the image config and build history: anyone who can pull "
-    "the image can read them, in every stage that inherits them.",
-    "Pass secrets with RUN --mount=type=secret,id=NAME (docker build --secret id=NAME,...) and "
-    "at run time from the orchestrator; point to files with *_FILE variables.",
-    hadolint=("DL3064",),
-)
-def secret_in_arg_or_env(ctx: LintContext) -> Iterator[Hit]:
-    for instruction in ctx.model.parsed.instructions:
-        if instruction.keyword not in {"ARG", "ENV"}:
-            continue
-        for name, value in _env_pairs(instruction):
-            reason = _secret_reason(ctx, name, value)
-            if reason:
-                yield Hit(instruction.start_line, f"{instruction.keyword} {reason}")
-                break
 
 
 def _last_user(ctx: LintContext, stage: Stage) -> Instruction | None:
