@@ -34,6 +34,14 @@ def docker(
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that reaches the engine (through any fixture) is an `engine` test, marked or
+    not: `-m "not engine"` must not build images or start containers (tests/examples did)."""
+    for item in items:
+        if "engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.engine)
+
+
 @pytest.fixture(scope="session")
 def engine() -> str:
     """The docker client path, after proving the engine answers."""

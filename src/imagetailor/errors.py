@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 
@@ -50,3 +51,10 @@ def summarise(items: Iterable[object], limit: int = 5, empty: str = "none") -> s
     if len(names) <= limit:
         return ", ".join(names)
     return f"{', '.join(names[:limit])} and {len(names) - limit:,} more"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ " (did you mean 'deploy'?)" when one of ``choices`` is close to a mistyped ``word``."""
+    options = {str(choice).lower(): str(choice) for choice in choices}
+    close = difflib.get_close_matches(word.strip().lower(), list(options), n=1, cutoff=0.6)
+    return f" (did you mean {options[close[0]]!r}?)" if close else ""

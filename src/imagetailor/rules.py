@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 
 class Severity(StrEnum):
@@ -62,3 +63,26 @@ def all_rules() -> list[Rule]:
             if exc.name != module:
                 raise
     return sorted(_REGISTRY.values(), key=lambda r: r.id)
+
+
+@dataclass(frozen=True)
+class Example:
+    before: str
+    after: str
+
+
+def rule_example(rule_id: str) -> Example | None:
+    """The before/after example `tailor rules ID` shows (data/rule_examples.toml)."""
+    return _examples().get(rule_id)
+
+
+@cache
+def _examples() -> dict[str, Example]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("imagetailor.data").joinpath("rule_examples.toml").read_text("utf-8")
+    return {
+        rule_id: Example(str(entry["before"]), str(entry["after"]))
+        for rule_id, entry in tomllib.loads(text).items()
+    }

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 
 from imagetailor.cli.main import main
+from imagetailor.lint.rules import LINT_RULES
 from tests.lint.corpus import CORPUS, cases
 
 KITCHEN_SINK = CORPUS / "kitchen-sink-ubuntu" / "Dockerfile"
@@ -75,7 +76,7 @@ def test_sarif_is_valid_2_1_0(capsys: pytest.CaptureFixture[str]) -> None:
     (run_,) = sarif["runs"]
     rules = run_["tool"]["driver"]["rules"]
     results = run_["results"]
-    assert len(results) == 16
+    assert len(results) == 17
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in {"error", "warning", "note"}
@@ -83,18 +84,32 @@ def test_sarif_is_valid_2_1_0(capsys: pytest.CaptureFixture[str]) -> None:
         assert location["artifactLocation"]["uri"] == str(KITCHEN_SINK)
         assert isinstance(location["region"]["startLine"], int)
     assert {r["id"] for r in rules} == {r["ruleId"] for r in results}
+    # The writer `tailor check` uses: one driver, fix in the help, hadolint codes as properties.
+    assert run_["tool"]["driver"]["name"] == "imagetailor"
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["TL101"]["properties"]["hadolint"] == ["DL3006", "DL3007"]
+    assert "**Fix:**" in by_id["TL101"]["help"]["markdown"]
+    first = next(r for r in results if r["ruleId"] == "TL101")
+    assert first["properties"]["hadolint"] == "DL3007" and ". Fix: " in first["message"]["text"]
 
 
-def test_junit_has_a_case_per_finding_and_a_passing_case_per_clean_file(
+def test_junit_has_a_case_per_rule_as_tailor_check_does(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, out, _ = run(capsys, "--format", "junit", str(KITCHEN_SINK), str(CLEAN))
     root = ElementTree.fromstring(out)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     sink, clean = suites[str(KITCHEN_SINK)], suites[str(CLEAN)]
-    assert len(sink.findall("testcase/failure")) == 16 == int(sink.get("failures", "-1"))
-    assert len(clean.findall("testcase")) == 1 and not clean.findall("testcase/failure")
-    assert root.get("failures") == "16"
+    default_on = sum(1 for rule in LINT_RULES.values() if rule.enabled)
+    assert len(sink.findall("testcase")) == default_on == len(clean.findall("testcase"))
+    cases = sink.iter("testcase")
+    failing = [c.get("name", "").split()[0] for c in cases if c.find("failure") is not None]
+    findings = json.loads(run(capsys, "--format", "json", str(KITCHEN_SINK))[1])
+    assert failing == sorted({f["rule"] for f in findings})
+    assert int(sink.get("failures", "-1")) == len(failing) and not clean.findall(".//failure")
+    # a rule with several findings: one <failure> holding each finding's line
+    tl101 = next(c for c in sink.iter("testcase") if c.get("name", "").startswith("TL101 "))
+    assert tl101.find("failure").text.startswith(f"{KITCHEN_SINK}:1 TL101 warning: ")
 
 
 def test_unparseable_file_exits_two_naming_the_line(
@@ -136,11 +151,51 @@ def test_pragmas_silence_one_instruction_or_the_file(
     assert code == 1
 
 
-def test_unknown_rule_in_pragma_is_a_usage_error(
+def test_unknown_codes_in_pragmas_are_ignored_with_one_warning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    dockerfile = write(tmp_path, 'FROM debian:12.5\n# tailor:ignore=TL999\nUSER 1\nCMD ["a"]\n')
-    code, _, err = run(capsys, str(dockerfile))
+    """ShellCheck codes, hadolint rules we lack and typos are common in real pragmas: the file
+    is still linted, the known codes still work, and one warning names the rest."""
+    dockerfile = write(
+        tmp_path,
+        "# hadolint global ignore=SC2086,DL3999\n"
+        "FROM debian:12.5\n"
+        "# tailor:ignore=TL999\n"
+        "USER 1\n"
+        "# hadolint ignore=SC1091,DL3003 # cd is fine here\n"
+        "RUN cd /tmp && true\n"
+        "RUN cd /srv && true\n"
+        'CMD ["a"]\n',
+    )
+    code, out, err = run(capsys, "--format", "json", str(dockerfile))
+    assert [(f["line"], f["rule"]) for f in json.loads(out)] == [(7, "TL110")]
+    assert code == 1
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"tailor: warning: {dockerfile}: pragmas name rules tailor does not check, ignored: "
+        "DL3999, SC1091, SC2086, TL999"
+    ]
+
+
+def test_trailing_comment_after_a_pragma_is_honoured(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dockerfile = write(
+        tmp_path,
+        "FROM debian:12.5 AS deploy\n# hadolint ignore=DL3002 # the init needs root\nUSER root\n"
+        'CMD ["a"]\n',
+    )
+    code, out, err = run(capsys, "--format", "json", str(dockerfile))
+    assert (json.loads(out), code) == ([], 0)
+    assert "warning" not in err
+
+
+def test_unknown_rule_in_configuration_is_still_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "tailor.toml"
+    config.write_text('[lint]\nignore = ["TL999"]\n')
+    code, _, err = run(capsys, "--config", str(config), str(CLEAN))
     assert code == 2 and "unknown rule 'TL999'" in err
 
 
@@ -215,10 +270,12 @@ def test_bad_toml_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path:
 def test_rules_lists_lint_rules_with_hadolint_ids(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--scope", "dockerfile", "--format", "json"]) == 0
     rules = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
-    assert {f"TL1{n:02d}" for n in range(1, 15)} | {f"TL2{n:02d}" for n in range(1, 10)} == set(
+    assert {f"TL1{n:02d}" for n in range(1, 38)} | {f"TL2{n:02d}" for n in range(1, 10)} == set(
         rules
     )
     assert "DL3006" in rules["TL101"]["explanation"]
+    assert "DL3008" in rules["TL116"]["explanation"]
+    assert "Off by default" in rules["TL116"]["explanation"]
     assert all(r["fix"] and r["scope"] == "dockerfile" for r in rules.values())
 
 

@@ -24,7 +24,7 @@ def test_the_reference_file_is_clean() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_exact_findings(case: Case) -> None:
-    findings = lint_path(case.dockerfile, targets=case.targets)
+    findings = lint_path(case.dockerfile, case.config, targets=case.targets)
     assert sorted((f.line, f.rule) for f in findings) == case.expected
     for finding in findings:
         assert finding.source, "every finding shows its offending line"

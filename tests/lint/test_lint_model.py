@@ -142,7 +142,13 @@ def test_build_stage_tools_are_fine_when_only_copied() -> None:
     )
     assert lint_text(copied) == []
     inherited = build_stage + 'FROM build AS deploy\nUSER 10001\nENTRYPOINT ["/app"]\n'
-    assert [(f.line, f.rule) for f in lint_text(inherited)] == [(2, "TL202")]
+    findings = lint_text(inherited)
+    # The install, and the FROM line that makes deploy inherit it (often the line to fix).
+    assert [(f.line, f.rule) for f in findings] == [(2, "TL202"), (5, "TL202")]
+    assert findings[1].message == (
+        "target deploy (deploy) is built FROM build, so it ships the tools installed in build: "
+        "start it from a runtime base and COPY --from the artefacts"
+    )
     # The same stage as a dev target ships the compiler on purpose: nothing to say.
     as_dev = inherited.replace("AS deploy", "AS dev")
     assert [(f.line, f.rule) for f in lint_text(as_dev)] == []
@@ -187,11 +193,15 @@ def test_installing_the_app_after_its_dependencies_is_fine() -> None:
         "COPY requirements.txt .\n"
         "RUN pip install --no-cache-dir -r requirements.txt\n"
     )
-    app = 'FROM deps AS deploy\nCOPY . .\nRUN pip install --no-deps .\nUSER 1\nCMD ["app"]\n'
+    app = (
+        "FROM deps AS deploy\nCOPY . .\nRUN pip install --no-cache-dir --no-deps .\n"
+        'USER 1\nCMD ["app"]\n'
+    )
     assert lint_text(deps + app) == []
     # Without the deps stage underneath, `pip install .` after COPY . . installs everything.
     alone = deps + app.replace("FROM deps", "FROM python:3.12.3-slim-bookworm")
-    assert [(f.line, f.rule) for f in lint_text(alone)] == [(6, "TL204")]
+    # ... and copies to a relative destination with no WORKDIR in that stage (DL3045).
+    assert [(f.line, f.rule) for f in lint_text(alone)] == [(6, "TL133"), (6, "TL204")]
 
 
 def test_messages_name_the_unnamed_default_build() -> None:

@@ -47,34 +47,75 @@ def test_clean_image_fits_deploy_and_lists_every_rule_it_judged():
     assert report.summary.total == 0
 
 
-def test_busybox_as_root_fails_deploy_with_each_tool_named():
+def test_busybox_as_root_fails_deploy_as_one_busybox_finding():
     report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS, config={"user": None}), "deploy")
     assert report.fit is False
-    assert triples(report) == [
-        ("TP101", "/bin/sh", 0),
-        ("TP106", "/bin/wget", 0),
-        ("TP109", "/bin/vi", 0),
-        ("TP201", None, None),
-    ]
+    assert triples(report) == [("TP101", "/bin/sh", 0), ("TP201", None, None)]
     shell = report.findings[0]
-    assert shell.message == "shell sh at /bin/sh (shell); a deploy image must not carry it"
+    assert shell.message == (
+        "busybox 3 applet link(s): sh (shell), vi (editor), wget (network), the first at "
+        "/bin/sh; a deploy image must not carry it"
+    )
     assert shell.created_by == BASE_LAYER
     assert shell.severity is Severity.ERROR
     assert shell.fix.startswith("Copy only the application")
     assert (
-        report.findings[3].message == "the config's User is not set, so the container runs as root"
+        report.findings[1].message == "the config's User is not set, so the container runs as root"
     )
     assert report.summary.model_dump() == {
-        "error": 4, "warning": 0, "info": 0, "style": 0, "total": 4
+        "error": 2, "warning": 0, "info": 0, "style": 0, "total": 2
     }  # fmt: skip
 
 
-def test_local_allows_shell_and_wget_but_not_the_editor():
+def test_busybox_links_are_one_finding_on_the_binary() -> None:
+    """dpkg, rpm, nc, telnet as applets are what busybox can do, not a package manager or
+    network tools of their own: one finding, named after the binary, listing them."""
+    links = [
+        hit(name, category, f"/bin/{name}", 0, evidence="busybox-applet")
+        for name, category in [
+            ("sh", "shell"), ("vi", "editor"), ("wget", "network"), ("nc", "network"),
+            ("telnet", "network"), ("dpkg", "package-manager"), ("rpm", "package-manager"),
+        ]
+    ]  # fmt: skip
+    tools = [hit("busybox", "shell", "/bin/busybox", 0), *links]
+    report = check(clean_analysis(tool_hits=tools), "deploy")
+    assert triples(report) == [("TP101", "/bin/busybox", 0)]
+    assert report.findings[0].message == (
+        "busybox at /bin/busybox with 7 applet link(s): dpkg (package-manager), nc (network), "
+        "rpm (package-manager), sh (shell), telnet (network), vi (editor), wget (network); "
+        "a deploy image must not carry it"
+    )
+    assert check(clean_analysis(tool_hits=tools), "local").findings == []
+
+
+def test_local_allows_busybox_and_its_applets_but_not_a_real_editor():
     report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS), "local")
-    assert triples(report) == [("TP109", "/bin/vi", 0)]
-    assert report.fit is False
-    report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS[:2]), "local")
     assert report.fit is True and report.findings == []
+    vim = hit("vim", "editor", "/usr/bin/vim", 1)
+    report = check(clean_analysis(tool_hits=[*BUSYBOX_TOOLS, vim]), "local")
+    assert triples(report) == [("TP109", "/usr/bin/vim", 1)]
+    assert report.fit is False
+
+
+def test_local_says_the_package_manager_as_a_warning():
+    apk = hit("apk", "package-manager", "/sbin/apk", 0)
+    report = check(clean_analysis(tool_hits=[*BUSYBOX_TOOLS, apk]), "local")
+    assert [(f.rule, f.severity) for f in report.findings] == [("TP102", Severity.WARNING)]
+    assert report.fit is True
+    assert [
+        (f.rule, f.severity) for f in check(clean_analysis(tool_hits=[apk]), "deploy").findings
+    ] == [("TP102", Severity.ERROR)]
+
+
+def test_local_allows_visibility_tools_and_still_forbids_debuggers():
+    tools = [
+        hit("curl", "network", "/usr/bin/curl", 1),
+        hit("dig", "network", "/usr/bin/dig", 1),
+        hit("gdb", "debugger", "/usr/bin/gdb", 1),
+    ]
+    assert triples(check(clean_analysis(tool_hits=tools), "local")) == [
+        ("TP104", "/usr/bin/gdb", 1)
+    ]
 
 
 def test_local_still_forbids_compilers_and_other_network_tools():
@@ -337,10 +378,8 @@ def test_ignore_and_severity_override_from_config():
     config = {"deploy": {"ignore": ["TP109"], "severity": {"TP101": "warning"}}}
     settings = resolve("deploy", config, known_rules=policy_rule_ids())
     report = evaluate(clean_analysis(tool_hits=BUSYBOX_TOOLS), settings)
-    assert [(f.rule, f.severity) for f in report.findings] == [
-        ("TP106", Severity.ERROR),
-        ("TP101", Severity.WARNING),
-    ]
+    # busybox's applets (sh, wget, vi) are one TP101 finding now warning; TP109 is not run.
+    assert [(f.rule, f.severity) for f in report.findings] == [("TP101", Severity.WARNING)]
     assert "TP109" not in [r.rule for r in report.rules]
 
 

@@ -50,7 +50,7 @@ def test_builtin_defaults():
     assert deploy.min_efficiency == 0.9 and deploy.fail_on is Severity.ERROR
     local = resolve("local")
     assert local.base == "deploy" and local.forbid == deploy.forbid
-    assert local.allow == ("shell", "curl", "wget")
+    assert local.allow == ("shell", "curl", "wget", "dig", "nslookup")
     assert not local.forbids("shell") and local.forbids("compiler")
     assert local.allows("curl", "network") and not local.allows("nc", "network")
     ci = resolve("ci")
@@ -74,7 +74,13 @@ def test_config_overrides_and_flags_add():
     assert deploy.min_efficiency == 0.95
     # local extends deploy as the project changed it; lists add up along the chain
     local = resolve("local", config)
-    assert local.fail_on is Severity.WARNING and local.allow == ("curl", "shell", "wget")
+    assert local.fail_on is Severity.WARNING and local.allow == (
+        "curl",
+        "shell",
+        "wget",
+        "dig",
+        "nslookup",
+    )
 
 
 def test_project_lists_add_to_the_built_in_ones_unless_replace():
@@ -84,7 +90,7 @@ def test_project_lists_add_to_the_built_in_ones_unless_replace():
     replaced = resolve("deploy", {"deploy": {"forbid": ["container-runtime"], "replace": True}})
     assert replaced.forbid == ("container-runtime",)
     local = resolve("local", {"local": {"allow": ["jq"]}})
-    assert local.allow == ("shell", "curl", "wget", "jq")
+    assert local.allow == ("shell", "curl", "wget", "dig", "nslookup", "jq")
 
 
 def test_new_purposes_extend_a_chain():
@@ -94,7 +100,10 @@ def test_new_purposes_extend_a_chain():
     }
     strict = resolve("preview-strict", config)
     assert strict.purpose == "preview-strict" and strict.base == "deploy"
-    assert strict.allow == ("shell", "curl", "wget", "nc") and strict.max_layers == 8
+    assert (
+        strict.allow == ("shell", "curl", "wget", "dig", "nslookup", "nc")
+        and strict.max_layers == 8
+    )
     assert strict.description == "review apps" and strict.allow_root is False
 
 

@@ -16,9 +16,11 @@ from imagetailor.report.check import (
 )
 from tests.policy.builders import BASE_LAYER, SecretHit, clean_analysis, hit
 
+# Plain files (a dash and a wget): the renderers' figures are one finding per tool. busybox
+# applet links are judged as one busybox finding (tests/policy/test_busybox.py).
 TOOLS = [
-    hit("sh", "shell", "/bin/sh", 0, evidence="busybox-applet"),
-    hit("wget", "network", "/bin/wget", 0, evidence="busybox-applet"),
+    hit("sh", "shell", "/bin/sh", 0),
+    hit("wget", "network", "/bin/wget", 0),
 ]
 ENV_SECRET = SecretHit(
     kind="github-token",
@@ -83,7 +85,11 @@ def test_sarif_structure():
     assert location["logicalLocations"] == [{"fullyQualifiedName": "layer 0"}]
     assert shell["properties"] == {"purpose": "deploy", "layer": 0, "createdBy": BASE_LAYER}
     secret = results[2]
-    assert "physicalLocation" not in secret["locations"][0]
+    # Every result has an artifact (code-scanning services drop the others): the image itself.
+    assert all("physicalLocation" in r["locations"][0] for r in results)
+    assert secret["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "docker-archive:/tmp/app.tar"
+    }
     assert secret["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "config GH_TOKEN"}]
     assert run["originalUriBaseIds"]["IMAGEROOT"]["uri"] == "file:///"
     assert run["properties"]["fit"] is False
@@ -131,17 +137,48 @@ def test_hostile_names_stay_inert_in_text_and_xml():
     assert json.loads(render_check_json(report))["findings"][0]["path"] == hostile
 
 
-def test_text_table_and_verdict():
+def test_text_leads_with_the_verdict_and_a_summary_by_rule():
     report = deploy_report()
-    text = render_check_text(report, width=160)
-    assert "TP101" in text and "/bin/sh" in text and "layer 0: ADD rootfs.tar / # buildkit" in text
-    assert text.rstrip().endswith(verdict_line(report))
-    # each rule's fix is shown once, after the findings, however many findings the rule has
-    two_shells = [*TOOLS, hit("busybox", "shell", "/bin/busybox", 0)]
-    text = render_check_text(evaluate(clean_analysis(tool_hits=two_shells), resolve("deploy")))
-    assert "shell busybox at /bin/busybox" in text and "shell sh at /bin/sh" in text
-    assert text.count("Copy only the application") == 1
-    assert text.index("how to fix") > text.index("/bin/wget")
+    text = render_check_text(report, width=80)
+    verdict = verdict_line(report)
+    assert text == (
+        f"{verdict}\n"
+        "\n"
+        "TP101  error  Image contains a shell (1)\n"
+        "  shell sh at /bin/sh (shell); a deploy image must not carry it\n"
+        "  from layer 0: ADD rootfs.tar / # buildkit\n"
+        "  fix: Copy only the application and what it needs into a scratch or distroless\n"
+        "    final stage; use exec-form ENTRYPOINT/CMD so no shell is needed. Keep a\n"
+        "    shell in the local image.\n"
+        "\n"
+        "TP106  error  Image contains a network tool (1)\n"
+        "  network tool wget at /bin/wget (network); a deploy image must not carry it\n"
+        "  from layer 0: ADD rootfs.tar / # buildkit\n"
+        "  fix: Drop them from the final stage; for health checks, build a tiny check\n"
+        "    into the application or use the orchestrator's HTTP probe.\n"
+        "\n"
+        "TP302  error  Secret in the image config (1)\n"
+        "  GitHub token (github-token) in Env GH_TOKEN: GH_TOKEN=ghp_****\n"
+        "  fix: Revoke the secret; pass it at run time (env from the orchestrator's\n"
+        "    secret store) or at build time with RUN --mount=type=secret, never ARG or\n"
+        "    ENV.\n"
+        "\n"
+        "(every path: --verbose, or --format json)\n"
+        f"{verdict}\n"
+    )
+    # Many findings of one rule: one block, its count, the first paths, the busiest layer.
+    compilers = [
+        hit(f"cc{n}", "compiler", f"/usr/bin/cc{n}", 1 if n < 30 else 0) for n in range(34)
+    ]
+    many = evaluate(clean_analysis(tool_hits=compilers), resolve("deploy"))
+    text = render_check_text(many, width=80)
+    assert "TP103  error  Image contains a compiler or build tool (34)\n" in text
+    assert "  /usr/bin/cc0, /usr/bin/cc1, /usr/bin/cc10 and 31 more\n" in text
+    assert "  from layer 1 (30 of 34): COPY server /app/server # buildkit\n" in text
+    assert text.count("/usr/bin/") == 3 and text.count("fix:") == 1
+    verbose = render_check_text(many, width=80, verbose=True)
+    assert verbose.count("/usr/bin/cc") == 3 + 2 * 34  # the table: each path and message
+    assert all(len(line) <= 80 for line in verbose.splitlines() if not line.startswith("docker"))
     assert verdict_line(report) == (
         "docker-archive:/tmp/app.tar: NOT FIT for deploy — 3 error(s), 0 warning(s), 0 info, "
         "0 style; 21 rule(s) evaluated; fails on error and above"

@@ -8,11 +8,10 @@ import click
 
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
-from imagetailor.cli.inspect import terminal_style
-from imagetailor.cli.options import output_options, refuse_existing
+from imagetailor.cli.options import output_options, refuse_existing, terminal_style
 from imagetailor.errors import UsageError
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
-from imagetailor.policy.settings import Overrides, read_config, resolve
+from imagetailor.policy.settings import BUILTIN_PURPOSES, Overrides, read_config, resolve
 from imagetailor.report.check import CHECK_FORMATS, render_check, verdict_line
 from imagetailor.report.output import write_output
 from imagetailor.rules import Severity
@@ -27,6 +26,9 @@ SEVERITIES = tuple(s.value for s in Severity)
     "-p",
     required=True,
     help="deploy, ci, local, dev, or a purpose defined in tailor.toml.",
+    shell_complete=lambda ctx, param, incomplete: [
+        p for p in BUILTIN_PURPOSES if p.startswith(incomplete)
+    ],
 )
 @click.option(
     "--analysis",
@@ -71,6 +73,12 @@ SEVERITIES = tuple(s.value for s in Severity)
 @click.option(
     "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Text: every finding with its path and layer, after the summary by rule.",
+)
 @output_options
 def command(
     reference: str | None,
@@ -87,14 +95,22 @@ def command(
     fail_on: str | None,
     config_path: Path | None,
     fmt: str,
+    verbose: bool,
     output: Path | None,
     force: bool,
 ) -> int:
     """Judge an image against its purpose's policy; exit 0 when fit, 1 when not, 2 on bad input.
 
-    Each finding names its rule (`tailor rules`), the path, the layer and the instruction that
-    created it, and the fix. Settings come from the built-in policy, then [policy.PURPOSE] in
-    tailor.toml, then these flags (lists add, thresholds replace).
+    The text leads with the verdict and a summary by rule (count, first paths, the layer that
+    added most, the fix); --verbose adds every finding with its path, layer and instruction.
+    Settings come from the built-in policy, then [policy.PURPOSE] in tailor.toml, then these
+    flags (lists add, thresholds replace).
+
+    \b
+    Examples:
+      tailor check docker-archive:app.tar --purpose deploy
+      tailor check app:1.4.2-local -p local --verbose
+      tailor check docker://localhost:5000/app:1.4.2 -p deploy --format sarif -o check.sarif
     """
     if (reference is None) == (analysis_file is None):
         raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
@@ -126,9 +142,9 @@ def command(
         analysis = analyze_reference(reference, platform)
     report = evaluate(analysis, settings)
     if output is not None:
-        write_output(render_check(report, fmt), output, force=force)
+        write_output(render_check(report, fmt, verbose=verbose), output, force=force)
         click.echo(verdict_line(report), err=True)
     else:
         width, color = terminal_style()
-        click.echo(render_check(report, fmt, width=width, color=color), nl=False)
+        click.echo(render_check(report, fmt, width=width, color=color, verbose=verbose), nl=False)
     return 0 if report.fit else 1

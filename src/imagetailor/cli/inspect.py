@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
-from imagetailor.cli.options import output_options, refuse_existing
+from imagetailor.cli.options import output_options, refuse_existing, terminal_style
 from imagetailor.report.formats import INSPECT_FORMATS
-
-
-def terminal_style() -> tuple[int, bool]:
-    """Width and colour for text on stdout: the terminal's when there is one, else 120, plain."""
-    if sys.stdout.isatty():
-        return max(shutil.get_terminal_size().columns, 80), True
-    return 120, False
 
 
 @click.command("inspect")
@@ -48,6 +39,12 @@ def command(
     docker-daemon:NAME[:TAG], docker://HOST/REPO[:TAG|@DIGEST], or a path to an archive or
     layout. `--format json` is the documented contract (docs/json-contract.md) and can be fed
     back to `tailor check --analysis`.
+
+    \b
+    Examples:
+      tailor inspect docker-archive:app.tar
+      tailor inspect app:1.4.2 --format json -o app.json   # then: check --analysis app.json
+      tailor inspect docker://localhost:5000/app:1.4.2 --platform linux/arm64
     """
     refuse_existing(output, force)  # before reading the image, not after
     analysis = analyze_reference(reference, platform)

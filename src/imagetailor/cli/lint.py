@@ -61,7 +61,17 @@ def command(
     output: Path | None,
     force: bool,
 ) -> int:
-    """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose."""
+    """Lint Dockerfiles (default ./Dockerfile; - reads stdin) against each target's purpose.
+
+    hadolint's pragmas (# hadolint ignore=DL3008) work for the hadolint rules we share;
+    `tailor rules ID` explains any rule.
+
+    \b
+    Examples:
+      tailor lint                                   ./Dockerfile, purposes from stage names
+      tailor lint Dockerfile.tailor --target web=deploy --threshold warning
+      cat Dockerfile | tailor lint - --format sarif -o lint.sarif
+    """
     refuse_existing(output, force)
     config = _config(config_path)
     targets = dict(parse_target_option(option, config.custom_purposes) for option in target_options)
@@ -70,12 +80,16 @@ def command(
         raise UsageError(f"threshold {chosen!r}: use one of {', '.join(THRESHOLDS)}")
     files = list(paths) or [Path("Dockerfile")]
     findings: list[Finding] = []
+
+    def warn(message: str) -> None:
+        click.echo(f"tailor: warning: {message}", err=True)
+
     for path in files:
         if str(path) == "-":  # hadolint's convention: the Dockerfile on stdin
             raw = sys.stdin.buffer.read(MAX_DOCKERFILE_BYTES + 1)
-            findings.extend(lint_bytes(raw, "-", config, targets, context_dir))
+            findings.extend(lint_bytes(raw, "-", config, targets, context_dir, warn))
         else:
-            findings.extend(lint_path(path, config, targets, context_dir=context_dir))
+            findings.extend(lint_path(path, config, targets, context_dir=context_dir, warn=warn))
     rendered = render(findings, [str(p) for p in files], fmt)
     if rendered or output is not None:
         emit(rendered + "\n" if rendered else "", output, force)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import signal
 import sys
 import threading
@@ -12,11 +13,21 @@ from types import FrameType
 import click
 
 from imagetailor import __version__
-from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, one_line
+from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, did_you_mean, one_line
 
 # Each command lives in the module of the same name and is imported only when it runs, so that
 # `tailor lint` does not pay for the registry client and the analysis code at start-up.
-COMMAND_MODULES = ("rules", "lint", "inspect", "check", "init", "generate", "build", "smoke")
+COMMAND_MODULES = (
+    "rules",
+    "lint",
+    "inspect",
+    "check",
+    "init",
+    "generate",
+    "build",
+    "smoke",
+    "completion",
+)
 
 
 class LazyGroup(click.Group):
@@ -24,6 +35,15 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMAND_MODULES)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMAND_MODULES:
+            hint = did_you_mean(name, COMMAND_MODULES)
+            raise click.UsageError(f"no such command {name!r}{hint}", ctx)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMAND_MODULES:
@@ -60,6 +80,17 @@ def _error(text: str) -> None:
     click.echo(one_line(text, MAX_MESSAGE_CHARS + 20), err=True)
 
 
+def _choice_hint(exc: click.ClickException) -> str:
+    """click names the choices of a mistyped --format or --scope; we add the close one."""
+    if not isinstance(exc, click.BadParameter) or exc.param is None:
+        return ""
+    choice = exc.param.type
+    if not isinstance(choice, click.Choice):
+        return ""
+    given = re.search(r"'([^']*)' is not one of", exc.format_message())
+    return did_you_mean(given.group(1), choice.choices) if given else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
@@ -72,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         command = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else None
         hint = f" (see '{command} -h')" if command else ""
-        _error(f"tailor: error: {exc.format_message()}{hint}")
+        _error(f"tailor: error: {exc.format_message()}{_choice_hint(exc)}{hint}")
         return 2
     except click.exceptions.Abort:
         _error("tailor: aborted")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -70,12 +73,41 @@ def emit(text: str, output: Path | None, force: bool) -> None:
     write_output(text, output, force=force)
 
 
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def terminal_style() -> tuple[int, bool]:
+    """Width and colour for text on stdout, the same for every command.
+
+    Width: $COLUMNS when set (a pipe has no width of its own, and scripts set it), else the
+    terminal's, else 120. Colour: only on a terminal, and never when NO_COLOR is set to anything
+    (no-color.org) or TERM is dumb.
+    """
+    columns = os.environ.get("COLUMNS", "").strip()
+    tty = stdout_is_terminal()
+    if columns.isdigit() and int(columns) >= 20:
+        width = int(columns)
+    elif tty:
+        width = max(shutil.get_terminal_size().columns, 80)
+    else:
+        width = 120
+    color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return width, color
+
+
 def emit_rich(renderable: object, width: int | None, output: Path | None, force: bool) -> None:
     """A rich table on stdout as rich prints it, or as plain text (no colour codes) in the file."""
     from rich.console import Console
 
     if output is None:
-        Console(width=width).print(renderable)
+        shown_width, color = terminal_style()
+        Console(
+            width=width or shown_width,
+            no_color=not color,
+            color_system="standard" if color else None,
+            highlight=color,
+        ).print(renderable)
         return
     buffer = io.StringIO()
     Console(file=buffer, width=width or 120, color_system=None).print(renderable)

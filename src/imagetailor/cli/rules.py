@@ -1,4 +1,5 @@
-"""``tailor rules``: every rule with its id, severity and the fix."""
+"""``tailor rules``: every rule with its id, severity and the fix; ``tailor rules ID`` one in
+full (a hadolint id shows the rule of ours that covers it)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from imagetailor.cli.options import emit, emit_rich, output_options, refuse_existing
-from imagetailor.rules import all_rules
+from imagetailor.cli.options import (
+    emit,
+    emit_rich,
+    output_options,
+    refuse_existing,
+    terminal_style,
+)
+from imagetailor.errors import UsageError, did_you_mean
+from imagetailor.report.ruleview import RuleView, render_rule
+from imagetailor.rules import all_rules, rule_example
 
 
 @click.command("rules")
+@click.argument("rule_ids", nargs=-1, metavar="[ID]...")
 @click.option(
     "--scope",
     type=click.Choice(["all", "image", "dockerfile"]),
@@ -21,9 +31,27 @@ from imagetailor.rules import all_rules
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @output_options
-def command(scope: str, fmt: str, output: Path | None, force: bool) -> int:
-    """List every rule: id, severity, what it means and how to fix it."""
+def command(
+    rule_ids: tuple[str, ...], scope: str, fmt: str, output: Path | None, force: bool
+) -> int:
+    """List every rule: id, severity, what it means and how to fix it.
+
+    \b
+    Examples:
+      tailor rules --scope dockerfile     the lint rules, with their hadolint ids
+      tailor rules TL116                  one rule in full: why, fix, before and after
+      tailor rules DL3008 --format json   the rule that covers a hadolint code
+    """
     refuse_existing(output, force)
+    if rule_ids:
+        views = [_view(rule_id) for rule_id in rule_ids]
+        if fmt == "json":
+            text = json.dumps([v.to_dict() for v in views], indent=2, ensure_ascii=False) + "\n"
+        else:
+            width = min(terminal_style()[0], 100)  # prose reads best within 100 columns
+            text = "\n".join(render_rule(view, width) for view in views)
+        emit(text, output, force)
+        return 0
     rules = [r for r in all_rules() if scope in ("all", r.scope)]
     if fmt == "json":
         emit(
@@ -53,3 +81,25 @@ def command(scope: str, fmt: str, output: Path | None, force: bool) -> int:
         table.add_row(r.id, r.severity.value, r.scope, f"[b]{r.title}[/b]\n{r.explanation}", r.fix)
     emit_rich(table, None, output, force)
     return 0
+
+
+def _view(text: str) -> RuleView:
+    """Our rule ``text`` names, or the one covering hadolint's id; one line with a hint if none."""
+    from imagetailor.lint.rules import LINT_RULES
+
+    rule_id = text.strip().upper()
+    rules = {r.id: r for r in all_rules()}
+    if rule_id not in rules:
+        covering = [r for r, lint in LINT_RULES.items() if rule_id in lint.hadolint]
+        if not covering:
+            raise UsageError(
+                f"no rule {text!r}{did_you_mean(rule_id, rules)} (`tailor rules` lists them)"
+            )
+        rule_id = covering[0]
+    lint = LINT_RULES.get(rule_id)
+    return RuleView(
+        rules[rule_id],
+        lint.hadolint if lint else (),
+        lint.enabled if lint else True,
+        rule_example(rule_id),
+    )

@@ -13,7 +13,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from imagetailor.errors import UsageError
+from imagetailor.errors import UsageError, did_you_mean
 from imagetailor.untrusted import open_regular
 
 DOCKER_HUB = "docker.io"
@@ -207,6 +207,10 @@ def parse_reference(text: str) -> ImageReference:
     path = Path(text).expanduser()
     if path.exists():
         return detect_path(path, text)
+    # `dockr-archive:/x.tar`: a mistyped transport before a path or a //host.
+    if colon and rest.startswith(("/", "./", "~")) and did_you_mean(transport, TRANSPORTS):
+        hint = did_you_mean(transport, TRANSPORTS)
+        raise UsageError(f"unknown transport {transport + ':'!r} in {text!r}{hint}")
     if _looks_like_path(text):
         raise UsageError(f"no such file or directory: {text}")
     if re.match(r"^[a-z][a-z0-9+.-]*://", text):

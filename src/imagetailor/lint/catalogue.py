@@ -44,9 +44,7 @@ class Catalogue:
     install_commands: tuple[tuple[str, ...], ...]
     single_file_run: int
     unwanted_in_context: tuple[str, ...]
-    deployment_words: frozenset[str]
-    development_words: frozenset[str]
-    build_mode_variables: frozenset[str]
+    pointless_commands: frozenset[str]
     vague_stage_names: tuple[re.Pattern[str], ...]
     stage_purposes: Mapping[str, str]  # lower-case stage name -> the purpose it announces
     # The secrets.toml `tailor inspect` scans with, loaded on the first ARG or ENV (TL112):
@@ -160,9 +158,7 @@ def lint_catalogue() -> Catalogue:
         ),
         single_file_run=int(data["copies"]["single_file_run"]),
         unwanted_in_context=_strings(data["copies"], "unwanted_in_context"),
-        deployment_words=frozenset(_strings(data["environment"], "deployment_words")),
-        development_words=frozenset(_strings(data["environment"], "development_words")),
-        build_mode_variables=frozenset(_strings(data["environment"], "build_mode_variables")),
+        pointless_commands=frozenset(_strings(data.get("commands", {}), "pointless_in_build")),
         vague_stage_names=tuple(
             re.compile(pattern, re.IGNORECASE) for pattern in _strings(data["stage_names"], "vague")
         ),

@@ -2,6 +2,7 @@
 
     [lint]
     ignore = ["TL205", "DL3008"]        # our ids, or hadolint ids of rules we share
+    enable = ["TL116"]                  # rules that are off by default
     threshold = "warning"               # optional default for --threshold
     [lint.severity]
     TL101 = "error"
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.catalogues import read_toml
-from imagetailor.errors import UsageError, summarise
+from imagetailor.errors import UsageError, did_you_mean, summarise
 from imagetailor.lint.model import PURPOSES
 from imagetailor.rules import Severity
 
@@ -29,6 +30,7 @@ from imagetailor.rules import Severity
 @dataclass(frozen=True)
 class LintConfig:
     ignore: frozenset[str] = frozenset()
+    enable: frozenset[str] = frozenset()  # rules that are off unless named (TL116)
     severity: dict[str, Severity] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)  # lower-case target name -> purpose
     threshold: str | None = None
@@ -44,8 +46,9 @@ def parse_purpose(text: str, where: str, custom: dict[str, str] | None = None) -
         return purpose
     if custom and purpose in custom:
         return custom[purpose]
-    known = summarise([*PURPOSES, *(custom or {})], limit=12)
-    raise UsageError(f"{where}: unknown purpose {text!r}: use one of {known}")
+    names = [*PURPOSES, *(custom or {})]
+    hint = did_you_mean(purpose, names)
+    raise UsageError(f"{where}: unknown purpose {text!r}{hint}: use one of {summarise(names, 12)}")
 
 
 def parse_target_option(option: str, custom: dict[str, str] | None = None) -> tuple[str, str]:
@@ -92,6 +95,9 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
     ignore = lint.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
         raise UsageError(f"{source}: lint.ignore must be a list of rule ids")
+    enable = lint.get("enable", [])
+    if not isinstance(enable, list) or not all(isinstance(i, str) for i in enable):
+        raise UsageError(f"{source}: lint.enable must be a list of rule ids")
     severities = lint.get("severity", {})
     if not isinstance(severities, dict):
         raise UsageError(f'{source}: [lint.severity] must be a table of RULE = "severity"')
@@ -117,6 +123,7 @@ def config_from_dict(data: dict[str, Any], source: str) -> LintConfig:
         raise UsageError(f"{source}: lint.threshold must be a string")
     return LintConfig(
         ignore=frozenset(i.strip().upper() for i in ignore),
+        enable=frozenset(i.strip().upper() for i in enable),
         severity={
             str(rule).upper(): Severity.parse(str(level)) for rule, level in severities.items()
         },

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from xml.etree import ElementTree
 
-from imagetailor import __version__
 from imagetailor.lint.engine import Finding
 from imagetailor.lint.rules import LINT_RULES
-from imagetailor.rules import Severity
+from imagetailor.report.junit import JUnitCase, JUnitFailure, JUnitSuite, junit_xml
+from imagetailor.report.sarif import SarifResult, sarif_log
 
 FORMATS = ("text", "json", "sarif", "junit")
-
-_SARIF_LEVEL = {
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFO: "note",
-    Severity.STYLE: "note",
-}
 
 
 def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> str:
@@ -48,83 +40,57 @@ def text(findings: Sequence[Finding]) -> str:
 
 
 def sarif(findings: Sequence[Finding]) -> dict[str, object]:
+    """The one SARIF writer `tailor check` uses too: rule descriptors with fix and markdown
+    help, each result located at its Dockerfile line, the hadolint code as a property."""
     used = sorted({f.rule for f in findings})
-    rules = []
-    for rule_id in used:
-        rule = LINT_RULES[rule_id].rule
-        rules.append(
-            {
-                "id": rule.id,
-                "name": rule.title,
-                "shortDescription": {"text": rule.title},
-                "fullDescription": {"text": rule.explanation},
-                "help": {"text": rule.fix},
-                "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-                "properties": {"hadolint": list(LINT_RULES[rule_id].hadolint)},
-            }
-        )
     results = [
-        {
-            "ruleId": f.rule,
-            "ruleIndex": used.index(f.rule),
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": f.file},
-                        "region": {"startLine": f.line},
-                    }
-                }
-            ],
-            "properties": {"severity": f.severity.value, "stage": f.stage, "target": f.target},
-        }
+        SarifResult(
+            rule_id=f.rule,
+            severity=f.severity,
+            message=f"{f.message}. Fix: {f.fix}",
+            uri=f.file,
+            line=f.line,
+            properties={
+                "severity": f.severity.value,
+                "stage": f.stage,
+                "target": f.target,
+                "hadolint": f.hadolint,
+            },
+        )
         for f in findings
     ]
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "tailor lint",
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
+    log = sarif_log([LINT_RULES[rule_id].rule for rule_id in used], results)
+    for descriptor in log["runs"][0]["tool"]["driver"]["rules"]:
+        descriptor["properties"]["hadolint"] = list(LINT_RULES[descriptor["id"]].hadolint)
+    return log
 
 
 def junit(findings: Sequence[Finding], files: Sequence[str]) -> str:
-    """One test suite per file; one failing test case per finding, one passing case if clean."""
-    root = ElementTree.Element("testsuites", name="tailor lint")
-    total = 0
+    """The layout `tailor check` uses (report/junit.py): one suite per Dockerfile, one case per
+    rule, each finding of the rule a failure of its case, so CI shows which rules a file
+    passes as well as which it fails."""
+    ran = {rule_id for rule_id, rule in LINT_RULES.items() if rule.enabled}
+    ran |= {f.rule for f in findings}  # a rule turned on by configuration
+    suites = []
     for file in files:
-        mine = [f for f in findings if f.file == file]
-        suite = ElementTree.SubElement(
-            root, "testsuite", name=file, tests=str(max(1, len(mine))), failures=str(len(mine))
-        )
-        total += len(mine)
-        if not mine:
-            ElementTree.SubElement(suite, "testcase", name="lint", classname=file)
-        for finding in mine:
-            case = ElementTree.SubElement(
-                suite,
-                "testcase",
-                name=f"{finding.rule} line {finding.line}",
-                classname=file,
+        mine: dict[str, list[Finding]] = {}
+        for finding in findings:
+            if finding.file == file:
+                mine.setdefault(finding.rule, []).append(finding)
+        cases = [
+            JUnitCase(
+                name=f"{rule_id} {LINT_RULES[rule_id].rule.title}",
+                classname=f"imagetailor.lint.{file}",
+                failures=[
+                    JUnitFailure(
+                        f.message,
+                        rule_id,
+                        f"{file}:{f.line} {rule_id} {f.severity.value}: {f.message}\nfix: {f.fix}",
+                    )
+                    for f in mine.get(rule_id, [])
+                ],
             )
-            failure = ElementTree.SubElement(
-                case, "failure", message=finding.message, type=finding.severity.value
-            )
-            failure.text = (
-                f"{file}:{finding.line} {finding.rule} {finding.severity.value}: "
-                f"{finding.message}\nfix: {finding.fix}"
-            )
-    root.set("failures", str(total))
-    ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
+            for rule_id in sorted(ran)
+        ]
+        suites.append(JUnitSuite(name=file, cases=cases, properties={"file": file}))
+    return junit_xml(suites, name="tailor lint")

@@ -9,6 +9,7 @@ it before a build, with the file, the line and the reason.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,9 +155,13 @@ def parse_text(text: str, name: str = "Dockerfile") -> ParsedDockerfile:
 
 
 def _instruction(command: dockerfile.Command) -> Instruction:
+    keyword = command.cmd.upper()
+    args = tuple(command.value)
+    if keyword in {"COPY", "ADD"} and not command.json and not command.heredocs:
+        args = _quoted_words(args)
     return Instruction(
-        keyword=command.cmd.upper(),
-        args=tuple(command.value),
+        keyword=keyword,
+        args=args,
         flags=tuple(command.flags),
         json_form=bool(command.json),
         start_line=command.start_line,
@@ -165,6 +170,18 @@ def _instruction(command: dockerfile.Command) -> Instruction:
         heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
         sub_keyword=command.sub_cmd.upper() if command.sub_cmd else None,
     )
+
+
+def _quoted_words(args: tuple[str, ...]) -> tuple[str, ...]:
+    """COPY and ADD sources as BuildKit reads them: it removes quotes (`ADD "a b.tgz" /x` adds
+    one file), while the wrapper hands back the words split at blanks with quotes kept."""
+    if not any('"' in arg or "'" in arg for arg in args):
+        return args
+    try:
+        words = shlex.split(" ".join(args), posix=True)
+    except ValueError:  # an unbalanced quote: BuildKit fails at build time; keep the words
+        return args
+    return tuple(words) if len(words) >= 2 else args
 
 
 _HEREDOC_MARKER = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")

@@ -1,26 +1,40 @@
-"""Just enough shell to read RUN lines: split scripts into simple commands and pipelines.
+"""RUN lines read as the shell reads them: the simple commands of a script, and its pipelines.
 
-This is not a shell parser; it tokenizes like POSIX sh (quotes, escapes, ``&& || ; | &``, new
-lines) and knows the wrappers people put in front of commands (sudo, env, VAR=value).
+bashlex parses the script, so commands after ``&& || ;``, inside ``if``/``for``/subshells, in
+``$(...)`` and backticks, and the script of ``sh -c '...'`` are all seen. What bashlex cannot
+parse (it lacks some bash forms) falls back to a POSIX-like tokenizer, which still splits at the
+operators. Both know the wrappers people put in front of commands (sudo, env, VAR=value).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass
+
+import bashlex
 
 from imagetailor.lint.parse import Instruction
 
 _OPERATORS = {"&&", "||", ";", ";;", "&", "|", "|&", "\n"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = {"sudo", "exec", "time", "nice", "nohup", "command", "xargs"}
+# apt's front ends: aptitude installs, updates and keeps lists as apt-get does.
+APT = frozenset({"apt-get", "apt", "aptitude"})
+# Shells whose `-c SCRIPT` runs a script of its own, read like the RUN line itself.
+_SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh"}
+# Deeper nesting (sh -c "sh -c '...'") is rare, and the bound keeps hostile input cheap.
+_MAX_DEPTH = 4
+_MAX_SCRIPT = 64 * 1024
+_ARITHMETIC = re.compile(r"\$\(\([^()]*\)\)")
 
 
 @dataclass(frozen=True)
 class SimpleCommand:
     words: tuple[str, ...]  # wrappers and leading VAR=value removed
     piped: bool  # its output feeds the next command through |
+    wrapped: tuple[str, ...] = ()  # the wrappers removed from its front (sudo, env, ...)
 
     @property
     def name(self) -> str:
@@ -77,7 +91,97 @@ def tokenize(script: str) -> list[str]:
     return tokens
 
 
-def commands(script: str) -> list[SimpleCommand]:
+def commands(script: str, depth: int = 0) -> list[SimpleCommand]:
+    """The simple commands a script runs, in order (nested ones before the command using them)."""
+    return list(_parsed(script, depth))
+
+
+# Every rule reads every RUN: parse each script once per file. The engine empties the cache
+# before each file (forget_scripts), so it holds one file's scripts, at most 1 MiB of text.
+@functools.cache
+def _parsed(script: str, depth: int) -> tuple[SimpleCommand, ...]:
+    return tuple(_parse(script, depth))
+
+
+def forget_scripts() -> None:
+    _parsed.cache_clear()
+
+
+def _parse(script: str, depth: int) -> list[SimpleCommand]:
+    if len(script) > _MAX_SCRIPT:
+        return _tokenized_commands(script[:_MAX_SCRIPT])
+    try:
+        # bashlex has no arithmetic expansion; a number stands in for it (no command inside).
+        trees = bashlex.parse(_ARITHMETIC.sub("0", script.replace("\\\n", " ")))
+    except Exception:  # bashlex lacks some bash forms: the tokenizer still sees the commands
+        return _tokenized_commands(script)
+    found: list[SimpleCommand] = []
+    try:
+        for tree in trees:
+            _walk(tree, found, depth)
+    except Exception:  # a tree shape we did not foresee (or too deep): still read the words
+        return _tokenized_commands(script)
+    return found
+
+
+def top_level_commands(script: str) -> list[SimpleCommand]:
+    """The commands of the script itself and its substitutions, not those of `sh -c` scripts:
+    how hadolint counts a RUN's commands (DL3059)."""
+    return commands(script, depth=_MAX_DEPTH)
+
+
+def _walk(node: object, found: list[SimpleCommand], depth: int, piped: bool = False) -> None:
+    kind = getattr(node, "kind", "")
+    if kind == "command":
+        words: list[str] = []
+        for part in getattr(node, "parts", []):
+            part_kind = getattr(part, "kind", "")
+            if part_kind in {"word", "assignment"}:
+                _walk_substitutions(part, found, depth)
+                words.append(str(part.word))
+            elif part_kind == "redirect":
+                _walk_substitutions(getattr(part, "output", None), found, depth)
+        if words:
+            simple = _simple(words, piped)
+            found.append(simple)
+            found.extend(_inner_script(simple, depth))
+        return
+    if kind == "pipeline":
+        parts = list(getattr(node, "parts", []))
+        for index, part in enumerate(parts):
+            following = parts[index + 1] if index + 1 < len(parts) else None
+            _walk(part, found, depth, getattr(following, "kind", "") == "pipe")
+        return
+    for attribute in ("parts", "list"):
+        for child in getattr(node, attribute, None) or []:
+            _walk(child, found, depth)
+    inner = getattr(node, "command", None)
+    if inner is not None:
+        _walk(inner, found, depth)
+
+
+def _walk_substitutions(node: object, found: list[SimpleCommand], depth: int) -> None:
+    """Commands inside $(...), backticks and <(...) of a word."""
+    for part in getattr(node, "parts", None) or []:
+        if getattr(part, "kind", "") in {"commandsubstitution", "processsubstitution"}:
+            _walk(part.command, found, depth)
+        else:
+            _walk_substitutions(part, found, depth)
+
+
+def _inner_script(command: SimpleCommand, depth: int) -> list[SimpleCommand]:
+    """`sh -c 'SCRIPT'` (also `-ec`, `-xc`): the commands of SCRIPT."""
+    if command.name not in _SHELLS or depth >= _MAX_DEPTH:
+        return []
+    for index, word in enumerate(command.words[1:-1], start=1):
+        if word.startswith("-") and not word.startswith("--") and "c" in word:
+            return commands(command.words[index + 1], depth + 1)
+        if not word.startswith("-"):
+            return []
+    return []
+
+
+def _tokenized_commands(script: str) -> list[SimpleCommand]:
     result: list[SimpleCommand] = []
     words: list[str] = []
     for token in tokenize(script):
@@ -104,7 +208,7 @@ def _simple(words: list[str], piped: bool) -> SimpleCommand:
                 start += 1
         else:
             break
-    return SimpleCommand(tuple(words[start:]), piped)
+    return SimpleCommand(tuple(words[start:]), piped, tuple(words[:start]))
 
 
 def has_pipe(script: str) -> bool:
@@ -176,7 +280,7 @@ def _bare(package: str, manager: str) -> str:
 def installs(command: SimpleCommand) -> list[Install]:
     """Packages one simple command installs, by package manager."""
     name, words = command.name, command.words
-    if name in {"apt-get", "apt", "aptitude"} and "install" in words:
+    if name in APT and "install" in words:
         manager, rest = "apt", words[words.index("install") + 1 :]
     elif name == "apk" and "add" in words:
         manager, rest = "apk", words[words.index("add") + 1 :]

@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 
 from imagetailor.analysis.model import Analysis
+from imagetailor.environments import environments
+from imagetailor.policy.busybox import APPLET, busybox_evidence
 from imagetailor.policy.rulebase import Check, Evidence, PolicyRule
 from imagetailor.policy.rulebase import image_rule as _rule
 from imagetailor.policy.settings import PolicySettings
@@ -35,14 +37,19 @@ class _Tool:
     layer: int | None
 
 
-def _tools(analysis: Analysis, categories: Iterable[str]) -> list[_Tool]:
+def _tools(analysis: Analysis, categories: Iterable[str], with_applets: bool = True) -> list[_Tool]:
     """Tools of the given categories: the analysis' hits, plus inventory paths no hit covers.
 
     A package-only hit (no path) is dropped when a file of the same category already shows the
     same tool, so `bash` the package and /bin/bash the file make one finding, not two.
+    ``with_applets`` False leaves busybox's applet links out (policy/busybox.py judges them).
     """
     wanted = set(categories)
-    hits = [hit for hit in analysis.tool_hits if hit.category in wanted]
+    hits = [
+        hit
+        for hit in analysis.tool_hits
+        if hit.category in wanted and (with_applets or hit.evidence != APPLET)
+    ]
     shown = {(h.category, n) for h in hits if h.path is not None for n in (h.name, h.package) if n}
     found: list[_Tool] = []
     covered: set[tuple[str, str | None]] = set()
@@ -56,6 +63,8 @@ def _tools(analysis: Analysis, categories: Iterable[str]) -> list[_Tool]:
         ):
             continue
         found.append(_Tool(hit.name, hit.category, hit.path, hit.layer))
+    if not with_applets:  # the inventory lists applet links by path too
+        covered.update((h.category, h.path) for h in analysis.tool_hits if h.evidence == APPLET)
     for category in sorted(wanted):
         for entry in analysis.tools.get(category, []):
             if (category, entry) not in covered:
@@ -87,8 +96,8 @@ def _where(tool: _Tool) -> str:
 
 def _forbidden_tools(categories: tuple[str, ...], noun: str) -> Check:
     def check(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
-        hits = _tools(analysis, (c for c in categories if settings.forbids(c)))
-        return [
+        hits = _tools(analysis, (c for c in categories if settings.forbids(c)), False)
+        found = [
             Evidence(
                 f"{noun} {tool.name}{_where(tool)} ({tool.category}); "
                 f"a {settings.purpose} image must not carry it",
@@ -98,6 +107,11 @@ def _forbidden_tools(categories: tuple[str, ...], noun: str) -> Check:
             for tool in hits
             if not settings.allows(tool.name, tool.category)
         ]
+        if "shell" in categories:
+            busybox = busybox_evidence(analysis, settings)
+            if busybox is not None:  # one finding for the binary and every applet link
+                found = [e for e in found if e.path != busybox.path] + [busybox]
+        return found
 
     return check
 
@@ -115,8 +129,9 @@ _CATEGORY_RULES: list[tuple[str, tuple[str, ...], str, str, str, str]] = [
         "shell",
         "Image contains a shell",
         "A shell in a deploy image lets anyone who gets code execution in the container run "
-        "arbitrary commands, and it invites `docker exec` debugging of production. busybox "
-        "applet links count: /bin/sh -> busybox is a shell.",
+        "arbitrary commands, and it invites `docker exec` debugging of production. busybox is "
+        "reported once, with its applet links (sh, vi, wget, dpkg, ...) listed: they are what "
+        "the one binary can do, not tools of their own.",
         "Copy only the application and what it needs into a scratch or distroless final stage; "
         "use exec-form ENTRYPOINT/CMD so no shell is needed. Keep a shell in the local image.",
     ),
@@ -354,25 +369,25 @@ TP202 = _rule(
     "Environment value names an environment",
     "An image built for one environment (an ENV holding 'production', a staging host name) "
     "cannot be promoted unchanged from staging to production: the same image should run "
-    "everywhere and get its environment at run time.",
+    "everywhere and get its environment at run time. `tailor lint` (TL207) reads the same "
+    "catalogue (data/environments.toml): APP_ENV=production, DEPLOY_ENV=staging and "
+    "API_URL=https://api.prod.example.com name a place; NODE_ENV=production (a build mode, "
+    "also RAILS_ENV, RACK_ENV, MIX_ENV, FLASK_ENV, BABEL_ENV) does not.",
     "Remove the ENV from the Dockerfile and set the value at run time (docker run -e, the "
     "orchestrator's env, a config map).",
 )
 
 
 def _environment_agnostic(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
-    words = {w.lower() for w in settings.environment_words}
+    # The catalogue `tailor lint` (TL207) reads, plus this purpose's own words and variables.
+    catalogue = environments().extended(settings.environment_words, settings.build_mode_variables)
     found = []
     for name, value in sorted(analysis.config.env.items()):
-        # Whole words only: "prod" in "db.prod.internal" names an environment, "product" does not.
-        tokens = {t.lower() for t in re.split(r"[^A-Za-z0-9]+", value) if t}
-        named = sorted(tokens & words)
-        if name in settings.build_mode_variables and set(named) <= {"production", "prod"}:
-            continue  # NODE_ENV=production selects a build mode, the same everywhere
-        if named:
+        place = catalogue.place_named(name, value)
+        if place is not None:
             found.append(
                 Evidence(
-                    f"Env {name}={value!r} names the environment {named[0]!r}",
+                    f"Env {name}={value!r} names the environment {place!r}",
                     name,
                     # ENV makes no layer of its own, so there is no layer to name.
                     None,

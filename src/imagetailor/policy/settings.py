@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from imagetailor.catalogues import read_toml
-from imagetailor.errors import UsageError
+from imagetailor.errors import UsageError, did_you_mean
 from imagetailor.policy.sizes import parse_size
 from imagetailor.rules import Severity
 
@@ -216,7 +216,8 @@ def resolve(
     purposes = sorted(set(builtin) | set(project))
     if purpose not in purposes:
         raise UsageError(
-            f"unknown purpose {purpose!r}: use one of {', '.join(purposes)} "
+            f"unknown purpose {purpose!r}{did_you_mean(purpose, purposes)}: use one of "
+            f"{', '.join(purposes)} "
             f'or define [policy.{purpose}] with extends = "deploy" in {config_source}'
         )
 

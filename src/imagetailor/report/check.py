@@ -9,19 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from imagetailor.policy.findings import CheckReport, Finding
+from imagetailor.report.checksummary import STYLES, rule_blocks
 from imagetailor.report.console import render_to_string, safe_text
 from imagetailor.report.junit import JUnitCase, JUnitFailure, JUnitSuite, junit_xml
 from imagetailor.report.sarif import SarifResult, UriBase, sarif_json, sarif_log
-from imagetailor.rules import Rule, Severity, all_rules
+from imagetailor.rules import Rule, all_rules
 
 CHECK_FORMATS = ("text", "json", "sarif", "junit")
-
-_STYLES = {
-    Severity.ERROR: "bold red",
-    Severity.WARNING: "yellow",
-    Severity.INFO: "cyan",
-    Severity.STYLE: "dim",
-}
 
 
 def verdict_line(report: CheckReport) -> str:
@@ -49,35 +43,39 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render_check_text(report: CheckReport, *, width: int = 120, color: bool = False) -> str:
-    """The findings as a table, then each failing rule's fix once, then the verdict line."""
-    parts: list[object] = []
-    if report.findings:
-        table = Table(
-            title=safe_text(f"{report.purpose} policy: {report.reference}"), show_lines=True
-        )
-        table.add_column("severity", no_wrap=True)
-        table.add_column("rule", no_wrap=True)
-        table.add_column("where", overflow="fold", ratio=2)
-        table.add_column("finding", overflow="fold", ratio=3)
-        for finding in report.findings:
-            table.add_row(
-                Text(finding.severity.value, style=_STYLES[finding.severity]),
-                Text(f"{finding.rule}\n{finding.title}"),
-                _where(finding),
-                safe_text(finding.message),
-            )
-        fixes = Table(title="how to fix", show_lines=True)
-        fixes.add_column("rule", no_wrap=True)
-        fixes.add_column("fix", overflow="fold")
-        seen: set[str] = set()
-        for finding in report.findings:
-            if finding.rule not in seen:
-                seen.add(finding.rule)
-                fixes.add_row(finding.rule, Text(finding.fix))
-        parts += [table, fixes]
-    parts.append(safe_text(verdict_line(report), "bold green" if report.fit else "bold red"))
+def render_check_text(
+    report: CheckReport, *, width: int = 120, color: bool = False, verbose: bool = False
+) -> str:
+    """The verdict, a block per rule (count, first paths, the layer that added most, the fix),
+    with ``verbose`` the table of every finding, and the verdict again last (scripts grep it)."""
+    verdict = safe_text(verdict_line(report), "bold green" if report.fit else "bold red")
+    if not report.findings:
+        return render_to_string([verdict], width=width, color=color)
+    parts: list[object] = [verdict]
+    for block in rule_blocks(report, width):
+        parts += [Text(""), block]
+    if verbose:
+        parts += [Text(""), _detail_table(report)]
+    else:
+        parts += [Text(""), safe_text("(every path: --verbose, or --format json)", "dim")]
+    parts.append(verdict)
     return render_to_string(parts, width=width, color=color)
+
+
+def _detail_table(report: CheckReport) -> Table:
+    table = Table(title=safe_text(f"{report.purpose} policy: {report.reference}"), show_lines=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("where", overflow="fold", ratio=2)
+    table.add_column("finding", overflow="fold", ratio=3)
+    for finding in report.findings:
+        table.add_row(
+            Text(finding.severity.value, style=STYLES[finding.severity]),
+            Text(finding.rule),  # the title is in the summary above
+            _where(finding),
+            safe_text(finding.message),
+        )
+    return table
 
 
 def render_check_json(report: CheckReport) -> str:
@@ -118,7 +116,13 @@ def render_check_sarif(report: CheckReport) -> str:
                 rule_id=finding.rule,
                 severity=finding.severity,
                 message=f"{finding.message}. Fix: {finding.fix}",
-                uri=_image_uri(finding.path) if _is_file_path(finding) and finding.path else None,
+                # Code-scanning services drop results without an artifact: a finding with no file
+                # (the config's Env or User, the image's size) is located at the image itself,
+                # named by its reference, as trivy's image SARIF does.
+                uri=_image_uri(finding.path)
+                if _is_file_path(finding) and finding.path
+                else quote(report.reference, safe=":/@+"),
+                relative=_is_file_path(finding),
                 logical_location=logical,
                 properties=properties,
             )
@@ -178,11 +182,13 @@ def render_check_junit(report: CheckReport) -> str:
     return junit_xml([suite])
 
 
-def render_check(report: CheckReport, fmt: str, *, width: int = 120, color: bool = False) -> str:
+def render_check(
+    report: CheckReport, fmt: str, *, width: int = 120, color: bool = False, verbose: bool = False
+) -> str:
     if fmt == "json":
         return render_check_json(report)
     if fmt == "sarif":
         return render_check_sarif(report)
     if fmt == "junit":
         return render_check_junit(report)
-    return render_check_text(report, width=width, color=color)
+    return render_check_text(report, width=width, color=color, verbose=verbose)

@@ -41,6 +41,7 @@ class SarifResult:
     column: int | None = None
     logical_location: str | None = None  # e.g. "layer 3" or "config.Env.NODE_ENV"
     properties: Mapping[str, Any] = field(default_factory=dict)
+    relative: bool = True  # False: ``uri`` stands alone (an image reference), no uriBaseId
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def _location(result: SarifResult, base: UriBase | None) -> dict[str, Any] | Non
     location: dict[str, Any] = {}
     if result.uri is not None:
         artifact: dict[str, Any] = {"uri": result.uri}
-        if base is not None:
+        if base is not None and result.relative:
             artifact["uriBaseId"] = base.id
         physical: dict[str, Any] = {"artifactLocation": artifact}
         if result.line is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from imagetailor.lint.catalogue import Catalogue, matches_any
@@ -21,6 +22,9 @@ class Hit:
     message: str
     stage: str | None = None
     target: str | None = None
+    # The one hadolint rule this hit matches (of the rule's hadolint ids), when it says: then
+    # `# hadolint ignore=` silences it by that id alone, and parity compares per hadolint code.
+    hadolint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class LintRule:
     rule: Rule
     check: Check
     hadolint: tuple[str, ...]  # hadolint rules that flag the same thing (for parity and pragmas)
+    enabled: bool = True  # False: runs only when `[lint] enable` names it
 
 
 LINT_RULES: dict[str, LintRule] = {}
@@ -76,6 +81,7 @@ def lint_rule(
     explanation: str,
     fix: str,
     hadolint: tuple[str, ...] = (),
+    enabled: bool = True,
 ) -> Callable[[Check], Check]:
     """Declare a rule: registers it for ``tailor rules`` and for ``tailor lint``."""
 
@@ -85,16 +91,49 @@ def lint_rule(
             text += f" (hadolint: {', '.join(hadolint)})"
         rule = Rule(rule_id, severity, title, text, fix, scope="dockerfile")
         register(rule)
-        LINT_RULES[rule_id] = LintRule(rule, check, hadolint)
+        LINT_RULES[rule_id] = LintRule(rule, check, hadolint, enabled)
         return check
 
     return decorate
 
 
+# Shells that do not read POSIX sh: a RUN under `SHELL ["powershell", ...]` is not sh, and the
+# shell rules would misread it (hadolint skips such RUNs too).
+NON_POSIX_SHELLS = frozenset({"pwsh", "powershell", "cmd"})
+
+
+def shell_program(shell: Instruction) -> str:
+    """`SHELL ["C:\\Windows\\powershell.exe", ...]` -> "powershell" (base name, no .exe)."""
+    program = shell.args[0] if shell.args else ""
+    name = re.split(r"[\\/]", program)[-1].lower()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+def as_run(instruction: Instruction) -> Instruction | None:
+    """The RUN an instruction runs: RUN itself, or ONBUILD RUN's (run in images built FROM it)."""
+    if instruction.keyword == "RUN":
+        return instruction
+    if instruction.keyword == "ONBUILD" and instruction.sub_keyword == "RUN":
+        return replace(instruction, keyword="RUN", sub_keyword=None)
+    return None
+
+
 def run_commands(instruction: Instruction) -> list[SimpleCommand]:
-    return commands(run_script(instruction)) if instruction.keyword == "RUN" else []
+    run = as_run(instruction)
+    return commands(run_script(run)) if run is not None else []
 
 
-def stage_runs(stage: Stage) -> Iterator[tuple[Instruction, list[SimpleCommand]]]:
-    for instruction in stage.of("RUN"):
-        yield instruction, run_commands(instruction)
+def stage_runs(
+    stage: Stage, onbuild: bool = True
+) -> Iterator[tuple[Instruction, list[SimpleCommand]]]:
+    """A stage's RUNs in POSIX shell with their commands; ONBUILD RUNs too unless asked not to
+    (purpose rules judge this image's files, which an ONBUILD RUN never touches)."""
+    posix = True
+    for instruction in stage.instructions:
+        if instruction.keyword == "SHELL":
+            posix = shell_program(instruction) not in NON_POSIX_SHELLS
+            continue
+        run = as_run(instruction)
+        if run is None or not posix or (run is not instruction and not onbuild):
+            continue
+        yield run, commands(run_script(run))

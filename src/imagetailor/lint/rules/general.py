@@ -12,10 +12,17 @@ from collections.abc import Iterator
 from imagetailor.lint.catalogue import image_repository
 from imagetailor.lint.model import Stage, mount_options
 from imagetailor.lint.parse import Instruction
-from imagetailor.lint.rules.base import Hit, LintContext, lint_rule, stage_runs
-from imagetailor.lint.shell import has_pipe, run_script, sets_pipefail
+from imagetailor.lint.rules.base import (
+    NON_POSIX_SHELLS,
+    Hit,
+    LintContext,
+    as_run,
+    lint_rule,
+    shell_program,
+    stage_runs,
+)
+from imagetailor.lint.shell import APT, has_pipe, run_script, sets_pipefail
 from imagetailor.rules import Severity
-from imagetailor.secretmatch import holds_secret_by_name, value_carries_secret
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$", re.I)
 _URL = re.compile(r"^(https?|git)://|^git@", re.I)
@@ -42,10 +49,15 @@ def unpinned_base(ctx: LintContext) -> Iterator[Hit]:
         last = base.rsplit("/", 1)[-1]
         tag = last.split(":", 1)[1] if ":" in last else None
         if tag is None:
-            yield Hit(stage.start_line, f"base image {base!r} has no tag", stage.label)
+            yield Hit(
+                stage.start_line, f"base image {base!r} has no tag", stage.label, hadolint="DL3006"
+            )
         elif tag == "latest":
             yield Hit(
-                stage.start_line, f"base image {base!r} uses the moving tag latest", stage.label
+                stage.start_line,
+                f"base image {base!r} uses the moving tag latest",
+                stage.label,
+                hadolint="DL3007",
             )
 
 
@@ -63,7 +75,8 @@ def apt_recommends(ctx: LintContext) -> Iterator[Hit]:
         for instruction, commands in stage_runs(stage):
             for command in commands:
                 if (
-                    command.name == "apt-get"
+                    # `apt install` is TL120's (DL3027) to flag, as in hadolint
+                    command.name in {"apt-get", "aptitude"}
                     and command.has("install")
                     and not any(
                         word.startswith("--no-install-recommends")
@@ -105,7 +118,7 @@ def _cache_mount_covers(instruction: Instruction, *paths: str) -> bool:
 def apt_lists_kept(ctx: LintContext) -> Iterator[Hit]:
     for stage in ctx.shipped_stages():
         for instruction, commands in stage_runs(stage):
-            updates = any(c.name in {"apt-get", "apt"} and c.has("update") for c in commands)
+            updates = any(c.name in APT and c.has("update") for c in commands)
             cleans = any(c.name == "rm" and c.has_prefix("/var/lib/apt/lists") for c in commands)
             if (
                 updates
@@ -149,8 +162,8 @@ def distribution_upgrade(ctx: LintContext) -> Iterator[Hit]:
     for stage in ctx.model.stages:
         for instruction, commands in stage_runs(stage):
             for command in commands:
-                upgrade = command.name in {"apt-get", "apt"} and command.has(
-                    "upgrade", "dist-upgrade", "full-upgrade"
+                upgrade = command.name in APT and command.has(
+                    "upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"
                 )
                 upgrade |= command.name == "apk" and command.has("upgrade")
                 upgrade |= command.name in {"dnf", "yum", "microdnf"} and command.has(
@@ -236,6 +249,7 @@ def several_commands(ctx: LintContext) -> Iterator[Hit]:
                     instruction.start_line,
                     f"another {keyword} in stage {stage.label}: only the last one counts",
                     stage.label,
+                    hadolint="DL4003" if keyword == "CMD" else "DL4004",
                 )
 
 
@@ -258,8 +272,7 @@ def cd_in_run(ctx: LintContext) -> Iterator[Hit]:
 def _pipefail_shell(shell: Instruction) -> bool:
     """Whether a SHELL instruction's shell fails on broken pipes (or is not a POSIX shell)."""
     words = shell.args
-    program = words[0].rsplit("/", 1)[-1] if words else ""
-    if program in {"pwsh", "powershell", "cmd", "cmd.exe"}:
+    if shell_program(shell) in NON_POSIX_SHELLS:
         return True
     # -o pipefail, also clustered as in ["/bin/ash", "-eo", "pipefail", "-c"]
     return "pipefail" in words and any(
@@ -286,9 +299,10 @@ def pipe_without_pipefail(ctx: LintContext) -> Iterator[Hit]:
             if instruction.keyword == "SHELL":
                 pipefail = _pipefail_shell(instruction)
                 continue
-            if instruction.keyword != "RUN" or instruction.json_form or pipefail:
+            run = as_run(instruction)
+            if run is None or run.json_form or pipefail:
                 continue
-            script = run_script(instruction)
+            script = run_script(run)
             if has_pipe(script) and not sets_pipefail(script):
                 yield Hit(
                     instruction.start_line,
@@ -296,49 +310,6 @@ def pipe_without_pipefail(ctx: LintContext) -> Iterator[Hit]:
                     stage.label,
                 )
         pipefail_at_end[stage.index] = pipefail
-
-
-def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
-    if instruction.keyword == "ARG":
-        pairs = []
-        for arg in instruction.args:
-            name, _, value = arg.partition("=")
-            pairs.append((name, value))
-        return pairs
-    args = list(instruction.args)
-    return list(zip(args[0::2], args[1::2], strict=False))
-
-
-def _secret_reason(ctx: LintContext, name: str, value: str) -> str | None:
-    # The secret catalogue `tailor inspect` scans an image config with: what lint warns about
-    # here is what inspect would find in the built image's Env.
-    secrets = ctx.catalogue.secrets()
-    if holds_secret_by_name(secrets, name):
-        return f"{name} looks like a secret"
-    if value and value_carries_secret(secrets, name, value):
-        return f"the value of {name} looks like a credential"
-    return None
-
-
-@lint_rule(
-    "TL112",
-    Severity.ERROR,
-    "Secret passed by ARG or ENV",
-    "ARG and ENV values are stored in the image config and build history: anyone who can pull "
-    "the image can read them, in every stage that inherits them.",
-    "Pass secrets with RUN --mount=type=secret,id=NAME (docker build --secret id=NAME,...) and "
-    "at run time from the orchestrator; point to files with *_FILE variables.",
-    hadolint=("DL3064",),
-)
-def secret_in_arg_or_env(ctx: LintContext) -> Iterator[Hit]:
-    for instruction in ctx.model.parsed.instructions:
-        if instruction.keyword not in {"ARG", "ENV"}:
-            continue
-        for name, value in _env_pairs(instruction):
-            reason = _secret_reason(ctx, name, value)
-            if reason:
-                yield Hit(instruction.start_line, f"{instruction.keyword} {reason}")
-                break
 
 
 def _last_user(ctx: LintContext, stage: Stage) -> Instruction | None:

@@ -159,8 +159,9 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                 chain[-1].label,
                 target.name,
             )
+        inherited_from: list[str] = []  # inherited stages that install such tools
         for stage in reversed(chain):
-            for instruction, commands in stage_runs(stage):
+            for instruction, commands in stage_runs(stage, onbuild=False):
                 found: dict[str, list[str]] = {}
                 for install in kept_installs(commands):
                     category = catalogue.tool_category(install.package, install.manager)
@@ -169,12 +170,24 @@ def deploy_ships_tools(ctx: LintContext) -> Iterator[Hit]:
                 if found:
                     what = "; ".join(f"{c}: {', '.join(p)}" for c, p in sorted(found.items()))
                     where = "" if stage is target.stage else f" (inherited stage {stage.label})"
+                    if stage is not target.stage and stage.label not in inherited_from:
+                        inherited_from.append(stage.label)
                     yield Hit(
                         instruction.start_line,
                         f"{target.describe()} ships {what}{where}",
                         stage.label,
                         target.name,
                     )
+        if inherited_from:
+            # The fix is often this line (FROM build AS deploy), not the install: say so there.
+            yield Hit(
+                target.stage.start_line,
+                f"{target.describe()} is built FROM {target.stage.base}, so it ships the tools "
+                f"installed in {', '.join(inherited_from)}: start it from a runtime base and "
+                "COPY --from the artefacts",
+                target.stage.label,
+                target.name,
+            )
 
 
 @lint_rule(
@@ -198,7 +211,7 @@ def several_runtimes(ctx: LintContext) -> Iterator[Hit]:
         if base_runtime:
             seen[base_runtime] = chain[0].start_line
         for stage in chain:
-            for instruction, commands in stage_runs(stage):
+            for instruction, commands in stage_runs(stage, onbuild=False):
                 for install in kept_installs(commands):
                     runtime = catalogue.runtime_of_package(install.package)
                     if runtime and runtime not in seen:
@@ -355,44 +368,6 @@ def copy_context_without_dockerignore(ctx: LintContext) -> Iterator[Hit]:
                 )
 
 
-def _words(value: str) -> set[str]:
-    return {w for w in re.split(r"[^a-z0-9]+", value.lower()) if w}
-
-
-@lint_rule(
-    "TL207",
-    Severity.WARNING,
-    "ENV names an environment",
-    "An image built for one purpose should run unchanged in every environment; an ENV value "
-    "naming one (production, staging, qa) bakes the place into the image, and a development "
-    "mode in a stage a deploy target inherits ships debug behaviour to production.",
-    "Set the environment at run time (docker run -e, the orchestrator); keep build modes like "
-    "NODE_ENV=production only in stages for deploy.",
-)
-def environment_in_env(ctx: LintContext) -> Iterator[Hit]:
-    catalogue = ctx.catalogue
-    for stage in ctx.shipped_stages():
-        purposes = ctx.model.purposes_inheriting(stage)
-        for instruction in stage.of("ENV"):
-            for name, value in zip(instruction.args[0::2], instruction.args[1::2], strict=False):
-                words = _words(value)
-                if name.upper() in catalogue.build_mode_variables:
-                    if words & catalogue.development_words and "deploy" in purposes:
-                        yield Hit(
-                            instruction.start_line,
-                            f"{name}={value} puts a development mode into a deploy image",
-                            stage.label,
-                        )
-                        break
-                elif words & catalogue.deployment_words:
-                    yield Hit(
-                        instruction.start_line,
-                        f"{name}={value} ties the image to one environment",
-                        stage.label,
-                    )
-                    break
-
-
 @lint_rule(
     "TL208",
     Severity.WARNING,
@@ -412,7 +387,7 @@ def single_stage_with_build_tools(ctx: LintContext) -> Iterator[Hit]:
             stage.start_line, f"single stage built on the SDK image {stage.base}", stage.label
         )
         return
-    for instruction, commands in stage_runs(stage):
+    for instruction, commands in stage_runs(stage, onbuild=False):
         tools = [
             i.package
             for i in kept_installs(commands)
