@@ -34,6 +34,43 @@ def report_for(
     return report_document(analysis, files, checks)
 
 
+def write_built_reports(directory: Path, built: list[tuple[str, str, object]], force: bool) -> None:
+    """`tailor build --report DIR`: DIR/PURPOSE.html for each (purpose, tag, check report)
+    built, with the verdict the build already reached. The image is read again from the engine
+    (the build's check does not keep every path), one image at a time."""
+    from imagetailor.cli.analyzing import analyze_reference_files
+    from imagetailor.policy.findings import CheckReport
+    from imagetailor.report.output import write_output
+    from imagetailor.report.page import report_document
+
+    for purpose, tag, check in built:
+        analysis, files = analyze_reference_files(f"docker-daemon:{tag}", None)
+        checks = [check] if isinstance(check, CheckReport) else []
+        page = render(report_document(analysis, files, checks), "html")
+        write_output(page, report_path(directory, purpose), force=force)
+        click.echo(f"wrote {report_path(directory, purpose)} for {tag}", err=True)
+
+
+def report_path(directory: Path, purpose: str) -> Path:
+    return directory / f"{purpose}.html"
+
+
+def check_report_directory(directory: Path, purposes: list[str], force: bool) -> None:
+    """Before building: DIR is (or can be made) a directory, and no report in it would be
+    replaced unasked."""
+    from imagetailor.errors import UsageError
+    from imagetailor.report.output import check_output
+
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"--report {directory}: not a directory")
+    try:
+        directory.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--report {directory}: {exc.strerror or exc}") from None
+    for purpose in purposes:
+        check_output(report_path(directory, purpose), force)
+
+
 def render(document: dict[str, Any], fmt: str) -> str:
     from imagetailor.report.htmlpage import render_report_html
     from imagetailor.report.page import render_report_json
