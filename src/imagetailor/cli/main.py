@@ -17,7 +17,8 @@ from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, one_line
 # Each command lives in the module of the same name and is imported only when it runs, so that
 # `tailor lint` does not pay for the registry client and the analysis code at start-up.
 COMMAND_MODULES = (
-    "rules", "lint", "inspect", "check", "report", "init", "generate", "build", "smoke",
+    "rules", "lint", "inspect", "check", "report", "explore", "init", "generate", "build",
+    "smoke",
 )  # fmt: skip
 
 
