@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -46,9 +49,19 @@ def command(
         resolve(p, tables, source or "tailor.toml", known_rules=policy_rule_ids())
         for p in purposes or DEFAULT_PURPOSES
     ]
+    # Textual and the app load (about a second) while the analysis waits for its layer
+    # workers, so the first screen comes about as soon as `tailor inspect` would print.
+    loader = threading.Thread(target=_load_app, name="explore-imports", daemon=True)
+    loader.start()
     analysis, files = analyze_reference_files(reference, platform)
     checks = {s.purpose: evaluate(analysis, s) for s in settings}
+    loader.join()
     from imagetailor.explore.app import ExploreApp
 
     result = ExploreApp(analysis, files, checks).run()
     return int(result or 0)
+
+
+def _load_app() -> None:
+    with contextlib.suppress(Exception):  # a failure shows when the app is imported again
+        importlib.import_module("imagetailor.explore.app")
