@@ -87,12 +87,17 @@ def test_twenty_thousand_files_stay_small(tmp_path: Path) -> None:
         main(["report", str(archive), "-o", str(tmp_path / "many.json"), "--format", "json"]) == 0
     )
     document = json.loads((tmp_path / "many.json").read_text())
-    assert count_cells(document["treemap"]) <= MAX_CELLS + 200
+    # /, opt, opt/big.bin, srv, srv/data, its 40 directories, and in each its 40 biggest files
+    # and a group of the other 460: every directory opened, well within the budget.
+    assert count_cells(document["treemap"]) == 1 + 2 + 1 + 1 + 40 + 40 * 41 <= MAX_CELLS
     data = next(c for c in document["treemap"]["c"] if c["n"] == "srv")["c"][0]
-    # 40 directories of 500 files: each listed (they are each over 0.1 % of the image), the
-    # files inside folded into one group cell.
+    # 40 directories of 500 files, each listed; the biggest are opened first, and list their
+    # 40 biggest files and a group of the rest. Sizes add up at every level.
     assert data["n"] == "data" and len(data["c"]) == 40
     assert sum(c["s"] for c in data["c"]) == data["s"] == sum(n % 97 for n in range(20_000))
+    opened = [d for d in data["c"] if "c" in d]
+    assert len(opened) == 40 and all(len(d["c"]) == 41 and d["c"][-1]["k"] == "g" for d in opened)
+    assert all(sum(c["s"] for c in d["c"]) == d["s"] for d in opened)
 
 
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -103,3 +108,20 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["report", str(archive), "--purpose", "prod"]) == 2
     assert "unknown purpose 'prod'" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_cell_budget_binds_biggest_directories_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from imagetailor.analysis.filetree import ADDED, DirIndex, TreeEntry
+    from imagetailor.report import treemap
+
+    entries = [TreeEntry(f"big/d{n % 10}/f{n}", "file", 1_000, 0, ADDED) for n in range(500)]
+    entries += [TreeEntry(f"small/f{n}", "file", 10, 1, ADDED) for n in range(50)]
+    monkeypatch.setattr(treemap, "MAX_CELLS", 30)
+    root = treemap.treemap_cells(DirIndex.of(entries))
+    assert count_cells(root) <= 30
+    big, small = root["c"]
+    assert (big["n"], big["s"], big["l"], small["n"], small["s"], small["l"]) == (
+        "big", 500_000, 0, "small", 500, 1,
+    )  # fmt: skip
+    assert "c" in big and "c" not in small  # the budget went to the big one
+    assert sum(c["s"] for c in big["c"]) == 500_000
