@@ -167,3 +167,24 @@ def test_explore_needs_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explore", "docker-archive:/nonexistent.tar"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs a terminal" in err
+
+
+def test_an_empty_image_takes_every_key() -> None:
+    from imagetailor.analysis.filetree import ImageFiles
+    from tests.policy.builders import clean_analysis
+
+    analysis = clean_analysis()
+    count = len(analysis.layers)
+
+    async def main() -> object:
+        app = ExploreApp(analysis, ImageFiles([[] for _ in range(count)], [], [0] * count), {})
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("enter", "down", "left", "right", "end", "c", "w", "m")
+            await pilot.press("2", "p", "enter", "3", "1", "slash", "x", "escape")
+            await pilot.press("tab", "down", "down", "tab", "question_mark", "escape")
+            await pilot.pause()
+            assert "(empty)  0 rows" in screen_text(app)
+            await pilot.press("q")
+        return app.return_value
+
+    assert asyncio.run(main()) == 0

