@@ -157,8 +157,9 @@ class DirIndex:
         total[""] = 0
         count: dict[str, int] = dict.fromkeys(entries, 1)
         count[""] = 0
-        # Deepest first, so each directory's figures are complete before its parent adds them.
-        for path in sorted(entries, key=lambda p: p.count("/"), reverse=True):
+        # Children before parents, so each directory's figures are complete before its parent
+        # adds them: a path sorts after its parent ("a" < "a/b"), so reverse order does it.
+        for path in sorted(entries, reverse=True):
             parent = parent_of(path)
             children.setdefault(parent, []).append(path)
             total[path] += entries[path].size

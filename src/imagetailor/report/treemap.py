@@ -92,9 +92,9 @@ def _entry_layer(index: DirIndex, path: str) -> int:
 
 def _layer_bytes(index: DirIndex) -> dict[str, dict[int, int]]:
     """Bytes per layer at or under each directory (files carry their own layer), summed from
-    the deepest paths up: a few layers per directory, so small dicts."""
+    the children up: a few layers per directory, so small dicts."""
     sums: dict[str, dict[int, int]] = {}
-    for path in sorted(index.entries, key=lambda p: p.count("/"), reverse=True):
+    for path in sorted(index.entries, reverse=True):  # children first ("a" < "a/b")
         entry = index.entries[path]
         own = sums.get(path)
         if own is None:
