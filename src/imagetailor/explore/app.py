@@ -56,6 +56,8 @@ class HelpScreen(ModalScreen[None]):
 
 
 class ExploreApp(App[int]):
+    # The footer must fit 80 columns: the pane keys are in the help, no command palette.
+    ENABLE_COMMAND_PALETTE = False
     CSS = """
     #top { height: 1; background: $boost; }
     #main { height: 1fr; }
@@ -69,9 +71,9 @@ class ExploreApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "quit"),
         Binding("question_mark", "help", "help"),
-        Binding("1", "pane('files')", "files"),
-        Binding("2", "pane('findings')", "findings"),
-        Binding("3", "pane('packages')", "packages"),
+        Binding("1", "pane('files')", "files", show=False),
+        Binding("2", "pane('findings')", "findings", show=False),
+        Binding("3", "pane('packages')", "packages", show=False),
         Binding("m", "final", "merged", show=False),
         Binding("c", "changes", "changes"),
         Binding("w", "wasted", "wasted"),
@@ -108,8 +110,13 @@ class ExploreApp(App[int]):
         final = Text(f"final image {format_size(self.analysis.final_size_bytes):>9}")
         options = [Option(final, id="final")]
         for layer in self.analysis.layers:
+            # Two lines a layer, as narrow as the pane: the figures, then the instruction's start
+            # (the whole instruction is on the top line while the layer is selected).
             size = format_size(layer.size_bytes)
-            label = safe_text(f"#{layer.index:<2} {size:>9} {_short(layer.created_by, 80)}")
+            changes = f"+{layer.files_added} ~{layer.files_modified} -{layer.files_removed}"
+            label = safe_text(
+                f"#{layer.index:<2} {size:>9} {changes}\n    {_short(layer.created_by, 24)}"
+            )
             options.append(Option(label, id=f"layer-{layer.index}"))
         return options
 
@@ -132,8 +139,12 @@ class ExploreApp(App[int]):
         verdict = ""
         if check is not None:
             verdict = f"  {self.purpose}: {'fit' if check.fit else 'NOT FIT'}"
-        where = "final image" if self.view.layer == FINAL else f"layer {self.view.layer}"
-        text = f"{self.analysis.reference}  [{where}]{verdict}"
+        if self.view.layer == FINAL:
+            where = "final image"
+        else:
+            instruction = _short(self.analysis.layers[self.view.layer].created_by, 200)
+            where = f"layer {self.view.layer}: {instruction}"
+        text = f"{self.analysis.reference}{verdict}  [{where}]"
         self.query_one("#top", Static).update(safe_text(text))
 
     def _update_status(self) -> None:
