@@ -39,7 +39,7 @@ class TreeEntry:
 
 @dataclass
 class ImageFiles:
-    layers: list[list[TreeEntry]]  # each layer's own entries, in tar order
+    layers: list[list[TreeEntry]]  # each layer's removals, then its entries in tar order
     merged: list[TreeEntry]  # the final file system
     hidden_bytes: list[int]  # per layer: bytes it wrote that never reach the final tree
 
@@ -49,17 +49,22 @@ class FileTreeRecorder:
 
     def __init__(self) -> None:
         self._layers: list[dict[str, TreeEntry]] = []
+        # A layer's removals apart from its entries: a whiteout and a new entry of the same
+        # path in one layer are both real (the removal applies to the layers below).
+        self._removals: list[dict[str, TreeEntry]] = []
         self._present: set[str] = set()  # paths in the stack below the layer being read
         self._dirs: set[str] = set()
         self.files: ImageFiles | None = None
 
     def begin_layer(self, index: int) -> None:
         self._current: dict[str, TreeEntry] = {}
+        self._removed: dict[str, TreeEntry] = {}
         self._index = index
         self._layers.append(self._current)
+        self._removals.append(self._removed)
 
     def add(self, batch: Iterable[ScannedEntry]) -> None:
-        current, present, layer = self._current, self._present, self._index
+        current, removed, present, layer = self._current, self._removed, self._present, self._index
         for path, kind, size, *_ in batch:
             if not path:
                 continue
@@ -68,17 +73,21 @@ class FileTreeRecorder:
                 if base == OPAQUE_MARKER:
                     directory = parent_of(path)
                     prefix = directory + "/" if directory else ""
-                    for below in [p for p in present if p.startswith(prefix)]:
-                        if "/" not in below[len(prefix) :]:
-                            current.setdefault(
-                                below, TreeEntry(below, "whiteout", 0, layer, REMOVED)
-                            )
+                    # The children of the directory in the layers below, named directly or
+                    # only as the parent of something deeper (no entry of its own).
+                    children = {
+                        prefix + p[len(prefix) :].split("/", 1)[0]
+                        for p in present
+                        if p.startswith(prefix)
+                    }
+                    for below in sorted(children):
+                        removed.setdefault(below, TreeEntry(below, "whiteout", 0, layer, REMOVED))
                     continue
                 if base.startswith(WHITEOUT_PREFIX):
                     parent = parent_of(path)
                     name = base[len(WHITEOUT_PREFIX) :]
                     target = f"{parent}/{name}" if parent else name
-                    current[target] = TreeEntry(target, "whiteout", 0, layer, REMOVED)
+                    removed[target] = TreeEntry(target, "whiteout", 0, layer, REMOVED)
                     continue
             if path in present:
                 status = UNCHANGED if kind == "dir" and path in self._dirs else MODIFIED
@@ -89,7 +98,8 @@ class FileTreeRecorder:
 
     def end_layer(self) -> None:
         present, dirs = self._present, self._dirs
-        for path, entry in self._current.items():
+        # As extraction applies a layer: its removals first, then its entries.
+        for path, entry in [*self._removed.items(), *self._current.items()]:
             if entry.status == REMOVED:
                 present.discard(path)
                 if path in dirs:  # a removed directory takes its subtree with it
@@ -104,6 +114,12 @@ class FileTreeRecorder:
                     dirs.add(path)
                 else:
                     dirs.discard(path)
+                # Its parents are directories even without entries of their own, so removing
+                # one of them removes this too.
+                parent = parent_of(path)
+                while parent and parent not in dirs:
+                    dirs.add(parent)
+                    parent = parent_of(parent)
 
     def finish(self, tree: MergedTree) -> ImageFiles:
         nodes = tree.nodes
@@ -113,7 +129,7 @@ class FileTreeRecorder:
                 if entry.status != REMOVED and entry.kind != "dir":
                     final = nodes.get(path)
                     entry.hidden = final is None or final.layer != index
-            layers.append(list(entries.values()))
+            layers.append([*self._removals[index].values(), *entries.values()])
         merged = []
         for path, node in nodes.items():
             if not path:

@@ -33,32 +33,45 @@ class Row:
 
 
 def state_after(files: ImageFiles, layer: int) -> list[TreeEntry]:
-    """The entries after layers 0..layer: the latest entry of each path, without those a
-    removal in (its layer, ``layer``) deleted, plus ``layer``'s own removals to be shown."""
+    """The entries after layers 0..layer, as extraction leaves them (analysis/tree.py): the
+    latest entry of each path; a non-directory gives way to a directory written below it, and
+    takes the subtree of a directory it is written over; entries a removal in (their layer,
+    ``layer``] deleted are left out; ``layer``'s own removals are kept, to be shown."""
     latest: dict[str, TreeEntry] = {}
+    parents: set[str] = set()  # paths something was written below (maybe since removed)
     removed_at: dict[str, int] = {}  # path -> the last layer <= ``layer`` that removed it
     for index in range(layer + 1):
         for entry in files.layers[index]:
+            path = entry.path
             if entry.status == REMOVED:
-                removed_at[entry.path] = index
+                removed_at[path] = index
                 if index == layer:
-                    latest[entry.path] = entry
+                    latest[path] = entry
                 else:
-                    latest.pop(entry.path, None)
-            else:
-                latest[entry.path] = entry
+                    latest.pop(path, None)
+                continue
+            current = parent_of(path)
+            while current:
+                above = latest.get(current)
+                if above is not None and above.kind != "dir" and above.status != REMOVED:
+                    del latest[current]  # a file where a directory must be: it gives way
+                parents.add(current)
+                current = parent_of(current)
+            if entry.kind != "dir" and path in parents:
+                # Over a directory (rare): its subtree goes, as extraction removes it.
+                prefix = path + "/"
+                for below in [p for p in latest if p.startswith(prefix)]:
+                    del latest[below]
+            latest[path] = entry
     if not removed_at:
         return list(latest.values())
     kept = []
     for path, entry in latest.items():
-        if entry.status == REMOVED:
-            kept.append(entry)
-            continue
-        current, gone = path, False
-        while current:
+        current, gone = parent_of(path), False
+        while current and entry.status != REMOVED:
             when = removed_at.get(current)
-            if when is not None and when > entry.layer and not (current == path and when == layer):
-                gone = True
+            if when is not None and when > entry.layer:
+                gone = True  # a whiteout or opaque marker above it, after it
                 break
             current = parent_of(current)
         if not gone:
