@@ -74,3 +74,19 @@ def test_file_replaced_by_a_directory_and_back() -> None:
     files = recorded([[File("a", b"1")], [File("a/b", b"22")], [File("a", b"333")]])
     assert leaves(state_after(files, 1)) == {("a/b", "file", 2, 1)}
     assert leaves(state_after(files, 2)) == {("a", "file", 3, 2)} == leaves(files.merged)
+
+
+@settings(max_examples=int(os.environ.get("TAILOR_EXPLORE_EXAMPLES", "150")), deadline=None)
+@given(st.lists(st.lists(entries, max_size=6), min_size=1, max_size=4))
+def test_marks_count_what_inspect_counts(layers: list[list[Entry]]) -> None:
+    """Each layer's + and ~ marks are inspect's files_added and files_modified."""
+    recorder = FileTreeRecorder()
+    analysis = analyze(memory_image(ImageSpec(layers=[LayerSpec(e) for e in layers])),
+                       files=recorder)  # fmt: skip
+    assert recorder.files is not None
+    for info, recorded_layer in zip(analysis.layers, recorder.files.layers, strict=True):
+        marks = [e.status for e in recorded_layer if e.kind not in ("dir", "whiteout")]
+        assert (marks.count("added"), marks.count("modified")) == (
+            info.files_added,
+            info.files_modified,
+        ), (info.index, recorded_layer)

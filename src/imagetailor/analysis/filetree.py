@@ -77,7 +77,7 @@ class FileTreeRecorder:
                     # only as the parent of something deeper (no entry of its own).
                     children = {
                         prefix + p[len(prefix) :].split("/", 1)[0]
-                        for p in present
+                        for p in (*present, *self._dirs)
                         if p.startswith(prefix)
                     }
                     for below in sorted(children):
@@ -89,7 +89,7 @@ class FileTreeRecorder:
                     target = f"{parent}/{name}" if parent else name
                     removed[target] = TreeEntry(target, "whiteout", 0, layer, REMOVED)
                     continue
-            if path in present:
+            if path in present or path in self._dirs:  # a directory without an entry too
                 status = UNCHANGED if kind == "dir" and path in self._dirs else MODIFIED
             else:
                 status = ADDED
@@ -103,23 +103,26 @@ class FileTreeRecorder:
             if entry.status == REMOVED:
                 present.discard(path)
                 if path in dirs:  # a removed directory takes its subtree with it
-                    prefix = path + "/"
-                    gone = [p for p in present if p.startswith(prefix)]
-                    present.difference_update(gone)
-                    dirs.difference_update(gone)
-                    dirs.discard(path)
+                    self._drop_below(path)
             else:
                 present.add(path)
                 if entry.kind == "dir":
                     dirs.add(path)
-                else:
-                    dirs.discard(path)
+                elif path in dirs:  # over a directory (rare): its subtree goes
+                    self._drop_below(path)
                 # Its parents are directories even without entries of their own, so removing
                 # one of them removes this too.
                 parent = parent_of(path)
                 while parent and parent not in dirs:
                     dirs.add(parent)
                     parent = parent_of(parent)
+
+    def _drop_below(self, path: str) -> None:
+        prefix = path + "/"
+        gone = [p for p in (*self._present, *self._dirs) if p.startswith(prefix)]
+        self._present.difference_update(gone)
+        self._dirs.difference_update(gone)
+        self._dirs.discard(path)
 
     def finish(self, tree: MergedTree) -> ImageFiles:
         nodes = tree.nodes
