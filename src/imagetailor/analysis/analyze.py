@@ -37,6 +37,7 @@ from imagetailor.analysis.tree import MergedTree
 from imagetailor.image.model import Image
 
 if TYPE_CHECKING:
+    from imagetailor.analysis.filetree import FileTreeRecorder
     from imagetailor.analysis.model import Analysis, FileInfo, SecretHit
     from imagetailor.analysis.secrets import SecretScanner
 
@@ -52,10 +53,12 @@ def analyze(
     *,
     top_files: int = 20,
     layer_cache: LayerCache | None = None,
+    files: FileTreeRecorder | None = None,
 ) -> Analysis:
-    """``layer_cache``: layers of other images of this run (see analysis/layercache.py)."""
+    """``layer_cache``: layers of other images of this run (see analysis/layercache.py).
+    ``files``: records every path per layer for the views that show them (analysis/filetree.py)."""
     with _cyclic_gc_paused():
-        return _analyze(image, progress, top_files, layer_cache)
+        return _analyze(image, progress, top_files, layer_cache, files)
 
 
 # Modules the merge does not need; _Imports loads them while the layer workers read.
@@ -123,7 +126,11 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _analyze(
-    image: Image, progress: Progress | None, top_files: int, layer_cache: LayerCache | None
+    image: Image,
+    progress: Progress | None,
+    top_files: int,
+    layer_cache: LayerCache | None,
+    files: FileTreeRecorder | None,
 ) -> Analysis:
     catalogue = secret_catalogue()
     count = len(image.layers)
@@ -148,9 +155,13 @@ def _analyze(
             where = describe_layer(index, image.layers[index])
             pending = tree.begin_layer(index)
             dive.begin_layer()
+            if files is not None:
+                files.begin_layer(index)
             add_member = tree.add_member
             for batch in feed.batches():
                 dive.add_entries(batch)
+                if files is not None:
+                    files.add(batch)
                 for path, kind, size, mode, uid, gid, linkname, magic, data in batch:
                     if path:  # not the root directory entry ("./")
                         add_member(
@@ -159,6 +170,8 @@ def _analyze(
             scan = feed.scan  # complete now that its entries are
             changes = tree.end_layer(pending)
             dive.end_layer()
+            if files is not None:
+                files.end_layer()
             done.append(
                 _LayerDone(
                     index, scan.regular_bytes, scan.tar_bytes, scan.secret_files, scan.warnings,
@@ -211,6 +224,8 @@ def _analyze(
             )
         )
     warnings += tree.warnings[: max(0, MAX_WARNINGS - len(warnings))]
+    if files is not None:
+        files.finish(tree)
     secrets += scanner.scan_config(image.config, _history_lines(image))
     installed = package_db.installed_packages(tree)
     inventory, tool_hits = find_tools(tree, tool_catalogue(), image_path(image.config), installed)

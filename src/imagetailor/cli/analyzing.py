@@ -17,6 +17,7 @@ from imagetailor.errors import UsageError
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from imagetailor.analysis.filetree import ImageFiles
     from imagetailor.analysis.model import Analysis
     from imagetailor.image.model import FetchProgress
 
@@ -96,6 +97,21 @@ def analyze_reference(reference: str, platform: str | None) -> Analysis:
         open_image(reference, platform, fetch_progress=fetched) as image,
     ):
         return analyze(image, progress=progress)
+
+
+def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analysis, ImageFiles]:
+    """As ``analyze_reference``, with every path of every layer (`tailor explore`, `report`)."""
+    from imagetailor.analysis.filetree import FileTreeRecorder
+    from imagetailor.image import open_image
+
+    recorder = FileTreeRecorder()
+    with (
+        reading_progress(f"reading {reference}") as (fetched, progress),
+        open_image(reference, platform, fetch_progress=fetched) as image,
+    ):
+        analysis = analyze(image, progress=progress, files=recorder)
+    assert recorder.files is not None  # analyze() always finishes what it was fed
+    return analysis, recorder.files
 
 
 # A saved analysis is a few MB even for big images; a much larger file is not one of ours.

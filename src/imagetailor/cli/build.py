@@ -41,6 +41,12 @@ from imagetailor.project.model import load_project
     show_default=True,
     help="Seconds the ci image's tests may run.",
 )
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write DIR/PURPOSE.html (`tailor report`) for each image built.",
+)
 @output_options
 def command(
     purposes: tuple[str, ...],
@@ -51,6 +57,7 @@ def command(
     verbose: bool,
     no_run_ci: bool,
     ci_timeout: float,
+    report_dir: Path | None,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -73,6 +80,10 @@ def command(
             f"[yellow]warning:[/yellow] {', '.join(stale)} out of date with tailor.toml "
             "(building what is on disk; run `tailor generate` to refresh)"
         )
+    if report_dir is not None:
+        from imagetailor.cli.report import check_report_directory
+
+        check_report_directory(report_dir, list(purposes) or spec.all_purposes(), force)
     client = select_client(engine)
 
     def on_line(line: str) -> None:
@@ -107,6 +118,11 @@ def command(
         run_ci_image=not no_run_ci,
         ci_timeout=ci_timeout,
     )
+    if report_dir is not None:
+        from imagetailor.cli.report import write_built_reports
+
+        built = [(r.purpose, r.tag, r.check.report) for r in results]
+        write_built_reports(report_dir, built, force)
     if fmt == "json":
         emit(json.dumps([r.as_json() for r in results], indent=2) + "\n", output, force)
     else:

@@ -18,16 +18,9 @@ from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, did_you_mean, one
 # Each command lives in the module of the same name and is imported only when it runs, so that
 # `tailor lint` does not pay for the registry client and the analysis code at start-up.
 COMMAND_MODULES = (
-    "rules",
-    "lint",
-    "inspect",
-    "check",
-    "init",
-    "generate",
-    "build",
-    "smoke",
-    "completion",
-)
+    "rules", "lint", "inspect", "check", "report", "explore", "init", "generate", "build",
+    "smoke", "completion",
+)  # fmt: skip
 
 
 class LazyGroup(click.Group):

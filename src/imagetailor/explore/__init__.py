@@ -1,0 +1,1 @@
+"""`tailor explore`: the full-screen explorer (Textual) and the view model under it."""
