@@ -47,6 +47,8 @@ FAMILIES = {
     "rust, build.rs and a [[bin]] path (cli)": "buildinfo",
     "php, composer without dependencies, front controller at the root": "guestbook-php",
     "php, plain files without composer.json": "plain-php",
+    "php, document root htdocs/ (never the project root)": "guestnotes",
+    "rust, a config folder read at run time": "rotlog",
 }
 ALL = os.environ.get("TAILOR_CORPUS") == "all"
 SELECTED = [

@@ -67,6 +67,16 @@ def path_repositories(files: ProjectFiles, manifest: dict[str, Any]) -> list[str
     return sorted(set(found))
 
 
+def _document_root(files: ProjectFiles, manifest: dict[str, Any], language: Language) -> str:
+    """The folder nginx serves: Symfony's extra.public-dir, else the first conventional folder
+    holding an index.php (public/, web/, htdocs/, ...), else the project root."""
+    extra = manifest.get("extra") if isinstance(manifest.get("extra"), dict) else {}
+    declared = str((extra or {}).get("public-dir") or "").strip("/")
+    folders = [declared] if declared and ".." not in declared.split("/") else []
+    folders += [str(f) for f in language.extra.get("document_roots", [])]
+    return next((f for f in folders if files.exists(f"{f}/index.php")), ".")
+
+
 def detect(files: ProjectFiles, language: Language) -> Facts:
     manifest = files.json("composer.json") or {}
     facts = Facts("php", "composer" if files.exists("composer.json") else "none")
@@ -89,8 +99,10 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         facts.note("no composer.json: plain PHP files, nothing to install")
     elif not files.exists("composer.lock"):
         facts.note("no composer.lock: the build resolves the newest versions (commit the lock)")
-    facts.main = "public" if files.exists("public/index.php") else "."
+    facts.main = _document_root(files, manifest, language)
     facts.note(f"document root: {facts.main} (nginx serves it, PHP-FPM runs its scripts)")
+    if facts.main == "." and facts.manager == "composer":
+        facts.note("document root is the project: vendor/, tests/ and composer.* are never served")
     if files.exists("artisan") and "laravel/framework" in require:
         facts.note(
             "Laravel: run `php artisan config:cache` at start where the environment is known"
@@ -136,6 +148,9 @@ def _runtime_runs(port: int) -> tuple[Run, ...]:
                 'cp -a --parents "$ext" /out',
                 f"mkdir -p /out{SCAN} && cp -a {SCAN}/. /out{SCAN}/",
                 f"cp {ETC}/php/php.ini-production /out{INI}",
+                # The production ini fills $_ENV from nothing ("GPCS"): configuration arrives
+                # through the environment, so E comes first, as in the development ini's default.
+                f"printf '%s\\n' 'variables_order = \"EGPCS\"' > /out{SCAN}/zz-imagetailor.ini",
                 f"printf '%s\\n' {lines} > /out{CONF}",
                 *FIX_FOLDERS,
             ),
@@ -202,6 +217,11 @@ def plan(ctx: PlanContext) -> Plan:
     )
 
 
+def skip_top(spec: Spec) -> str:
+    """What the static copy leaves out at the top of the document root when that is /app."""
+    return SKIP_TOP if docroot(spec) == "/app" else ""
+
+
 def docroot(spec: Spec) -> str:
     return "/app" if spec.app.main in ("", ".") else f"/app/{spec.app.main}"
 
@@ -210,6 +230,10 @@ def nginx_conf(spec: Spec, listen: str, fpm: str) -> list[str]:
     """nginx's server block: files from the shared volume, everything else to index.php (the
     front controller) through PHP-FPM at ``fpm``."""
     root = docroot(spec)
+    # A Composer project has one front controller: only index.php runs (a test script or a
+    # vendor file under the document root never does). Plain PHP sites run their pages.
+    front = spec.app.package_manager != "none"
+    scripts = "location = /index.php" if front else "location ~ \\.php$"
     return [
         "# nginx in front of PHP-FPM (compose.yaml mounts it as conf.d/default.conf).",
         "server {",
@@ -218,7 +242,8 @@ def nginx_conf(spec: Spec, listen: str, fpm: str) -> list[str]:
         "    location / {",
         "        try_files $uri /index.php$is_args$args;",
         "    }",
-        "    location ~ \\.php$ {",
+        *(["    location ~ \\.php$ {", "        return 404;", "    }"] if front else []),
+        f"    {scripts} {{",
         "        include fastcgi_params;",
         f"        fastcgi_pass {fpm};",
         f"        fastcgi_param SCRIPT_FILENAME {root}$fastcgi_script_name;",
@@ -234,13 +259,19 @@ def extra_files(spec: Spec) -> dict[str, list[str]]:
 
 # Run by the static service with the deploy image's php: the public files (not the scripts)
 # into the volume nginx serves.
+# Never copied: scripts and includes (.php, .phtml, .inc), dotfiles (.htaccess, .env), and, where
+# the document root is the project itself, what belongs to the build (SKIP_TOP).
 COPY_PUBLIC = (
-    "$s=getenv('PUBLIC_DIR');$d='/static';"
+    "$s=getenv('PUBLIC_DIR');$d='/static';$k=array_filter(explode(',',getenv('SKIP_TOP')));"
     "$i=new RecursiveIteratorIterator(new RecursiveDirectoryIterator($s,"
     "FilesystemIterator::SKIP_DOTS),RecursiveIteratorIterator::SELF_FIRST);"
-    "foreach($i as $f){$t=$d.substr($f->getPathname(),strlen($s));"
-    "if($f->isDir()){@mkdir($t,0755,true);}elseif(!str_ends_with($t,'.php')){copy($f,$t);}}"
+    "foreach($i as $f){$r=substr($f->getPathname(),strlen($s)+1);$p=explode('/',$r);"
+    "if(in_array($p[0],$k,true)||preg_match('#(^|/)\\.#',$r)"
+    "||preg_match('/\\.(php|phtml|inc)$/i',$r)){continue;}"
+    "$t=$d.'/'.$r;if($f->isDir()){@mkdir($t,0755,true);}else{@mkdir(dirname($t),0755,true);"
+    "copy($f,$t);}}"
 )
+SKIP_TOP = "vendor,tests,test,src,var,storage,node_modules,composer.json,composer.lock"
 
 
 def compose_services(spec: Spec, upstream_nginx: str) -> tuple[list[str], list[str]]:
@@ -254,6 +285,7 @@ def compose_services(spec: Spec, upstream_nginx: str) -> tuple[list[str], list[s
         f'    entrypoint: [{q(PHP)}, "-r", {q(COPY_PUBLIC)}]',
         "    environment:",
         f"      PUBLIC_DIR: {q(docroot(spec))}",
+        f"      SKIP_TOP: {q(skip_top(spec))}",
         "    volumes:",
         '      - "public:/static"',
         "  web:",

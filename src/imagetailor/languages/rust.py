@@ -25,6 +25,7 @@ from imagetailor.languages.plugin import Language
 _STUB_MAIN = "fn main() {}"
 _TEST_ATTR = re.compile(r"#\[(?:tokio::|actix_web::|async_std::)?test\b")
 _SERVES = re.compile(r"\bTcpListener::bind\b|\bHttpServer::new\b|\baxum::serve\b|\bServer::bind\b")
+_INCLUDE = re.compile(r"include_(?:str|bytes)!\s*\([^)]*\)")
 _CHANNEL = re.compile(r"^(\d+\.\d+)(?:\.\d+)?$")
 
 
@@ -34,6 +35,7 @@ class Package:
     folder: str  # "" for the root
     lib: str = ""  # the library's source path (relative to the project), "" for none
     bins: dict[str, str] = field(default_factory=dict)  # binary name -> source path
+    features: dict[str, list[str]] = field(default_factory=dict)  # binary -> required-features
     others: list[str] = field(default_factory=list)  # explicit test/bench/example paths
     build_script: str = ""
     dependencies: set[str] = field(default_factory=set)
@@ -76,7 +78,12 @@ def _package(files: ProjectFiles, folder: str, manifest: dict[str, Any]) -> Pack
             "src/main.rs" if bin_name == name else f"src/bin/{bin_name}.rs"
         )
         if isinstance(path, str) and files.exists(pkg.path(path)):
+            # An explicit target replaces the one Cargo would infer from the same file.
+            pkg.bins = {k: v for k, v in pkg.bins.items() if v != pkg.path(path)}
             pkg.bins[bin_name] = pkg.path(path)
+            features = target.get("required-features")
+            if isinstance(features, list) and all(isinstance(f, str) for f in features):
+                pkg.features[bin_name] = [str(f) for f in features]
     for key in ("test", "bench", "example"):
         for target in _targets(manifest, key):
             other = target.get("path")
@@ -187,9 +194,24 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     dependencies = set().union(*(p.dependencies for p in own)) if own else set()
     serves = bool(servers & dependencies) or any(_SERVES.search(t) for t in texts)
     facts.kind = "web" if serves else "cli"
+    facts.assets = _assets(files, language, texts)
+    if facts.assets:
+        facts.note(f"read at run time: {', '.join(facts.assets)} (copied into deploy)")
     if files.is_dir("tests") or any(_TEST_ATTR.search(t) for t in texts):
         facts.test = "cargo test --workspace --locked" if members else "cargo test --locked"
     return facts
+
+
+def _assets(files: ProjectFiles, language: Language, texts: list[str]) -> list[str]:
+    """Folders the program opens by relative path at run time: present, named in a string
+    literal, and not compiled in (include_str!/include_bytes! read at build time)."""
+    code = [_INCLUDE.sub("", t) for t in texts]
+    found = []
+    for folder in [str(d) for d in language.extra.get("asset_dirs", [])]:
+        literal = re.compile(r'"(?:\./)?' + re.escape(folder) + r'(?:/|")')
+        if files.is_dir(folder) and any(literal.search(t) for t in code):
+            found.append(folder)
+    return found
 
 
 def _stubs(own: list[Package]) -> list[str]:
@@ -253,9 +275,11 @@ def plan(ctx: PlanContext) -> Plan:
         ),
     )
     target = f"/app/{dockerfile_path(binary)}"
+    needed = next((p.features.get(binary, []) for p in own if binary in p.bins), [])
+    features = f" --features {shell_word(','.join(needed))}" if needed else ""
     build = Run(
         (
-            f"{cargo} build --release{lock} --bin {shell_word(binary)}",
+            f"{cargo} build --release{lock} --bin {shell_word(binary)}{features}",
             f"mkdir -p /app && cp target/release/{shell_word(binary)} {shell_word(target)}",
         ),
         mounts,

@@ -50,7 +50,7 @@ def smoke_fastcgi(
                 ["-r", php.COPY_PUBLIC],
                 entrypoint=php.PHP,
                 user="0:0",
-                env={"PUBLIC_DIR": php.docroot(spec)},
+                env={"PUBLIC_DIR": php.docroot(spec), "SKIP_TOP": php.skip_top(spec)},
                 mounts=[f"{volume}:/static"],
                 timeout=120,
                 client=client,

@@ -180,7 +180,12 @@ def ask_questions(
     if app["kind"] == "static":
         app["start"] = []  # a static site has no command of its own: deploy serves its files
     else:
-        start = value("app.start", shlex.join(facts.start))
+        default = facts.start
+        chosen = str(app.get("main") or "")
+        if chosen not in ("", ".") and (not default or chosen != facts.main):
+            # The binary built from the chosen package or target (Go's ./cmd/api -> api).
+            default = [chosen.rstrip("/").rsplit("/", 1)[-1]]
+        start = value("app.start", shlex.join(default))
         app["start"] = _start(ask("Command that starts it", start, _start))
     if app["kind"] in ("web", "static", "fastcgi"):
         app["port"] = _port(ask("Port it listens on", value("app.port", str(detected.port)), _port))
