@@ -75,3 +75,29 @@ def test_output_printed_before_the_name_does_not_become_the_name():
 
 def test_lines_that_are_not_progress_are_ignored():
     assert parse_plain_progress("Sending build context\nerror: bad\n#x nope\n\n") == []
+
+
+def test_the_failing_steps_own_output_is_kept_for_the_user() -> None:
+    """cargo's reason ("requires the features: cli") is in the step's lines, not in its one-line
+    error; terminal control characters from the build never reach the user's terminal."""
+    from imagetailor.engine.build import failed_step_output
+
+    log = "\n".join(
+        [
+            "#7 [deps 2/2] RUN true",
+            "#7 CACHED",
+            "#9 [build 2/2] RUN cargo build --release --bin tempconv",
+            "#9 0.412    Compiling tempconv v1.2.0",
+            "#9 0.913 error: target `tempconv` in package `tempconv` requires the features: `cli`",
+            "#9 0.914 \x1b[31mConsider enabling them\x1b[0m",
+            "#9 ERROR: executor failed running [/bin/sh -c cargo build]: exit code: 101",
+            "#10 [internal] other",
+        ]
+    )
+    lines = failed_step_output(log)
+    assert lines == [
+        "   Compiling tempconv v1.2.0",
+        "error: target `tempconv` in package `tempconv` requires the features: `cli`",
+        "[31mConsider enabling them[0m",
+    ]
+    assert failed_step_output("#1 [a 1/1] RUN true\n#1 DONE 0.1s\n") == []

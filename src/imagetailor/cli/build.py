@@ -18,6 +18,7 @@ from imagetailor.cli.options import (
     output_options,
     refuse_existing,
 )
+from imagetailor.engine.build import BuildFailedError, failed_step_output
 from imagetailor.engine.client import select_client
 from imagetailor.errors import UsageError
 from imagetailor.generate.files import compare, render_all
@@ -107,17 +108,24 @@ def command(
                 err.print("[dim]last lines of its output:[/dim]")
                 err.out("\n".join(run.output_tail.rstrip().splitlines()[-20:]), highlight=False)
 
-    results = build_purposes(
-        directory,
-        spec,
-        bases,
-        list(purposes),
-        client=client,
-        on_line=on_line,
-        on_built=on_built,
-        run_ci_image=not no_run_ci,
-        ci_timeout=ci_timeout,
-    )
+    try:
+        results = build_purposes(
+            directory,
+            spec,
+            bases,
+            list(purposes),
+            client=client,
+            on_line=on_line,
+            on_built=on_built,
+            run_ci_image=not no_run_ci,
+            ci_timeout=ci_timeout,
+        )
+    except BuildFailedError as exc:
+        tail = failed_step_output(exc.log_text)
+        if tail:
+            err.print("[dim]the failing step's last lines:[/dim]")
+            err.out("\n".join(tail), highlight=False)
+        raise
     if report_dir is not None:
         from imagetailor.cli.report import write_built_reports
 

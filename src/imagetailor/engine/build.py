@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import threading
@@ -184,6 +185,26 @@ def stream_log(
     if fired.is_set():
         raise TailorError(f"build did not finish within {timeout:.0f}s and was stopped")
     return code, "".join(lines)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def failed_step_output(log_text: str, lines: int = 15) -> list[str]:
+    """The last lines the failing step printed (BuildKit's plain `#N 0.72 text` lines), control
+    characters removed: the tool's own error (cargo's "requires the features") is in them."""
+    failed = [s for s in parse_plain_progress(log_text) if s.error and s.error != "canceled"]
+    if not failed:
+        return []
+    prefix = f"#{failed[-1].number} "
+    out = []
+    for line in log_text.splitlines():
+        if line.startswith(prefix):
+            rest = line[len(prefix) :]
+            head, _, text = rest.partition(" ")
+            if head.replace(".", "", 1).isdigit():
+                out.append(_CONTROL.sub("", text)[:300])
+    return out[-lines:]
 
 
 def _failure(log_text: str) -> str:
