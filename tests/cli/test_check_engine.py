@@ -134,7 +134,10 @@ def test_saved_analysis_and_daemon_give_the_same_verdict(capsys, images, tmp_pat
     assert from_file["findings"][0]["created_by"] == analysis["layers"][0]["created_by"]
 
 
-def test_inspect_text_and_unreadable_reference(capsys, images, tmp_path):
+def test_inspect_text_and_unreadable_reference(capsys, images, tmp_path, monkeypatch):
+    # Wide enough that the instruction is not wrapped (another test's terminal may have set
+    # COLUMNS in this process: the explorer's runs do).
+    monkeypatch.setenv("COLUMNS", "200")
     assert main(["inspect", f"docker-archive:{images['good']}"]) == 0
     out = capsys.readouterr().out
     assert "COPY hello.txt /app/hello.txt # buildkit" in out and "/bin/wget" in out
