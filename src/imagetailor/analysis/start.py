@@ -47,6 +47,7 @@ class _Tree:
         self._children: dict[str, set[str]] | None = None
         self.who = _identity(tree, user)
         self.denied: list[str] = []  # found, but the user cannot read it
+        self._elf: dict[str, ElfInfo | None] = {}
 
     def readable(self, path: str) -> bool:
         """Whether the image's user can reach and read ``path`` (root, or no user: always)."""
@@ -94,8 +95,12 @@ class _Tree:
         return self._children.get(resolved or "", set()) if resolved is not None else set()
 
     def elf(self, path: str) -> ElfInfo | None:
-        node = self.tree.nodes.get(path)
-        return parse(node.data) if node is not None else None
+        # Memoised: the object scan, the platform filter and the loader walk ask for the same
+        # objects' summaries.
+        if path not in self._elf:
+            node = self.tree.nodes.get(path)
+            self._elf[path] = parse(node.data) if node is not None else None
+        return self._elf[path]
 
     def paths_under(self, folder: str) -> Iterator[str]:
         prefix = folder.strip("/") + "/"

@@ -121,13 +121,20 @@ def manager_runs(
     installs) its cache mounts."""
     if not commands:
         return []
-    prefix = " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
+    prefix = env_prefix(manager)
     filled = tuple((f"{prefix} {fill(c, values)}" if prefix else fill(c, values)) for c in commands)
+    return [Run(filled, cache_mounts(manager) if cache else (), comment)]
+
+
+def env_prefix(manager: Manager) -> str:
+    """The manager's inline environment (``K=V K2=V2``), quoted, for its commands."""
+    return " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
+
+
+def cache_mounts(manager: Manager) -> tuple[str, ...]:
+    """The RUN --mount values of the manager's caches."""
     sharing = "" if manager.cache_sharing == "shared" else f",sharing={manager.cache_sharing}"
-    mounts = (
-        tuple(f"type=cache,target={target}{sharing}" for target in manager.cache) if cache else ()
-    )
-    return [Run(filled, mounts, comment)]
+    return tuple(f"type=cache,target={target}{sharing}" for target in manager.cache)
 
 
 def test_argv(command: str) -> list[str]:

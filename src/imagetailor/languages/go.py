@@ -12,6 +12,7 @@ from imagetailor.generate.quoting import dockerfile_path, shell_word
 from imagetailor.languages.facts import Constraint, Facts, Unknown
 from imagetailor.languages.files import ProjectFiles
 from imagetailor.languages.plugin import Language
+from imagetailor.languages.scan import folders_named
 
 _MODULE = re.compile(r"^module\s+(\S+)", re.M)
 _GO_LINE = re.compile(r"^go\s+(\d+\.\d+(?:\.\d+)?)", re.M)
@@ -40,6 +41,15 @@ def _binary_name(main: str, module: str, folder: str) -> str:
     if main not in (".", ""):
         return PurePosixPath(main).name
     return module.rstrip("/").rsplit("/", 1)[-1] if module else folder
+
+
+def _version_line(text: str, file: str) -> Constraint | None:
+    """The toolchain line, else the go line, of go.mod or go.work, as a minimum version."""
+    line = _TOOLCHAIN.search(text) or _GO_LINE.search(text)
+    if line is None:
+        return None
+    source = f"{file} {line.group(0).split()[0]}"
+    return Constraint("minimum", ".".join(line.group(1).split(".")[:2]), source)
 
 
 def _workspace_uses(gowork: str) -> list[str]:
@@ -78,10 +88,7 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         match = _MODULE.search(gomod)
         module = match.group(1) if match else ""
         facts.name = module.rstrip("/").rsplit("/", 1)[-1]
-        line = _TOOLCHAIN.search(gomod) or _GO_LINE.search(gomod)
-        if line is not None:
-            source = "go.mod " + line.group(0).split()[0]
-            facts.runtime = Constraint("minimum", ".".join(line.group(1).split(".")[:2]), source)
+        facts.runtime = _version_line(gomod, "go.mod") or facts.runtime
         facts.manifests = [m for m in ("go.mod", "go.sum") if files.exists(m)]
         facts.note(f"go.mod: module {module or '?'} ({language.managers[manager].title})")
     else:
@@ -93,10 +100,7 @@ def _detect_workspace(files: ProjectFiles, language: Language, gowork: str) -> F
     vendored = files.exists("vendor/modules.txt")
     facts = Facts(language="go", manager="vendor" if vendored else "workspace")
     uses = _workspace_uses(gowork)
-    line = _TOOLCHAIN.search(gowork) or _GO_LINE.search(gowork)
-    if line is not None:
-        source = "go.work " + line.group(0).split()[0]
-        facts.runtime = Constraint("minimum", ".".join(line.group(1).split(".")[:2]), source)
+    facts.runtime = _version_line(gowork, "go.work") or facts.runtime
     present = [m for m in ("go.work", "go.work.sum") if files.exists(m)]
     for use in uses:
         prefix = "" if use == "." else f"{use}/"
@@ -160,15 +164,8 @@ def _assets(files: ProjectFiles, language: Language, code: list[str], main_dir: 
         for match in _EMBED.finditer(text):
             for pattern in match.group(1).split():
                 embedded.add(pattern.removeprefix("all:").split("/")[0].strip('"'))
-    found: list[str] = []
     candidates = [str(d) for d in language.extra.get("asset_dirs", [])]
-    for directory in candidates:
-        if not files.is_dir(directory) or directory.split("/")[0] in embedded:
-            continue
-        literal = re.compile(r"[\"`](?:\./)?" + re.escape(directory) + r"(?:[/\"`*])")
-        if any(literal.search(t) for t in code):
-            found.append(directory)
-    return found
+    return folders_named(files, candidates, code, quotes='"`', after="/*", skip=frozenset(embedded))
 
 
 def plan(ctx: PlanContext) -> Plan:

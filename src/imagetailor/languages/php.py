@@ -13,7 +13,15 @@ import re
 from typing import Any
 
 from imagetailor.errors import UsageError
-from imagetailor.generate.plan import Copy, Plan, PlanContext, PreStage, Run, test_argv
+from imagetailor.generate.plan import (
+    Copy,
+    Plan,
+    PlanContext,
+    PreStage,
+    Run,
+    manager_runs,
+    test_argv,
+)
 from imagetailor.generate.quoting import compose_string, shell_word
 from imagetailor.generate.tools import FIX_FOLDERS, collect_with_libraries
 from imagetailor.languages.facts import Constraint, Facts
@@ -171,17 +179,16 @@ def plan(ctx: PlanContext) -> Plan:
     files = ProjectFiles(ctx.project)
     if app.kind != "fastcgi":
         raise UsageError("tailor.toml: app.kind: a PHP app runs as PHP-FPM: use kind = 'fastcgi'")
-    prefix = " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
-    mounts = tuple(f"type=cache,target={t}" for t in manager.cache)
-    install = Run(tuple(f"{prefix} {c}" for c in manager.install_all), mounts, (
+    install = manager_runs(manager, manager.install_all, {}, (
         "Dependencies first, without the project's classes: a source edit keeps this layer.",
     ))  # fmt: skip
-    autoload = Run((f"{prefix} composer dump-autoload --no-interaction",), (), (
+    autoload = manager_runs(manager, ["composer dump-autoload --no-interaction"], {}, (
         "The autoloader, now that the project's classes are here.",
-    ))  # fmt: skip
-    production = Run(
-        (f"{prefix} composer install --no-interaction --no-dev --classmap-authoritative",),
-        mounts,
+    ), cache=False)  # fmt: skip
+    production = manager_runs(
+        manager,
+        ["composer install --no-interaction --no-dev --classmap-authoritative"],
+        {},
         ("deploy: no dev packages, an authoritative class map (no file lookups at run time).",),
     )
     pre = [
@@ -203,9 +210,9 @@ def plan(ctx: PlanContext) -> Plan:
             [Copy("/usr/bin/composer", "/usr/local/bin/composer", "composer")] if composer else []
         ),
         manifests=manifests,
-        deps_all=[install] if composer else [],
-        prepare=[autoload] if composer else [],
-        build=[production] if composer else [],
+        deps_all=install if composer else [],
+        prepare=autoload if composer else [],
+        build=production if composer else [],
         deploy_kind="native",
         deploy_copies=[Copy("/out/", "/", "php-runtime"), Copy("/app", "/app", "build")],
         deploy_env={"PHP_INI_SCAN_DIR": SCAN, "FPM_LISTEN": str(app.port)},

@@ -16,11 +16,20 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from imagetailor.errors import UsageError
-from imagetailor.generate.plan import Copy, Plan, PlanContext, Run, test_argv
+from imagetailor.generate.plan import (
+    Copy,
+    Plan,
+    PlanContext,
+    Run,
+    cache_mounts,
+    env_prefix,
+    test_argv,
+)
 from imagetailor.generate.quoting import dockerfile_path, shell_word
 from imagetailor.languages.facts import Constraint, Facts, Unknown
 from imagetailor.languages.files import ProjectFiles
 from imagetailor.languages.plugin import Language
+from imagetailor.languages.scan import folders_named
 
 _STUB_MAIN = "fn main() {}"
 _TEST_ATTR = re.compile(r"#\[(?:tokio::|actix_web::|async_std::)?test\b")
@@ -206,12 +215,7 @@ def _assets(files: ProjectFiles, language: Language, texts: list[str]) -> list[s
     """Folders the program opens by relative path at run time: present, named in a string
     literal, and not compiled in (include_str!/include_bytes! read at build time)."""
     code = [_INCLUDE.sub("", t) for t in texts]
-    found = []
-    for folder in [str(d) for d in language.extra.get("asset_dirs", [])]:
-        literal = re.compile(r'"(?:\./)?' + re.escape(folder) + r'(?:/|")')
-        if files.is_dir(folder) and any(literal.search(t) for t in code):
-            found.append(folder)
-    return found
+    return folders_named(files, [str(d) for d in language.extra.get("asset_dirs", [])], code)
 
 
 def _stubs(own: list[Package]) -> list[str]:
@@ -252,13 +256,13 @@ def plan(ctx: PlanContext) -> Plan:
             "arguments; fix: read them with std::env::var in the program"
         )
     locked = files.exists("Cargo.lock")
-    prefix = " ".join(f"{k}={shell_word(v)}" for k, v in sorted(manager.env.items()))
+    prefix = env_prefix(manager)
     cargo = f"{prefix} cargo"
     lock = " --locked" if locked else ""
     # A workspace's members are built and tested together (as `cargo test --workspace` does).
     every = " --workspace" if any(p.folder for p in own) else ""
     names = " ".join(f"-p {shell_word(p.name)}" for p in own)
-    mounts = tuple(f"type=cache,target={t}" for t in manager.cache)
+    mounts = cache_mounts(manager)
     deps = Run(
         (
             *_stubs(own),

@@ -54,3 +54,26 @@ def scan_sources(files: ProjectFiles, conventions: Conventions) -> SourceHints:
                     hints.port_source = path
                     break
     return hints
+
+
+def folders_named(
+    files: ProjectFiles,
+    candidates: list[str],
+    code: list[str],
+    quotes: str = '"',
+    after: str = "/",
+    skip: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Candidate folders (a language's asset_dirs) that exist and that a string literal in the
+    code names by relative path ("templates/x", "./static"): read at run time, so deploy carries
+    them. ``quotes`` open a literal, ``after`` may follow the name besides a quote; folders whose
+    first part is in ``skip`` are compiled in (Go's //go:embed)."""
+    q = re.escape(quotes)
+    found: list[str] = []
+    for folder in candidates:
+        if not files.is_dir(folder) or folder.split("/")[0] in skip:
+            continue
+        literal = re.compile(f"[{q}](?:\\./)?{re.escape(folder)}(?:[{re.escape(after)}{q}])")
+        if any(literal.search(t) for t in code):
+            found.append(folder)
+    return found
