@@ -8,7 +8,13 @@ import click
 
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
-from imagetailor.cli.options import output_options, refuse_existing, terminal_style
+from imagetailor.cli.options import (
+    output_options,
+    platform_option,
+    policy_config_option,
+    refuse_existing,
+    terminal_style,
+)
 from imagetailor.errors import UsageError
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
 from imagetailor.policy.settings import BUILTIN_PURPOSES, Overrides, read_config, resolve
@@ -37,7 +43,7 @@ SEVERITIES = tuple(s.value for s in Severity)
     help="Judge a saved `tailor inspect --format json` instead of reading REFERENCE "
     "(- reads it from standard input).",
 )
-@click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
+@platform_option
 @click.option(
     "--require",
     multiple=True,
@@ -64,12 +70,7 @@ SEVERITIES = tuple(s.value for s in Severity)
     type=click.Choice(SEVERITIES),
     help="Lowest severity that makes the image unfit (default: the purpose's, error).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="tailor.toml with [policy.<purpose>] tables (default ./tailor.toml if present).",
-)
+@policy_config_option
 @click.option(
     "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
 )

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import click
 
+from imagetailor.cli.options import platform_option, policy_config_option
 from imagetailor.errors import UsageError
 
 
 @click.command("explore")
 @click.argument("reference")
-@click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
+@platform_option
 @click.option(
     "--purpose",
     "-p",
@@ -24,12 +25,7 @@ from imagetailor.errors import UsageError
     help="Purposes whose findings the findings pane shows, first one first "
     "(repeatable; default: deploy, ci, local, dev).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="tailor.toml with [policy.<purpose>] tables (default ./tailor.toml if present).",
-)
+@policy_config_option
 def command(
     reference: str, platform: str | None, purposes: tuple[str, ...], config_path: Path | None
 ) -> int:

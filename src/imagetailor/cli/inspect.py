@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
-from imagetailor.cli.options import output_options, refuse_existing, terminal_style
+from imagetailor.cli.options import output_options, platform_option, refuse_existing, terminal_style
 from imagetailor.report.formats import INSPECT_FORMATS
 
 
 @click.command("inspect")
 @click.argument("reference")
-@click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
+@platform_option
 @click.option(
     "--format",
     "fmt",

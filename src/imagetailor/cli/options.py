@@ -42,6 +42,21 @@ def directory_option(func: F) -> F:
     )(func)
 
 
+def platform_option(func: F) -> F:
+    return click.option(
+        "--platform", help="os/arch[/variant] to pick from a multi-platform index."
+    )(func)
+
+
+def policy_config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="tailor.toml with [policy.<purpose>] tables (default ./tailor.toml if present).",
+    )(func)
+
+
 def base_map_option(func: F) -> F:
     return click.option(
         "--base-map",

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from imagetailor.cli.options import emit, output_options, refuse_existing
+from imagetailor.cli.options import (
+    emit,
+    output_options,
+    platform_option,
+    policy_config_option,
+    refuse_existing,
+)
 
 DEFAULT_PURPOSES = ("deploy", "ci", "local", "dev")
 
@@ -80,7 +86,7 @@ def render(document: dict[str, Any], fmt: str) -> str:
 
 @click.command("report")
 @click.argument("reference")
-@click.option("--platform", help="os/arch[/variant] to pick from a multi-platform index.")
+@platform_option
 @click.option(
     "--purpose",
     "-p",
@@ -88,12 +94,7 @@ def render(document: dict[str, Any], fmt: str) -> str:
     multiple=True,
     help="A purpose to judge the image for (repeatable; default: deploy, ci, local, dev).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="tailor.toml with [policy.<purpose>] tables (default ./tailor.toml if present).",
-)
+@policy_config_option
 @click.option(
     "--format",
     "fmt",
