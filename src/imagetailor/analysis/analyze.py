@@ -68,6 +68,7 @@ _LATER = (
     "imagetailor.analysis.packages",
     "imagetailor.analysis.tools",
     "imagetailor.analysis.config",
+    "imagetailor.analysis.osrelease",
 )
 
 
@@ -194,6 +195,7 @@ def _analyze(
         InefficientFile,
         LayerInfo,
     )
+    from imagetailor.analysis.osrelease import os_release
     from imagetailor.analysis.secrets import SecretScanner
     from imagetailor.analysis.tools import find_tools
 
@@ -275,6 +277,7 @@ def _analyze(
             for hit in tool_hits
         ],
         packages=installed,
+        os_release=os_release(tree),
         secrets=[s.model_copy(update={"path": _printable_or_none(s.path)}) for s in secrets],
         config=summarize_config(image.config, tree, scanner),
         biggest_files=_biggest(tree, top_files),

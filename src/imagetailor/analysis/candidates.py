@@ -21,6 +21,11 @@ NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\
 COMPOSER_INSTALLED = "vendor/composer/installed.json"
 
 
+# Which distribution and release the image is (vulnerability records are per release);
+# etc/os-release is usually a symlink to usr/lib/os-release, so both are read.
+OS_RELEASE = ("etc/os-release", "usr/lib/os-release")
+MAX_OS_RELEASE = 16 << 10
+
 LD_CONF = "etc/ld.so.conf"
 USER_DBS = ("etc/passwd", "etc/group")
 MAX_LD_CONF = 64 << 10
@@ -30,6 +35,8 @@ def package_bytes(path: str) -> int:
     """Bytes of this file the package readers (and the start check) need (0: none)."""
     if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
         return MAX_DB_BYTES
+    if path in OS_RELEASE:
+        return MAX_OS_RELEASE
     if path.startswith(LD_CONF) or path in USER_DBS:  # where libraries are; who the user is
         return MAX_LD_CONF
     if path.endswith("package.json") and NPM_MANIFEST.search(path):

@@ -84,6 +84,55 @@ class PackageInfo(BaseModel):
     version: str
     manager: str = Field(description="dpkg, apk, python, npm")
     layer: int | None = None
+    source: str | None = Field(
+        default=None,
+        description="the source package it was built from when the database says so (dpkg's "
+        "Source:, apk's origin); distribution advisories name source packages",
+    )
+
+
+class OsRelease(BaseModel):
+    """The distribution, from /etc/os-release (or /usr/lib/os-release)."""
+
+    id: str = Field(description="ID: debian, ubuntu, alpine, ...")
+    version_id: str | None = Field(default=None, description="VERSION_ID: 12, 3.19.1, 22.04")
+    version_codename: str | None = None
+    pretty_name: str | None = None
+
+
+class Vulnerability(BaseModel):
+    """An installed package that an advisory of the offline database (OSV) says is affected."""
+
+    id: str = Field(description="the advisory's id (OSV id: DSA-..., GHSA-..., PYSEC-...)")
+    aliases: list[str] = Field(default_factory=list, description="other ids, e.g. CVE-...")
+    package: str = Field(description="the installed package's name")
+    version: str = Field(description="the installed version")
+    manager: str
+    ecosystem: str = Field(description="the advisory's ecosystem, e.g. Debian:12, PyPI")
+    advisory_package: str = Field(description="the name the advisory uses (a source package)")
+    fixed: str | None = Field(description="the first version that fixes it; null: no fix yet")
+    severity: str = Field(description="critical, high, medium, low or unknown")
+    score: float | None = Field(default=None, description="CVSS base score when computed")
+    summary: str | None = None
+    layer: int | None = Field(description="index of the layer that installed the package")
+    suppressed_by: str | None = Field(
+        default=None,
+        description="why it does not count: 'ignore' (--ignore-vuln) or 'vex:FILE' "
+        "(an OpenVEX statement not_affected/fixed); null when it counts",
+    )
+
+
+class VulnerabilityScan(BaseModel):
+    """Which database the vulnerabilities come from, and how much of it was usable."""
+
+    database: str = Field(description="the directory or zip given to --vuln-db")
+    records: int = Field(description="OSV records read")
+    skipped: int = Field(description="records that were malformed or too big, skipped")
+    withdrawn: int = 0
+    packages_checked: int = 0
+    unmatched_managers: list[str] = Field(
+        default_factory=list, description="package managers no ecosystem is known for"
+    )
 
 
 class SecretHit(BaseModel):
@@ -152,6 +201,7 @@ class Analysis(BaseModel):
     tools: dict[str, list[str]] = Field(description="category -> sorted paths/names found")
     tool_hits: list[ToolHit] = Field(default_factory=list)
     packages: list[PackageInfo] = Field(default_factory=list)
+    os_release: OsRelease | None = None
     secrets: list[SecretHit] = Field(default_factory=list)
     config: ConfigSummary
     biggest_files: list[FileInfo] = Field(default_factory=list)
@@ -160,3 +210,7 @@ class Analysis(BaseModel):
         description="oddities in the image data that did not stop the analysis "
         "(names that are not UTF-8, hard links without a target)",
     )
+    vulnerability_scan: VulnerabilityScan | None = Field(
+        default=None, description="set when --vuln-db was given; null: not scanned"
+    )
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)

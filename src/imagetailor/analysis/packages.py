@@ -43,9 +43,15 @@ def _dpkg(data: bytes, layer: int, require_status: bool) -> list[PackageInfo]:
             continue
         if status is not None and status.split()[-1:] != ["installed"]:
             continue  # removed packages keep a paragraph ("deinstall ok config-files")
+        # "Source: glibc (2.36-9)" when the source version differs from the binary's.
+        source = (paragraph.get("Source") or "").split(" ", 1)[0] or None
         found.append(
             PackageInfo(
-                name=name, version=paragraph.get("Version", ""), manager="dpkg", layer=layer
+                name=name,
+                version=paragraph.get("Version", ""),
+                manager="dpkg",
+                layer=layer,
+                source=source,
             )
         )
     return found
@@ -53,18 +59,26 @@ def _dpkg(data: bytes, layer: int, require_status: bool) -> list[PackageInfo]:
 
 def _apk(data: bytes, layer: int) -> list[PackageInfo]:
     found = []
-    name = version = None
+    name = version = origin = None
     for line in [*data.decode("utf-8", "replace").splitlines(), ""]:
         if not line.strip():
             if name:
                 found.append(
-                    PackageInfo(name=name, version=version or "", manager="apk", layer=layer)
+                    PackageInfo(
+                        name=name,
+                        version=version or "",
+                        manager="apk",
+                        layer=layer,
+                        source=origin,
+                    )
                 )
-            name = version = None
+            name = version = origin = None
         elif line.startswith("P:"):
             name = line[2:].strip()
         elif line.startswith("V:"):
             version = line[2:].strip()
+        elif line.startswith("o:"):  # the origin: the source package (aport) it was built from
+            origin = line[2:].strip() or None
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,10 +15,13 @@ from imagetailor.cli.options import (
     policy_config_option,
     refuse_existing,
     terminal_style,
+    vuln_options,
 )
+from imagetailor.cli.vulnerable import with_vulnerabilities
 from imagetailor.errors import UsageError
 from imagetailor.policy.evaluate import evaluate, policy_rule_ids
 from imagetailor.policy.settings import BUILTIN_PURPOSES, Overrides, read_config, resolve
+from imagetailor.policy.vuln_rules import THRESHOLDS, threshold_severities
 from imagetailor.report.check import CHECK_FORMATS, render_check, verdict_line
 from imagetailor.report.output import write_output
 from imagetailor.rules import Severity
@@ -70,6 +74,12 @@ SEVERITIES = tuple(s.value for s in Severity)
     type=click.Choice(SEVERITIES),
     help="Lowest severity that makes the image unfit (default: the purpose's, error).",
 )
+@vuln_options
+@click.option(
+    "--fail-on-vuln",
+    type=click.Choice(THRESHOLDS),
+    help="Lowest advisory severity that makes the image unfit (default high); needs --vuln-db.",
+)
 @policy_config_option
 @click.option(
     "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
@@ -94,6 +104,10 @@ def command(
     max_layers: int | None,
     min_efficiency: float | None,
     fail_on: str | None,
+    vuln_db: Path | None,
+    ignore_vuln: tuple[str, ...],
+    vex: tuple[Path, ...],
+    fail_on_vuln: str | None,
     config_path: Path | None,
     fmt: str,
     verbose: bool,
@@ -112,6 +126,7 @@ def command(
       tailor check docker-archive:app.tar --purpose deploy
       tailor check app:1.4.2-local -p local --verbose
       tailor check docker://localhost:5000/app:1.4.2 -p deploy --format sarif -o check.sarif
+      tailor check app:1.4.2 -p deploy --vuln-db osv/ --fail-on-vuln critical --vex app.vex
     """
     if (reference is None) == (analysis_file is None):
         raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
@@ -141,6 +156,15 @@ def command(
     else:
         assert reference is not None
         analysis = analyze_reference(reference, platform)
+    analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
+    if analysis.vulnerability_scan is None:
+        if fail_on_vuln is not None:
+            raise UsageError("--fail-on-vuln needs --vuln-db PATH (or TAILOR_VULN_DB)")
+    else:
+        severities = threshold_severities(fail_on_vuln or "high")
+        # A severity set for one of these rules in tailor.toml wins over the threshold.
+        severity = {**severities, **settings.severity}
+        settings = replace(settings, vulnerabilities=True, severity=severity)
     report = evaluate(analysis, settings)
     if output is not None:
         write_output(render_check(report, fmt, verbose=verbose), output, force=force)

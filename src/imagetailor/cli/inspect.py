@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
-from imagetailor.cli.options import output_options, platform_option, refuse_existing, terminal_style
+from imagetailor.cli.options import (
+    output_options,
+    platform_option,
+    refuse_existing,
+    terminal_style,
+    vuln_options,
+)
+from imagetailor.cli.vulnerable import with_vulnerabilities
 from imagetailor.report.formats import INSPECT_FORMATS
 
 
@@ -29,9 +36,18 @@ from imagetailor.report.formats import INSPECT_FORMATS
     show_default=True,
     help="How many biggest and hidden files the tables show.",
 )
+@vuln_options
 @output_options
 def command(
-    reference: str, platform: str | None, fmt: str, top: int, output: Path | None, force: bool
+    reference: str,
+    platform: str | None,
+    fmt: str,
+    top: int,
+    vuln_db: Path | None,
+    ignore_vuln: tuple[str, ...],
+    vex: tuple[Path, ...],
+    output: Path | None,
+    force: bool,
 ) -> int:
     """Read an image in one pass and show its layers, waste, tools, packages, secrets and config.
 
@@ -45,9 +61,11 @@ def command(
       tailor inspect docker-archive:app.tar
       tailor inspect app:1.4.2 --format json -o app.json   # then: check --analysis app.json
       tailor inspect docker://localhost:5000/app:1.4.2 --platform linux/arm64
+      tailor inspect app:1.4.2 --vuln-db osv/all.zip   # known vulnerabilities too
     """
     refuse_existing(output, force)  # before reading the image, not after
     analysis = analyze_reference(reference, platform)
+    analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     # Imported after the analysis: the renderers pull in rich and the models, which load while
     # the layer workers read (see cli/analyzing.py).
     from imagetailor.report.inspect import render_inspect

@@ -127,3 +127,28 @@ def emit_rich(renderable: object, width: int | None, output: Path | None, force:
     buffer = io.StringIO()
     Console(file=buffer, width=width or 120, color_system=None).print(renderable)
     emit(buffer.getvalue(), output, force)
+
+
+def vuln_options(func: F) -> F:
+    """``--vuln-db PATH`` (or TAILOR_VULN_DB), ``--ignore-vuln ID``, ``--vex FILE``."""
+    func = click.option(
+        "--vex",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="FILE",
+        help="An OpenVEX document: not_affected/fixed statements suppress findings (repeatable).",
+    )(func)
+    func = click.option(
+        "--ignore-vuln",
+        multiple=True,
+        metavar="ID",
+        help="An advisory id or alias (CVE-...) that does not apply here (repeatable).",
+    )(func)
+    return click.option(
+        "--vuln-db",
+        type=click.Path(path_type=Path),
+        envvar="TAILOR_VULN_DB",
+        metavar="PATH",
+        help="Match the packages against an offline OSV database: a directory of *.json "
+        "records or a zip (osv.dev's all.zip); also TAILOR_VULN_DB.",
+    )(func)

@@ -24,6 +24,7 @@ from imagetailor.policy.rulebase import image_rule as _rule
 from imagetailor.policy.settings import PolicySettings
 from imagetailor.policy.sizes import format_size
 from imagetailor.policy.start_rules import START_RULES
+from imagetailor.policy.vuln_rules import VULN_RULES
 from imagetailor.rules import Severity, register
 
 # --- the tool inventory -------------------------------------------------------------------------
@@ -648,6 +649,7 @@ POLICY_RULES: tuple[PolicyRule, ...] = (
     PolicyRule(TP402, lambda s: s.max_wasted_bytes is not None, _max_wasted),
     PolicyRule(TP403, lambda s: s.max_layers is not None, _max_layers),
     PolicyRule(TP404, lambda s: s.min_efficiency is not None, _min_efficiency),
+    *VULN_RULES,
 )
 
 register(*(entry.rule for entry in POLICY_RULES))

@@ -49,6 +49,9 @@ class PolicySettings:
     fail_on: Severity = Severity.ERROR
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    # Not a tailor.toml key: set by `tailor check` when the analysis was matched against a
+    # vulnerability database (--vuln-db), so the TP5xx rules judge only what was looked up.
+    vulnerabilities: bool = False
 
     def allows(self, name: str, category: str) -> bool:
         """Whether a tool is fine here: named in `allow` itself or through its category."""

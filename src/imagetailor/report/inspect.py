@@ -199,12 +199,16 @@ def _config(analysis: Analysis) -> Table:
 def render_inspect_text(
     analysis: Analysis, *, top: int = 10, width: int = 120, color: bool = False
 ) -> str:
+    from imagetailor.report.vulns import vulnerabilities_table
+
+    vulns = vulnerabilities_table(analysis, top)
     parts: list[object] = [
         _summary(analysis),
         _layers(analysis),
         *_waste(analysis, top),
         _tools(analysis),
         _packages(analysis),
+        *([vulns] if vulns is not None else []),
         _secrets(analysis),
         _biggest(analysis, top),
         _config(analysis),
