@@ -20,6 +20,7 @@ def test_the_registry_finds_every_data_file() -> None:
     assert [p.name for p in PLUGINS] == [
         "go",
         "rust",
+        "dotnet",
         "python",
         "php",
         "node",
@@ -30,7 +31,7 @@ def test_the_registry_finds_every_data_file() -> None:
 def test_data_and_hooks(plugin: languages.Plugin) -> None:
     data = plugin.data
     assert data.default_manager in data.managers
-    assert data.tool_manager in ("pip", "npm", "go", "cargo", "pecl")
+    assert data.tool_manager in ("pip", "npm", "go", "cargo", "pecl", "dotnet")
     assert data.signals and data.conventions.sources and data.layout.workdir.startswith("/")
     for name in ("detect", "plan"):
         hook = getattr(plugin.hooks, name)
@@ -52,6 +53,10 @@ def test_every_version_names_upstream_images(plugin: languages.Plugin) -> None:
         tools = upstream(data, version, "tools")
         assert version in toolchain or version.split(".")[0] in toolchain
         assert "{" not in toolchain + deploy + tools, "an unfilled template"
+        if data.name == "dotnet":  # Ubuntu Chiseled: .NET's distroless, non-root by default
+            assert deploy.startswith("mcr.microsoft.com/dotnet/") and deploy.endswith("-chiseled")
+            assert tools == f"ubuntu:{data.versions[version].debian}"
+            continue
         assert deploy.startswith("gcr.io/distroless/") and deploy.endswith(":nonroot")
         assert tools.startswith("debian:")
 

@@ -105,7 +105,8 @@ def test_unsupported_projects_are_one_line(
     assert main(["init", "--yes", "--dir", str(root)]) == 2
     err = capsys.readouterr().err.strip()
     assert (
-        len(err.splitlines()) == 1 and "imagetailor builds Go, Node.js, PHP, Python, Rust" in err
+        len(err.splitlines()) == 1
+        and "imagetailor builds .NET, Go, Node.js, PHP, Python, Rust" in err
     ), err
     assert str(layout.want("error_contains")) in err
     assert not (root / "tailor.toml").exists()

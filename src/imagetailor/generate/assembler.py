@@ -139,7 +139,7 @@ def assemble(spec: Spec, project: Path) -> Dockerfile:
     scratch = spec.deploy.base == "scratch"
     deploy_base = "scratch"
     if not scratch:
-        role = "deploy_native" if plan.deploy_kind == "native" else "deploy"
+        role = plan.deploy_role or ("deploy_native" if plan.deploy_kind == "native" else "deploy")
         deploy_base = a.arg("DEPLOY_IMAGE", upstream(data, version, role), plan.deploy_note)
     for pre in plan.pre_stages:
         image = a.arg(pre.arg, upstream(data, version, pre.role), pre.comment)
@@ -310,9 +310,9 @@ def _deploy_stage(a: _Assembly, base: str) -> None:
         stage.add("COPY", f"{source}{dockerfile_path(copy.source)} {dockerfile_path(copy.dest)}")
     if "native-libs" in a.df.stage_names():
         stage.add("COPY", "--from=native-libs /out/ /", "Libraries the compiled dependencies link.")
-    _env(stage, plan.deploy_env, "Where the app and its dependencies are (not configuration).")
-    stage.add("USER", UID)
-    if spec.app.kind != "cli":
+    _env(stage, plan.deploy_env, plan.deploy_env_note)
+    stage.add("USER", plan.deploy_user or UID)
+    if spec.app.kind not in ("cli", "worker"):  # a worker keeps running but serves no port
         stage.add("EXPOSE", str(spec.app.port))
     stage.add("ENTRYPOINT", exec_form(plan.entrypoint), *plan.entrypoint_note)
     finish(stage, spec, "deploy")
@@ -368,7 +368,8 @@ def _dev_stage(a: _Assembly, fe: str | None) -> None:
     )
     add_tools(stage, a.tools("dev"), a.family(a.language.toolchain_arg), a.language)
     _source(a, stage, fe)
-    ports = [a.spec.app.port, *a.plan.dev_ports] if a.spec.app.kind != "cli" else a.plan.dev_ports
+    serves = a.spec.app.kind not in ("cli", "worker")
+    ports = [a.spec.app.port, *a.plan.dev_ports] if serves else a.plan.dev_ports
     if ports:
         stage.add("EXPOSE", " ".join(str(p) for p in ports))
     stage.add("CMD", exec_form(a.plan.dev_cmd))

@@ -75,8 +75,13 @@ class Plan:
     frontend_into: str = ""
     # deploy: "default" | "native" (needs libc and friends) | "scratch"
     deploy_kind: str = "default"
+    # The upstream role of the deploy base when the kind alone cannot say it (a role of the
+    # language's [bases.extra]: .NET's aspnet or runtime image); "" follows deploy_kind.
+    deploy_role: str = ""
+    deploy_user: str = ""  # the deploy base's own non-root user ("" is distroless's 65532)
     deploy_copies: list[Copy] = field(default_factory=list)
     deploy_env: dict[str, str] = field(default_factory=dict)
+    deploy_env_note: str = "Where the app and its dependencies are (not configuration)."
     deploy_workdir: str = "/app"
     entrypoint: list[str] = field(default_factory=list)
     entrypoint_note: tuple[str, ...] = ()

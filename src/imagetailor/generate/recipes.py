@@ -12,7 +12,7 @@ from imagetailor.project.bases import Family
 
 # OS package managers; a language's own installer (pip, npm, go, ...) is named by its plug-in.
 OS_MANAGERS = ("apt", "apk")
-_RECIPE_KEYS = ("summary", "files", "links", "note")
+_RECIPE_KEYS = ("summary", "files", "links", "note", "run")
 # A file of the user's recipes merged over data/recipes.toml (as is ~/.config/imagetailor/...).
 RECIPES_ENV = "TAILOR_RECIPES"
 
@@ -25,6 +25,9 @@ class Recipe:
     files: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
     note: str = ""
+    # Commands run after the packages are installed, in stages with a package manager: a tool
+    # its vendor ships only as a download (vsdbg).
+    run: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
             files=_strings(table.get("files", []), f"tools.{name}.files"),
             links=tuple(sorted((str(k), str(v)) for k, v in links.items())),
             note=str(table.get("note", "")),
+            run=_strings(table.get("run", []), f"tools.{name}.run"),
         )
     return Catalogue(recipes, dict(data.get("defaults") or {}))
 

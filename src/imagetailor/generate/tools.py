@@ -45,6 +45,10 @@ def add_tools(stage: Stage, tools: list[str], family: Family, language: Language
         commands, mounts = install_commands(install, language)
         note = (f"tools: {', '.join(tools)}", *install.notes)
         stage.run(*commands, mounts=mounts, comment=note)
+    for tool in tools:
+        recipe = catalogue().get(tool)
+        if recipe.run:
+            stage.run(*recipe.run, comment=(f"{tool}: {recipe.summary}",))
 
 
 def add_os_packages(stage: Stage, packages: list[str], family: Family, why: str) -> None:

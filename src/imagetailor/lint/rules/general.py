@@ -358,7 +358,8 @@ def no_user(ctx: LintContext) -> Iterator[Hit]:
         if _last_user(ctx, target.stage) is not None:
             continue
         base = ctx.model.inherited(target.stage)[-1].base
-        if "nonroot" in base.lower():
+        # distroless's :nonroot tags, and Ubuntu Chiseled .NET images (their USER is app, 1654).
+        if "nonroot" in base.lower() or "-chiseled" in base.lower():
             continue
         yield Hit(
             target.stage.start_line,

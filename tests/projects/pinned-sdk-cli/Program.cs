@@ -1,0 +1,4 @@
+var path = Environment.GetEnvironmentVariable("INPUT_PATH");
+var text = path is null ? Console.In.ReadToEnd() : File.ReadAllText(path);
+var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+Console.WriteLine(words.Length);
