@@ -41,7 +41,7 @@ def command(
     """
     refuse_existing(output, force)
     from imagetailor.analysis.layercache import LayerCache
-    from imagetailor.diff import diff_images, read_for_diff
+    from imagetailor.diff.compare import diff_images, read_for_diff
     from imagetailor.report.diff import render_diff
     from imagetailor.report.output import write_output
 
