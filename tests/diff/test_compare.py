@@ -57,8 +57,9 @@ def _check(
 ) -> tuple[int, list[tuple[str, str | None]]]:
     write_docker_archive(image, tmp_path / "image.tar")
     write_docker_archive(against, tmp_path / "against.tar")
-    code = main(["check", f"docker-archive:{tmp_path / 'image.tar'}", "-p", purpose,
-                 "--compare", f"docker-archive:{tmp_path / 'against.tar'}", "--format", "json"])  # fmt: skip
+    image_ref = f"docker-archive:{tmp_path / 'image.tar'}"
+    against_ref = f"docker-archive:{tmp_path / 'against.tar'}"
+    code = main(["check", image_ref, "-p", purpose, "--compare", against_ref, "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     compared = [(f["rule"], f["path"]) for f in report["findings"] if f["rule"] >= "TP6"]
     assert {r["rule"] for r in report["rules"]} >= (
