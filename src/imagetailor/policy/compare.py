@@ -33,8 +33,8 @@ TP601 = image_rule(
     "dig): then what works locally works in production. A tool beyond the purpose's allow list "
     "(a compiler, a package manager, a debugger) means local is no longer deploy plus "
     "visibility, and bugs found or missed with it do not carry over.",
-    "Drop the tool from the local stage, or add it to the allow list of policy.local in tailor.toml if "
-    "it is a visibility tool you want.",
+    "Drop the tool from the local stage, or add it to the allow list of policy.local in "
+    "tailor.toml if it is a visibility tool you want.",
 )
 TP602 = image_rule(
     "TP602",
