@@ -56,6 +56,7 @@ class CheckOutcome:
     findings: int
     failed_rules: list[str] = field(default_factory=list)
     report: object | None = None  # imagetailor.policy.findings.CheckReport when checked
+    compared_with: str | None = None  # the deploy image a local one was proven against
 
 
 CI_TIMEOUT = 1800.0  # seconds a ci image's tests may run in `tailor build`
@@ -116,6 +117,7 @@ class PurposeBuild:
             "steps_run": len(self.build.executed_steps()),
             "steps_cached": len(self.build.cached_steps()),
             "ci_run": None if self.ci_run is None else self.ci_run.as_json(),
+            "compared_with": self.check.compared_with,
         }
 
 
@@ -169,6 +171,8 @@ def check_image(
         report = add_comparison(report, diff, analysis, compare_with.analysis, settings)
     failing = sorted({f.rule for f in report.findings if f.severity.rank >= settings.fail_on.rank})
     outcome = CheckOutcome(report.fit, len(report.findings), failing, report)
+    if compare_with is not None:
+        outcome.compared_with = compare_with.analysis.reference
     return outcome, analysis.size_bytes, len(analysis.layers), seen if hashed else None
 
 
