@@ -56,7 +56,11 @@ def all_rules() -> list[Rule]:
     """Every rule, after importing the modules that declare them."""
     import importlib
 
-    for module in ("imagetailor.policy.rules", "imagetailor.lint.rules"):
+    for module in (
+        "imagetailor.policy.rules",
+        "imagetailor.policy.compare",
+        "imagetailor.lint.rules",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

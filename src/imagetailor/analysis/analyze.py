@@ -37,6 +37,7 @@ from imagetailor.analysis.tree import MergedTree
 from imagetailor.image.model import Image
 
 if TYPE_CHECKING:
+    from imagetailor.analysis.contents import ContentRecorder
     from imagetailor.analysis.filetree import FileTreeRecorder
     from imagetailor.analysis.model import Analysis, FileInfo, SecretHit
     from imagetailor.analysis.secrets import SecretScanner
@@ -54,11 +55,13 @@ def analyze(
     top_files: int = 20,
     layer_cache: LayerCache | None = None,
     files: FileTreeRecorder | None = None,
+    contents: ContentRecorder | None = None,
 ) -> Analysis:
     """``layer_cache``: layers of other images of this run (see analysis/layercache.py).
-    ``files``: records every path per layer for the views that show them (analysis/filetree.py)."""
+    ``files``: records every path per layer for the views that show them (analysis/filetree.py).
+    ``contents``: hashes every file and keeps the final paths for comparisons (contents.py)."""
     with _cyclic_gc_paused():
-        return _analyze(image, progress, top_files, layer_cache, files)
+        return _analyze(image, progress, top_files, layer_cache, files, contents)
 
 
 # Modules the merge does not need; _Imports loads them while the layer workers read.
@@ -132,6 +135,7 @@ def _analyze(
     top_files: int,
     layer_cache: LayerCache | None,
     files: FileTreeRecorder | None,
+    contents: ContentRecorder | None,
 ) -> Analysis:
     catalogue = secret_catalogue()
     count = len(image.layers)
@@ -147,7 +151,9 @@ def _analyze(
     # The layer workers start here. What the merge does not need (the models, pydantic, the
     # scanners that make model objects) is imported on a thread meanwhile: it runs whenever
     # the merge waits for the workers, instead of before the merge or after it.
-    scans_of = LayerScans(image, SecretCandidates(catalogue), report, layer_cache)
+    scans_of = LayerScans(
+        image, SecretCandidates(catalogue), report, layer_cache, digests=contents is not None
+    )
     with scans_of as scans, _Imports(_LATER):
         if progress is not None and count:
             progress(0, count, 0)
@@ -169,6 +175,8 @@ def _analyze(
                             pending, path, kind, size, mode, uid, gid, linkname, magic, data, where
                         )
             scan = feed.scan  # complete now that its entries are
+            if contents is not None:
+                contents.add_layer(index, scan.digests)
             changes = tree.end_layer(pending)
             dive.end_layer()
             if files is not None:
@@ -228,6 +236,8 @@ def _analyze(
     warnings += tree.warnings[: max(0, MAX_WARNINGS - len(warnings))]
     if files is not None:
         files.finish(tree)
+    if contents is not None:
+        contents.finish(tree)
     secrets += scanner.scan_config(image.config, _history_lines(image))
     installed = package_db.installed_packages(tree)
     inventory, tool_hits = find_tools(tree, tool_catalogue(), image_path(image.config), installed)

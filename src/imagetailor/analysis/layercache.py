@@ -23,8 +23,13 @@ class LayerCache:
     hits: int = 0
     misses: int = 0
 
-    def get(self, diff_id: str) -> tuple[list[list[ScannedEntry]], LayerScan] | None:
+    def get(
+        self, diff_id: str, digests: bool = False
+    ) -> tuple[list[list[ScannedEntry]], LayerScan] | None:
+        """The layer's records; with ``digests``, only a scan that hashed its files will do."""
         found = self._scans.get(diff_id)
+        if found is not None and digests and found[1].digests is None:
+            found = None
         if found is None:
             self.misses += 1
         else:
@@ -33,6 +38,10 @@ class LayerCache:
 
     def __contains__(self, diff_id: str) -> bool:
         return diff_id in self._scans
+
+    def has(self, diff_id: str, digests: bool = False) -> bool:
+        found = self._scans.get(diff_id)
+        return found is not None and (not digests or found[1].digests is not None)
 
     def recording(
         self,
@@ -50,5 +59,8 @@ class LayerCache:
                 kept.append(batch)
             yield batch
         if self._entries + count <= MAX_CACHED_ENTRIES:
+            replaced = self._scans.get(diff_id)  # one read without digests, then one with
+            if replaced is not None:
+                self._entries -= sum(len(b) for b in replaced[0])
             self._scans[diff_id] = (kept, scan_of())
             self._entries += count

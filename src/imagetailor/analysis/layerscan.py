@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from hashlib import sha256
 
 from imagetailor.analysis import elf
 from imagetailor.analysis.candidates import SecretCandidates, package_bytes
@@ -39,6 +40,9 @@ class LayerScan:
     regular_bytes: int = 0  # sum of the sizes of the regular files (the layer's size)
     secret_files: list[tuple[str, bytes]] = field(default_factory=list)  # (path, head)
     warnings: list[str] = field(default_factory=list)
+    # path -> sha256 of the content of each regular file with bytes (and of each hard link to
+    # one in this layer), only when the pass was asked to hash (`tailor diff`, --compare).
+    digests: dict[str, bytes] | None = None
 
 
 def describe_layer(index: int, layer: Layer) -> str:
@@ -51,12 +55,15 @@ def scan_layer(
     secrets: SecretCandidates,
     progress: Callable[[int], None] | None = None,
     flush: Callable[[list[ScannedEntry]], None] | None = None,
+    digests: bool = False,
 ) -> LayerScan:
     """The layer's record. With ``flush``, entries are handed to it in batches of ``BATCH`` as
     they are parsed (so the merge can start before the layer ends); the record keeps the rest.
     """
     scan = LayerScan(index)
-    batches = scan_batches(layer, index, secrets, scan, progress, BATCH if flush else -1)
+    batches = scan_batches(
+        layer, index, secrets, scan, progress, BATCH if flush else -1, digests=digests
+    )
     for batch in batches:
         if flush is not None:
             flush(batch)
@@ -72,16 +79,23 @@ def scan_batches(
     scan: LayerScan,
     progress: Callable[[int], None] | None = None,
     batch: int = BATCH,
+    *,
+    digests: bool = False,
 ) -> Iterator[list[ScannedEntry]]:
     """The layer's entries in batches of ``batch`` (-1: one batch), as they are parsed; when
     the generator is exhausted, ``scan`` holds the layer's totals. Consumed batch by batch, a
-    layer of a million entries never has its million records in memory at once."""
+    layer of a million entries never has its million records in memory at once.
+
+    ``digests``: also hash every regular file's content as it streams past (``scan.digests``),
+    for comparing images; off for inspect and check, which never need it."""
     where = describe_layer(index, layer)
     entries: list[ScannedEntry] = []
     append = entries.append
     secret_wants = secrets.wants
     read_elf = secrets.read_elf
     regular_bytes = 0
+    hashes: dict[str, bytes] | None = {} if digests else None
+    scan.digests = hashes
     with layer.open() as stream, Prefetcher(stream) as chunks:
         reader = TarReader(chunks, where, progress=progress)
         content = reader.content
@@ -104,12 +118,29 @@ def scan_batches(
                     if for_secrets or for_packages or for_elf:
                         want = max(for_secrets, for_packages, elf.MAX_ELF_BYTES if for_elf else 0)
                         data = content(want)
+                        if hashes is not None:
+                            hasher = sha256(data)
+                            reader.hash_rest(hasher.update)
+                            hashes[path] = hasher.digest()
                         if for_secrets:
                             scan.secret_files.append((path, data[:for_secrets]))
                         if for_elf:
                             data = elf.summarize(data)
                         elif not for_packages:
                             data = None
+                    elif hashes is not None:
+                        hasher = sha256()
+                        reader.hash_rest(hasher.update)
+                        hashes[path] = hasher.digest()
+                elif hashes is not None:
+                    hashes.pop(path, None)  # an earlier duplicate's bytes are not this file's
+            elif hashes is not None and path:
+                # A hard link shares its target's bytes; tar stores the target first.
+                found = hashes.get(normalize(linkname, where)) if kind == "hardlink" else None
+                if found is not None:
+                    hashes[path] = found
+                else:
+                    hashes.pop(path, None)
             append((path, kind, size, mode, uid, gid, linkname, magic, data))
             if len(entries) == batch:
                 yield entries

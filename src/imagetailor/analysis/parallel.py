@@ -101,19 +101,21 @@ class LayerScans:
         secrets: SecretCandidates,
         progress: LayerProgress | None = None,
         cache: LayerCache | None = None,
+        digests: bool = False,
     ) -> None:
         self._image = image
         self._secrets = secrets
         self._progress = progress
         self._cache = cache
+        self._digests = digests
         # Layers another image of this run already read are replayed, not read again.
         self._todo = [
             i
             for i, layer in enumerate(image.layers)
-            if cache is None or layer.diff_id is None or layer.diff_id not in cache
+            if cache is None or layer.diff_id is None or not cache.has(layer.diff_id, digests)
         ]
         workers = worker_count(image) if len(self._todo) >= 2 else 0
-        self._pool = _Pool(image, secrets, workers, self._todo) if workers else None
+        self._pool = _Pool(image, secrets, workers, self._todo, digests) if workers else None
 
     def __iter__(self) -> Iterator[LayerFeed]:
         try:
@@ -126,7 +128,9 @@ class LayerScans:
     def _feed(self, index: int) -> LayerFeed:
         diff_id = self._image.layers[index].diff_id
         cache = self._cache if diff_id is not None else None
-        cached = cache.get(diff_id) if cache is not None and diff_id is not None else None
+        cached = (
+            cache.get(diff_id, self._digests) if cache is not None and diff_id is not None else None
+        )
         if cached is not None:
             batches, scan = cached
             feed = LayerFeed(index, iter(batches))
@@ -162,7 +166,9 @@ class LayerScans:
             scan = LayerScan(index)
             try:
                 layer = self._image.layers[index]
-                yield from scan_batches(layer, index, self._secrets, scan, report)
+                yield from scan_batches(
+                    layer, index, self._secrets, scan, report, digests=self._digests
+                )
             finally:
                 sys.setswitchinterval(interval)
             feed.scan = scan
@@ -184,7 +190,12 @@ class _WorkerDied(Exception):
 
 class _Pool:
     def __init__(
-        self, image: Image, secrets: SecretCandidates, workers: int, indexes: list[int]
+        self,
+        image: Image,
+        secrets: SecretCandidates,
+        workers: int,
+        indexes: list[int],
+        digests: bool = False,
     ) -> None:
         self._layers = image.layers
         self._batches: dict[int, list[list[ScannedEntry]]] = {}  # arrived, not yet merged
@@ -200,7 +211,7 @@ class _Pool:
                 if pid == 0:  # the child never returns from here
                     for fd in (result_read, task_write, *self._children):
                         os.close(fd)
-                    _child(self._layers, secrets, task_read, result_write)
+                    _child(self._layers, secrets, task_read, result_write, digests)
                 os.close(result_write)
                 self._children[result_read] = pid
         finally:
@@ -273,7 +284,13 @@ def _read_exactly(fd: int, size: int) -> bytearray:
     return buffer
 
 
-def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_fd: int) -> None:
+def _child(
+    layers: list[Layer],
+    secrets: SecretCandidates,
+    task_fd: int,
+    result_fd: int,
+    digests: bool = False,
+) -> None:
     """A worker's whole life: take layer indexes until there are none, send each result."""
     status = 0
     try:
@@ -309,7 +326,9 @@ def _child(layers: list[Layer], secrets: SecretCandidates, task_fd: int, result_
                 send(("entries", index, batch))
 
             try:
-                outcome: object = scan_layer(layers[index], index, secrets, report, flush)
+                outcome: object = scan_layer(
+                    layers[index], index, secrets, report, flush, digests=digests
+                )
             except TailorError as error:
                 outcome = error
             except Exception as error:  # an unknown failure still reaches the user as one

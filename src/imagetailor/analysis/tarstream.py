@@ -275,6 +275,20 @@ class TarReader:
         self._left -= size
         return self._take(size)
 
+    def hash_rest(self, update: Callable[[memoryview], object]) -> None:
+        """Feed the rest of the current regular member to ``update`` (a hash's), chunk by
+        chunk from the stream's own buffers: no copy, memory bounded by the chunk size."""
+        left = self._left
+        self._left = 0
+        while left:
+            if self._pos == self._end and not self._advance():
+                raise BadImageError(f"{self._where}: tar stream is truncated")
+            pos = self._pos
+            part = min(left, self._end - pos)
+            update(self._view[pos : pos + part])
+            self._pos = pos + part
+            left -= part
+
     # --- members -------------------------------------------------------------------------
 
     def entries(self) -> Iterator[Entry]:

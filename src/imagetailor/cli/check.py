@@ -49,6 +49,14 @@ SEVERITIES = tuple(s.value for s in Severity)
 )
 @platform_option
 @click.option(
+    "--compare",
+    "compare_reference",
+    metavar="REF",
+    help="Prove the image is REF plus what its purpose allows: local against deploy "
+    "(same files, packages, entrypoint and user; only allowed tools added), ci against its "
+    "build stage (same packages, same workdir files). Rules TP601-TP604.",
+)
+@click.option(
     "--require",
     multiple=True,
     metavar="TOOL",
@@ -96,6 +104,7 @@ def command(
     purpose: str,
     analysis_file: Path | None,
     platform: str | None,
+    compare_reference: str | None,
     require: tuple[str, ...],
     allow: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -127,6 +136,7 @@ def command(
       tailor check app:1.4.2-local -p local --verbose
       tailor check docker://localhost:5000/app:1.4.2 -p deploy --format sarif -o check.sarif
       tailor check app:1.4.2 -p deploy --vuln-db osv/ --fail-on-vuln critical --vex app.vex
+      tailor check app:1.4.2-local -p local --compare app:1.4.2
     """
     if (reference is None) == (analysis_file is None):
         raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
@@ -148,11 +158,28 @@ def command(
         ),
         known_rules=policy_rule_ids(),
     )
+    if compare_reference is not None:
+        from imagetailor.policy.compare import comparable
+
+        comparable(settings)
+        if reference is None:
+            raise UsageError("--compare needs REFERENCE: a saved --analysis has no file digests")
     analysis: Analysis
+    diffed = None
     if analysis_file is not None:
         if platform is not None:
             raise UsageError("--platform applies to REFERENCE, not to a saved --analysis")
         analysis = load_analysis(analysis_file)
+    elif compare_reference is not None:
+        assert reference is not None
+        from imagetailor.analysis.layercache import LayerCache
+        from imagetailor.diff.compare import diff_images, read_for_diff
+
+        cache = LayerCache()  # the layers both share are read once
+        compared = read_for_diff(compare_reference, platform, cache)
+        judged = read_for_diff(reference, platform, cache)
+        analysis = judged.analysis
+        diffed = (diff_images(compared, judged), compared.analysis)
     else:
         assert reference is not None
         analysis = analyze_reference(reference, platform)
@@ -166,6 +193,10 @@ def command(
         severity = {**severities, **settings.severity}
         settings = replace(settings, vulnerabilities=True, severity=severity)
     report = evaluate(analysis, settings)
+    if diffed is not None:
+        from imagetailor.policy.compare import add_comparison
+
+        report = add_comparison(report, diffed[0], analysis, diffed[1], settings)
     if output is not None:
         write_output(render_check(report, fmt, verbose=verbose), output, force=force)
         click.echo(verdict_line(report), err=True)

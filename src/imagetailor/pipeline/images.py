@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from imagetailor.analysis.layercache import LayerCache
+from imagetailor.diff.compare import ComparedImage
 from imagetailor.engine.bake import bake
 from imagetailor.engine.build import BuildResult, build
 from imagetailor.engine.client import EngineClient, select_client
@@ -55,6 +56,7 @@ class CheckOutcome:
     findings: int
     failed_rules: list[str] = field(default_factory=list)
     report: object | None = None  # imagetailor.policy.findings.CheckReport when checked
+    compared_with: str | None = None  # the deploy image a local one was proven against
 
 
 CI_TIMEOUT = 1800.0  # seconds a ci image's tests may run in `tailor build`
@@ -115,6 +117,7 @@ class PurposeBuild:
             "steps_run": len(self.build.executed_steps()),
             "steps_cached": len(self.build.cached_steps()),
             "ci_run": None if self.ci_run is None else self.ci_run.as_json(),
+            "compared_with": self.check.compared_with,
         }
 
 
@@ -135,29 +138,51 @@ def check_image(
     source: str,
     image: Image | None = None,
     cache: LayerCache | None = None,
-) -> tuple[CheckOutcome, int, int]:
-    """Judge the built image as its purpose: (outcome, size_bytes, layers).
+    *,
+    keep_files: bool = False,
+    compare_with: ComparedImage | None = None,
+) -> tuple[CheckOutcome, int, int, ComparedImage | None]:
+    """Judge the built image as its purpose: (outcome, size_bytes, layers, the image with its
+    hashed files when ``keep_files`` or ``compare_with`` asked for them).
 
     A purpose of the project's own is judged by its [policy.NAME] table when there is one, else
     by the built-in purpose it extends. ``image`` (already opened) and ``cache`` (layers of the
     other purposes' images) let `tailor build` export and read shared layers once.
+    ``compare_with``: the deploy image, for a local one (`check --compare`'s rules, TP601-TP604).
     """
-    from imagetailor.analysis import analyze
+    from imagetailor.diff.compare import diff_images
     from imagetailor.image import open_image
+    from imagetailor.policy.compare import add_comparison
     from imagetailor.policy.evaluate import evaluate, policy_rule_ids
     from imagetailor.policy.settings import resolve
 
+    hashed = keep_files or compare_with is not None
     if image is None:
         with open_image(f"docker-daemon:{tag}", None) as opened:
-            analysis = analyze(opened, layer_cache=cache)
+            seen = _analyzed(opened, cache, hashed)
     else:
-        analysis = analyze(image, layer_cache=cache)
+        seen = _analyzed(image, cache, hashed)
+    analysis = seen.analysis
     judged_as = purpose if purpose in spec.policy else spec.base_purpose(purpose)
     settings = resolve(judged_as, spec.policy, source, known_rules=policy_rule_ids())
     report = evaluate(analysis, settings)
+    if compare_with is not None:
+        diff = diff_images(compare_with, seen)
+        report = add_comparison(report, diff, analysis, compare_with.analysis, settings)
     failing = sorted({f.rule for f in report.findings if f.severity.rank >= settings.fail_on.rank})
     outcome = CheckOutcome(report.fit, len(report.findings), failing, report)
-    return outcome, analysis.size_bytes, len(analysis.layers)
+    if compare_with is not None:
+        outcome.compared_with = compare_with.analysis.reference
+    return outcome, analysis.size_bytes, len(analysis.layers), seen if hashed else None
+
+
+def _analyzed(image: Image, cache: LayerCache | None, hashed: bool) -> ComparedImage:
+    from imagetailor.analysis import analyze
+    from imagetailor.diff.compare import analyze_for_diff
+
+    if hashed:
+        return analyze_for_diff(image, cache)
+    return ComparedImage(analyze(image, layer_cache=cache), {})
 
 
 def build_purposes(
@@ -212,14 +237,24 @@ def build_purposes(
     images = _export([spec.tag(p) for p in wanted]) if check else {}
     export_seconds = time.monotonic() - export_started  # counted in the first check's time
     cache = LayerCache()
+    # Local images are proven to be the deploy image plus allowed tools (`check --compare`):
+    # deploy is checked first then, its files hashed, and kept until the local ones are judged.
+    locals_ = [p for p in wanted if spec.base_purpose(p) == "local"]
+    comparing = check and "deploy" in wanted and bool(locals_)
+    order = sorted(wanted, key=lambda p: p != "deploy") if comparing else wanted
+    deploy_seen: ComparedImage | None = None
     try:
-        for purpose in wanted:
+        for purpose in order:
             tag, built = spec.tag(purpose), built_by[purpose]
             started = time.monotonic()
             if check:
-                outcome, size, layers = check_image(
-                    tag, purpose, spec, source, images.get(tag), cache
-                )
+                outcome, size, layers, seen = check_image(
+                    tag, purpose, spec, source, images.get(tag), cache,
+                    keep_files=comparing and purpose == "deploy",
+                    compare_with=deploy_seen if purpose in locals_ else None,
+                )  # fmt: skip
+                if comparing and purpose == "deploy":
+                    deploy_seen = seen
             else:
                 outcome, size, layers = CheckOutcome(True, 0), 0, 0
             checked = time.monotonic() - started + export_seconds
@@ -237,6 +272,7 @@ def build_purposes(
     finally:
         for image in images.values():
             image.close()
+    results.sort(key=lambda r: wanted.index(r.purpose))
     return results
 
 

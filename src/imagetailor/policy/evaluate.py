@@ -9,7 +9,9 @@ from imagetailor.policy.settings import PolicySettings
 
 
 def policy_rule_ids() -> frozenset[str]:
-    return frozenset(entry.rule.id for entry in POLICY_RULES)
+    from imagetailor.policy.compare import COMPARE_RULES  # `check --compare`'s, for ignore/severity
+
+    return frozenset(entry.rule.id for entry in POLICY_RULES) | {r.id for r in COMPARE_RULES}
 
 
 def evaluate(analysis: Analysis, settings: PolicySettings) -> CheckReport:

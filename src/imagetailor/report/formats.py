@@ -4,3 +4,4 @@ when the CLI starts, the renderers (rich, the models) only once there is somethi
 from __future__ import annotations
 
 INSPECT_FORMATS = ("text", "json")
+DIFF_FORMATS = ("text", "json")
