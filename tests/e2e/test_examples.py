@@ -44,6 +44,7 @@ DEV_AS_DEPLOY_RULES = {
     "node-app": {"TP101", "TP102", "TP104", "TP201"},
     "rust-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
     "php-app": {"TP101", "TP102", "TP104", "TP201"},
+    "ruby-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
 }
 TOUCHED = {
     "go-app": "server.go",
@@ -51,6 +52,7 @@ TOUCHED = {
     "node-app": "src/app.js",
     "rust-app": "src/lib.rs",
     "php-app": "src/App.php",
+    "ruby-app": "lib/greeter.rb",
 }
 COMMENT = {
     "go-app": "// touched {}\n",
@@ -58,6 +60,7 @@ COMMENT = {
     "node-app": "// touched {}\n",
     "rust-app": "// touched {}\n",
     "php-app": "// touched {}\n",
+    "ruby-app": "# touched {}\n",
 }
 
 
@@ -110,7 +113,7 @@ GENERATED_ONLY = {
     "dotnet-app": "generated only (verified = false): no .NET SDK or NuGet can be reached here",
 }
 EXAMPLES = [
-    *["go-app", "python-app", "node-app", "rust-app", "php-app"],
+    *["go-app", "python-app", "node-app", "rust-app", "php-app", "ruby-app"],
     *(pytest.param(n, marks=pytest.mark.skip(reason=why)) for n, why in GENERATED_ONLY.items()),
 ]
 
@@ -221,6 +224,7 @@ def test_ci_image_runs_the_example_tests(built: Built) -> None:
         "node-app": "# pass",
         "rust-app": "test result: ok. 1 passed",
         "php-app": "# all passed",
+        "ruby-app": "4 runs, 5 assertions, 0 failures",
     }[built.name]
     assert marker in output
 

@@ -44,6 +44,8 @@ TOOLCHAINS = [
     "php:8.2-cli-bookworm",
     "php:8.2-fpm-bookworm",
     "composer:2",
+    "ruby:3.3-trixie",
+    "ruby:3.3-slim-trixie",
     "nginx:stable-bookworm",
     "python:3.11-slim-bookworm",
     "python:3.13-slim-trixie",

@@ -184,8 +184,10 @@ def _runtime_runs() -> tuple[Run, ...]:
                 f"ruby -e {shell_word(_RUNTIME_DIRS)} > /tmp/ruby-dirs",
                 'while read -r kind d; do if [ "$kind" = L ]; then cp -a --parents "$d" /out; '
                 f"else {prune}; fi; done < /tmp/ruby-dirs",
+                # Paths below /out are the image's own from / (no pipe: sh has no pipefail).
+                "cd /",
                 collect_with_libraries(
-                    "/usr/local/bin/ruby $(find /out -name '*.so*' -type f | sed 's,^/out,,')"
+                    "/usr/local/bin/ruby $(cd /out && find . -name '*.so*' -type f)"
                 ),
                 *FIX_FOLDERS,
             ),

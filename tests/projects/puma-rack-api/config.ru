@@ -1,0 +1,2 @@
+require_relative "lib/api"
+run Api.new
