@@ -123,8 +123,10 @@ def test_version_conventions_in_order(tmp_path: Path) -> None:
 def test_rack_app_under_the_bundles_server(tmp_path: Path) -> None:
     files = project(tmp_path, {"Gemfile": 'gem "rack"\ngem "falcon"\n', "config.ru": "run App"})
     facts = detect(files, RUBY)
-    assert facts.start == ["falcon", "config.ru", "-o", "0.0.0.0"]
-    assert facts.port == 9292 and facts.kind == "web"
+    assert facts.start == [
+        "falcon", "serve", "--bind", "http://0.0.0.0:$PORT", "--config", "config.ru"
+    ]  # fmt: skip
+    assert facts.port == 9292 and facts.kind == "web" and "PORT" in facts.config
 
 
 def test_no_app_shape_is_an_unknown_start(tmp_path: Path) -> None:

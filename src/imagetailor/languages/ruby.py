@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from typing import Any
 
 from imagetailor.errors import UsageError
 from imagetailor.generate.plan import (
@@ -57,22 +58,22 @@ def _rails(files: ProjectFiles, gemfile: Gemfile) -> bool:
 
 def _start(files: ProjectFiles, gemfile: Gemfile, language: Language, facts: Facts) -> None:
     """Rails' server, else a Rack config.ru under the bundle's server, else a classic script."""
-    servers: dict[str, int] = language.extra.get("servers", {})
+    servers: dict[str, dict[str, Any]] = language.extra.get("servers", {})
     if _rails(files, gemfile) and files.exists("bin/rails"):
         facts.start, facts.start_source = ["bin/rails", "server", "-b", "0.0.0.0"], "Rails"
         facts.port, facts.port_source = 3000, "Rails' default (config/puma.rb reads PORT)"
         return
     if files.exists("config.ru"):
-        if gemfile.has("puma"):
-            config = ["-C", "config/puma.rb"] if files.exists("config/puma.rb") else []
-            facts.start = ["puma", *config, "config.ru"]
+        order = [str(s) for s in language.extra.get("server_order", [])]
+        server = next((s for s in order if gemfile.has(s)), "rackup")
+        if server == "puma" and files.exists("config/puma.rb"):
+            facts.start = ["puma", "-C", "config/puma.rb", "config.ru"]  # it sets the port
         else:
-            others = [s for s in servers if s not in ("rack", "webrick")]
-            server = next((s for s in others if gemfile.has(s)), "")
-            facts.start = [server or "rackup", "config.ru", "-o", "0.0.0.0"]
-        facts.start_source = f"config.ru served by {facts.start[0]}"
-        facts.port = facts.port or servers.get(facts.start[0], 9292)
-        facts.port_source = facts.port_source or f"{facts.start[0]}'s default"
+            facts.start = [str(w) for w in servers[server]["command"]]
+            facts.config.append("PORT")
+        facts.start_source = f"config.ru served by {server}"
+        facts.port = facts.port or int(servers[server]["port"])
+        facts.port_source = facts.port_source or f"{server}'s default"
         return
     scripts = [str(s) for s in language.extra.get("scripts", [])]
     for script in scripts:

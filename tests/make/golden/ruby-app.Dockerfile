@@ -6,7 +6,7 @@
 # Base images are ARGs so mirrors and air-gapped sites can swap them (tailor build passes
 # --build-arg from a base map). No `# syntax` line and no heredocs: the stock BuildKit
 # frontend builds this file without pulling anything.
-# Configuration is read from the environment at run time, never baked in: GREETING
+# Configuration is read from the environment at run time, never baked in: PORT GREETING
 
 # Ruby with Bundler and a C compiler for gem extensions (build, ci, dev).
 ARG RUBY_IMAGE=ruby:3.3-trixie
@@ -102,13 +102,13 @@ USER 65532:65532
 EXPOSE 9292
 # The one-line launcher loads the bundle (bundler/setup), expands ${PORT:-...}
 # and runs the command as `bundle exec` would: deploy has no bundle, no shell.
-ENTRYPOINT ["/usr/local/bin/ruby", "-e", "require \"bundler/setup\"; args = ARGV.map { |w| w.gsub(/\\$\\{(\\w+)(?::-([^}]*))?\\}|\\$(\\w+)/) { v = ENV[$1 || $3].to_s; v.empty? ? $2.to_s : v } }; exe = args.shift.to_s; ARGV.replace(args); if File.file?(exe) then $0 = exe; load File.expand_path(exe); else spec = Gem.loaded_specs.values.find { |s| s.executables.include?(exe) }; abort(\"tailor: #{exe} is neither a file of the app nor an executable of a gem in the bundle\") if spec.nil?; $0 = exe; load spec.bin_file(exe); end;", "--", "rackup", "config.ru", "-o", "0.0.0.0"]
+ENTRYPOINT ["/usr/local/bin/ruby", "-e", "require \"bundler/setup\"; args = ARGV.map { |w| w.gsub(/\\$\\{(\\w+)(?::-([^}]*))?\\}|\\$(\\w+)/) { v = ENV[$1 || $3].to_s; v.empty? ? $2.to_s : v } }; exe = args.shift.to_s; ARGV.replace(args); if File.file?(exe) then $0 = exe; load File.expand_path(exe); else spec = Gem.loaded_specs.values.find { |s| s.executables.include?(exe) }; abort(\"tailor: #{exe} is neither a file of the app nor an executable of a gem in the bundle\") if spec.nil?; $0 = exe; load spec.bin_file(exe); end;", "--", "rackup", "config.ru", "-o", "0.0.0.0", "-p", "${PORT:-9292}"]
 # dev.imagetailor.config lists the environment variables the app reads (names only).
 LABEL org.opencontainers.image.title="ruby-app" \
     org.opencontainers.image.version="0.1.0" \
     org.opencontainers.image.description="ruby-app, built for deploy" \
     dev.imagetailor.purpose="deploy" \
-    dev.imagetailor.config="GREETING"
+    dev.imagetailor.config="PORT GREETING"
 
 # ci: every dependency, the requested tools, the tests.
 FROM deps AS ci
@@ -119,7 +119,7 @@ LABEL org.opencontainers.image.title="ruby-app" \
     org.opencontainers.image.version="0.1.0" \
     org.opencontainers.image.description="ruby-app, built for ci" \
     dev.imagetailor.purpose="ci" \
-    dev.imagetailor.config="GREETING"
+    dev.imagetailor.config="PORT GREETING"
 
 # Tools for local: installed here, copied (with their libraries) onto the deploy image.
 FROM ${TOOLS_IMAGE} AS local-tools
@@ -154,16 +154,16 @@ LABEL org.opencontainers.image.title="ruby-app" \
     org.opencontainers.image.version="0.1.0" \
     org.opencontainers.image.description="ruby-app, built for local" \
     dev.imagetailor.purpose="local" \
-    dev.imagetailor.config="GREETING"
+    dev.imagetailor.config="PORT GREETING"
 
 # dev: the full toolchain and a debugger; mount the source over it.
 FROM deps AS dev
 COPY . .
 EXPOSE 9292
-CMD ["bundle", "exec", "rackup", "config.ru", "-o", "0.0.0.0"]
+CMD ["/bin/sh", "-c", "exec bundle exec rackup config.ru -o 0.0.0.0 -p \"${PORT:-9292}\""]
 # dev.imagetailor.config lists the environment variables the app reads (names only).
 LABEL org.opencontainers.image.title="ruby-app" \
     org.opencontainers.image.version="0.1.0" \
     org.opencontainers.image.description="ruby-app, built for dev" \
     dev.imagetailor.purpose="dev" \
-    dev.imagetailor.config="GREETING"
+    dev.imagetailor.config="PORT GREETING"
