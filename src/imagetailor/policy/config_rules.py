@@ -1,6 +1,7 @@
-"""Rules on the image config (TP201-TP204): who it runs as, whether an Env value names an
-environment, and whether the entrypoint exists and is executable. Whether what it starts can
-start at all (TP205, TP206) is start_rules.py."""
+"""Rules on the image config (TP201-TP204, TP207, TP208): who it runs as, whether an Env value
+names an environment, whether the entrypoint exists and is executable, whether the engine can
+tell that the application is healthy, and whether the base it was built from is named exactly.
+Whether what it starts can start at all (TP205, TP206) is start_rules.py."""
 
 from __future__ import annotations
 
@@ -116,9 +117,71 @@ def _file_layer(analysis: Analysis, path: str | None) -> int | None:
     return None
 
 
+TP207 = _rule(
+    "TP207",
+    Severity.INFO,
+    "Image has no HEALTHCHECK",
+    "Without a HEALTHCHECK, docker and compose know only that the process runs, not that it "
+    "answers: a hung server stays 'running' and traffic keeps going to it. Orchestrators "
+    "with their own probes (Kubernetes' liveness and readiness probes ignore HEALTHCHECK) do "
+    "not need one, so this is information for deploy, never a failure. `HEALTHCHECK NONE` is a "
+    "decision and is not reported. A probe needs a program in the image: an image without a "
+    "shell or curl (distroless, tailor's generated deploy images) needs one the application "
+    "ships, such as `/app/server health`.",
+    "Add a HEALTHCHECK to the final stage that runs a probe the application ships, in exec "
+    "form (a JSON array: no shell needed); or configure the orchestrator's probe and say so "
+    "with HEALTHCHECK NONE.",
+)
+
+
+def _healthcheck(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
+    if analysis.config.healthcheck:
+        return []
+    return [Evidence("the config has no Healthcheck: nothing probes the application")]
+
+
+BASE_NAME_LABEL = "org.opencontainers.image.base.name"
+
+TP208 = _rule(
+    "TP208",
+    Severity.WARNING,
+    "Base image named by the tag latest or by no tag",
+    f"The image's {BASE_NAME_LABEL} label (OCI annotations) records the base it was built "
+    "FROM. `latest`, or no tag at all (which means latest), names whatever the registry holds "
+    "that day: the next build gets another base, and nobody can tell which one this image "
+    "has. A digest (@sha256:...) or a version tag names one base. Images without the label "
+    "are not judged.",
+    "FROM a versioned tag, pinned by digest (FROM python:3.12.7-slim-bookworm@sha256:...), and "
+    "label the image with what you used.",
+)
+
+
+def base_tag(name: str) -> str | None:
+    """The tag of an image name as the label writes it; None for a name pinned by digest."""
+    if "@" in name:
+        return None
+    last = name.rsplit("/", 1)[-1]  # a registry's port (localhost:5000/app) is not a tag
+    return last.rsplit(":", 1)[1] if ":" in last else ""
+
+
+def _base_named_exactly(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
+    name = analysis.config.labels.get(BASE_NAME_LABEL, "").strip()
+    tag = base_tag(name) if name else None
+    if tag is None or tag not in ("", "latest"):
+        return []
+    said = "the tag latest" if tag else "no tag (so latest)"
+    return [Evidence(f"the base-image label says {name!r}: {said}", BASE_NAME_LABEL)]
+
+
 CONFIG_RULES: tuple[PolicyRule, ...] = (
-    PolicyRule(TP201, lambda s: not s.allow_root, _non_root),
+    PolicyRule(TP201, lambda s: not s.allow_root, _non_root, ("CIS-DI-0001",)),
     PolicyRule(TP202, lambda s: s.environment_agnostic, _environment_agnostic),
     PolicyRule(TP203, lambda s: s.require_entrypoint, _entrypoint_exists),
     PolicyRule(TP204, lambda s: s.require_entrypoint, _entrypoint_executable),
+)
+
+# Judged after the start rules (TP205, TP206): what the config says about running and origin.
+METADATA_RULES: tuple[PolicyRule, ...] = (
+    PolicyRule(TP207, lambda s: s.expect_healthcheck, _healthcheck, ("CIS-DI-0006",)),
+    PolicyRule(TP208, lambda s: True, _base_named_exactly, ("DKL-DI-0006",)),
 )

@@ -1,4 +1,5 @@
-"""Rules on secrets (TP301-TP303): in files, in the config, and known public test fixtures.
+"""Rules on secrets (TP301-TP304): in files, in the config, known public test fixtures, and
+files that are credentials by their name.
 Every purpose is judged: no setting turns them off except `ignore`. The hits are the
 analysis' (analysis/secrets.py, patterns in data/secrets.toml)."""
 
@@ -79,8 +80,38 @@ def _config_secrets(analysis: Analysis, settings: PolicySettings) -> list[Eviden
     ]
 
 
+TP304 = _rule(
+    "TP304",
+    Severity.WARNING,
+    "Sensitive file in the image",
+    "A file whose name marks it as credentials or private settings (.env, id_rsa, "
+    ".aws/credentials, .git-credentials, .netrc, .docker/config.json, .kube/config, key "
+    "stores, shell histories: data/hygiene.toml) was copied into a layer. Its content matched "
+    "no secret pattern, so it may hold none, but whoever pulls the image can read it, in the "
+    "layer that added it even after a later layer deletes it. A file whose content is a "
+    "secret is reported once, as TP301 (so a private key in *.pem, or an .npmrc with a token). "
+    "A .git directory is TP108. An error in deploy and local, a warning for ci and dev.",
+    "Add the file to .dockerignore and COPY only what the application needs; pass credentials "
+    "at build time with RUN --mount=type=secret and settings at run time.",
+)
+
+
+def _sensitive_files(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
+    seen = {(hit.path, hit.layer) for hit in analysis.secrets if hit.location == "file"}
+    found = []
+    for item in analysis.hygiene.sensitive_files:
+        if (item.path, item.layer) in seen:
+            continue  # its content is a secret: TP301 (or TP303) says so, once
+        message = f"{item.description} ({item.kind}): {item.path}, added by layer {item.layer}"
+        if item.deleted_by_layer is not None:
+            message += f"; layer {item.deleted_by_layer} deletes it, but its bytes still ship"
+        found.append(Evidence(message, item.path, item.layer))
+    return found
+
+
 SECRET_RULES: tuple[PolicyRule, ...] = (
-    PolicyRule(TP301, lambda s: True, _file_secrets),
-    PolicyRule(TP302, lambda s: True, _config_secrets),
+    PolicyRule(TP301, lambda s: True, _file_secrets, ("CIS-DI-0010",)),
+    PolicyRule(TP302, lambda s: True, _config_secrets, ("CIS-DI-0010",)),
     PolicyRule(TP303, lambda s: True, _fixture_secrets),
+    PolicyRule(TP304, lambda s: True, _sensitive_files, ("CIS-DI-0010",)),
 )

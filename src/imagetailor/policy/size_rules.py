@@ -1,5 +1,5 @@
-"""Rules on size and waste (TP401-TP404): each a threshold of the purpose's settings, off
-when the setting is unset."""
+"""Rules on size and waste (TP401-TP405): thresholds of the purpose's settings, off when the
+setting is unset, and package managers' caches left in the image."""
 
 from __future__ import annotations
 
@@ -109,9 +109,36 @@ def _min_efficiency(analysis: Analysis, settings: PolicySettings) -> list[Eviden
     return [Evidence(f"efficiency {efficiency:.4f} is below the minimum {minimum:.4f}")]
 
 
+TP405 = _rule(
+    "TP405",
+    Severity.WARNING,
+    "Package manager cache left in the image",
+    "apt's package lists, pip's wheels, npm's _cacache, apk's, yarn's, pnpm's, composer's and "
+    "others' caches (data/hygiene.toml) served one install and then travel with every pull; a "
+    "stale apt list also makes a later `apt-get install` in a derived image fetch old "
+    "versions. Any bytes in a cache directory are reported, with how many.",
+    "Use a cache mount (RUN --mount=type=cache,target=/root/.cache/pip pip install ...), or "
+    "clean up in the same RUN: rm -rf /var/lib/apt/lists/*, pip --no-cache-dir, "
+    "npm cache clean --force, apk add --no-cache.",
+)
+
+
+def _caches(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
+    return [
+        Evidence(
+            f"{cache.manager} cache {cache.path} holds {format_size(cache.size_bytes)} "
+            f"({cache.size_bytes} bytes) in {cache.file_count} file(s)",
+            cache.path,
+            cache.layer,
+        )
+        for cache in analysis.hygiene.caches
+    ]
+
+
 SIZE_RULES: tuple[PolicyRule, ...] = (
     PolicyRule(TP401, lambda s: s.max_size_bytes is not None, _max_size),
     PolicyRule(TP402, lambda s: s.max_wasted_bytes is not None, _max_wasted),
     PolicyRule(TP403, lambda s: s.max_layers is not None, _max_layers),
     PolicyRule(TP404, lambda s: s.min_efficiency is not None, _min_efficiency),
+    PolicyRule(TP405, lambda s: True, _caches, ("DKL-DI-0005",)),
 )
