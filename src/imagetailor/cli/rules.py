@@ -38,10 +38,9 @@ def command(
 
     \b
     Examples:
-      tailor rules --scope dockerfile     the lint rules, with their hadolint ids
-      tailor rules TL116                  one rule in full: why, fix, before and after
-      tailor rules DL3008 --format json   the rule that covers a hadolint code
-      tailor rules CIS-DI-0008            the image rule that covers a dockle checkpoint
+      tailor rules --scope dockerfile   the lint rules
+      tailor rules TL116                one in full: why, fix, before and after
+      tailor rules DL3008 CIS-DI-0008   ours covering a hadolint or dockle id
     """
     refuse_existing(output, force)
     if rule_ids:
