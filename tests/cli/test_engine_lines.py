@@ -59,7 +59,8 @@ def test_a_dead_engine_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DOCKER_HOST", raising=False)
     assert str(engine_error(docker, ["image", "inspect", "app"], DOWN)) == (
         "the docker engine does not answer (image inspect): Cannot connect to the Docker daemon "
-        "at unix:///var/run/docker.sock. Is the docker daemon running?; fix: start dockerd (systemctl start docker), or set DOCKER_HOST to the engine you use"
+        "at unix:///var/run/docker.sock. Is the docker daemon running?; fix: start dockerd "
+        "(systemctl start docker), or set DOCKER_HOST to the engine you use"
     )
     monkeypatch.setenv("DOCKER_HOST", "tcp://10.0.0.9:2375")
     assert str(engine_error(docker, ["build"], DOWN)).endswith(
