@@ -21,7 +21,8 @@ TP501 = _rule(
     "for root-owned ones, root. A flaw in one of them (su, passwd, mount, chsh, newgrp ship "
     "in every Debian base) lifts a process that broke in to root inside the container, a "
     "step closer to the host. The application rarely needs any. Each file is named with the "
-    "package that installed it, where dpkg's or apk's file lists say.",
+    "package that installed it, where dpkg's or apk's file lists say. An error in deploy, a "
+    "warning for the other purposes, where the base's own helpers are expected.",
     "Build the final stage on a base without them (distroless, scratch), or strip the bits "
     "in the final stage: RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +. Running "
     "with --security-opt no-new-privileges makes the bits powerless at run time.",
@@ -57,7 +58,7 @@ TP502 = _rule(
     "that every user may write lets any process of the container, whatever its user, replace "
     "programs, libraries or settings that the others, root included, then run or read. "
     "Directories with the sticky bit (/tmp, /var/tmp: mode 1777) and what is below them are "
-    "temporary space and are not reported.",
+    "temporary space and are not reported. An error in deploy, a warning elsewhere.",
     "Drop the write bit for others where the image is built (chmod o-w PATH, or "
     "COPY --chmod=0755); give the application's user its own writable directory instead "
     "(chown app /data).",
