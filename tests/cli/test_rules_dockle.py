@@ -26,9 +26,9 @@ def test_a_checkpoint_finds_every_rule_covering_it(capsys: pytest.CaptureFixture
         ("TP302", ["CIS-DI-0010"]),
         ("TP304", ["CIS-DI-0010"]),
     ]
-    code, out = run(capsys, "rules", "TP501")
+    code, out = run(capsys, "rules", "TP701")
     assert out.splitlines()[:2] == [
-        "TP501  Image contains setuid or setgid files",
+        "TP701  Image contains setuid or setgid files",
         "  severity warning; tailor check; dockle CIS-DI-0008",
     ]
     assert "Before\n    FROM debian:12.7-slim AS deploy\nAfter\n" in out

@@ -1,4 +1,4 @@
-"""The image-hygiene rules (TP207, TP208, TP304, TP405, TP501, TP502) on images written in
+"""The image-hygiene rules (TP207, TP208, TP304, TP405, TP701, TP702) on images written in
 Python: exact findings, paths, layers, packages and bytes, graded per purpose."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.imagefactory import (
     memory_image,
 )
 
-HYGIENE = ("TP207", "TP208", "TP301", "TP304", "TP405", "TP501", "TP502")
+HYGIENE = ("TP207", "TP208", "TP301", "TP304", "TP405", "TP701", "TP702")
 OPENSSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n"
 
 
@@ -130,10 +130,10 @@ def test_deploy_findings_and_grades(analysis: Analysis) -> None:
         ("TP301", "error", "/root/.ssh/id_ed25519", 1),
         ("TP304", "error", "/app/.env", 1),
         ("TP304", "error", "/root/.ssh/id_rsa", 1),
-        ("TP501", "error", "/usr/bin/chage", 0),
-        ("TP501", "error", "/usr/bin/su", 0),
-        ("TP502", "error", "/etc/app.conf", 0),
-        ("TP502", "error", "/usr/local/share/w", 0),
+        ("TP701", "error", "/usr/bin/chage", 0),
+        ("TP701", "error", "/usr/bin/su", 0),
+        ("TP702", "error", "/etc/app.conf", 0),
+        ("TP702", "error", "/usr/local/share/w", 0),
         ("TP208", "warning", "org.opencontainers.image.base.name", None),
         ("TP405", "warning", "/root/.cache/pip", 1),
         ("TP405", "warning", "/root/.npm/_cacache", 1),
@@ -145,13 +145,13 @@ def test_deploy_findings_and_grades(analysis: Analysis) -> None:
 def test_messages_name_package_mode_bytes_and_the_deleting_layer(analysis: Analysis) -> None:
     report = evaluate(analysis, resolve("deploy"))
     messages = {(f.rule, f.path): f.message for f in report.findings}
-    assert messages["TP501", "/usr/bin/su"] == (
+    assert messages["TP701", "/usr/bin/su"] == (
         "setuid root: /usr/bin/su (mode 4755, from package login)"
     )
-    assert messages["TP501", "/usr/bin/chage"] == (
+    assert messages["TP701", "/usr/bin/chage"] == (
         "setgid gid 42: /usr/bin/chage (mode 2755, from package passwd)"
     )
-    assert messages["TP502", "/usr/local/share/w"] == (
+    assert messages["TP702", "/usr/local/share/w"] == (
         "world-writable directory /usr/local/share/w (mode 0777)"
     )
     assert messages["TP304", "/root/.ssh/id_rsa"] == (
@@ -171,16 +171,16 @@ def test_messages_name_package_mode_bytes_and_the_deleting_layer(analysis: Analy
 def test_other_purposes_say_permissions_as_warnings(analysis: Analysis) -> None:
     local = findings(analysis, "local")
     assert ("TP304", "error", "/app/.env", 1) in local  # credentials stay an error in local
-    assert ("TP501", "warning", "/usr/bin/su", 0) in local
-    assert ("TP502", "warning", "/etc/app.conf", 0) in local
+    assert ("TP701", "warning", "/usr/bin/su", 0) in local
+    assert ("TP702", "warning", "/etc/app.conf", 0) in local
     assert not any(rule == "TP207" for rule, *_ in local)  # run by hand: no HEALTHCHECK asked
     for purpose in ("ci", "dev"):
         graded = {(rule, severity) for rule, severity, _, _ in findings(analysis, purpose)}
         assert graded == {
             ("TP301", "error"),
             ("TP304", "warning"),
-            ("TP501", "warning"),
-            ("TP502", "warning"),
+            ("TP701", "warning"),
+            ("TP702", "warning"),
             ("TP208", "warning"),
             ("TP405", "warning"),
         }

@@ -185,19 +185,19 @@ def test_severity_tables_merge_rule_by_rule_unless_replace():
     deploy = resolve("deploy", {"deploy": {"severity": {"TP404": "error"}}})
     assert deploy.severity == {
         "TP304": Severity.ERROR,
-        "TP501": Severity.ERROR,
-        "TP502": Severity.ERROR,
+        "TP701": Severity.ERROR,
+        "TP702": Severity.ERROR,
         "TP404": Severity.ERROR,
     }
     # local extends deploy: its own table over deploy's, key by key.
     local = resolve("local")
-    assert (local.severity["TP102"], local.severity["TP304"], local.severity["TP501"]) == (
+    assert (local.severity["TP102"], local.severity["TP304"], local.severity["TP701"]) == (
         Severity.WARNING,
         Severity.ERROR,
         Severity.WARNING,
     )
     staging = resolve(
         "staging",
-        {"staging": {"extends": "deploy", "replace": True, "severity": {"TP501": "info"}}},
+        {"staging": {"extends": "deploy", "replace": True, "severity": {"TP701": "info"}}},
     )
-    assert staging.severity == {"TP501": Severity.INFO}
+    assert staging.severity == {"TP701": Severity.INFO}

@@ -60,7 +60,6 @@ def command(
     Examples:
       tailor inspect docker-archive:app.tar
       tailor inspect app:1.4.2 --format json -o app.json  # check --analysis
-      tailor inspect docker://localhost:5000/app:1.4.2 --platform linux/arm64
       tailor inspect app:1.4.2 --vuln-db osv/all.zip   # known vulnerabilities too
     """
     refuse_existing(output, force)  # before reading the image, not after

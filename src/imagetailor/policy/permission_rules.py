@@ -1,4 +1,4 @@
-"""Rules on file permissions (TP5xx): setuid/setgid files, and paths in system directories any
+"""Rules on file permissions (TP7xx): setuid/setgid files, and paths in system directories any
 user may write. The analysis finds both from the tar headers' modes (analysis/hygiene.py).
 
 Each is an error in deploy (what production runs: a foothold there is the one that counts) and
@@ -13,8 +13,8 @@ from imagetailor.policy.rulebase import image_rule as _rule
 from imagetailor.policy.settings import PolicySettings
 from imagetailor.rules import Severity
 
-TP501 = _rule(
-    "TP501",
+TP701 = _rule(
+    "TP701",
     Severity.WARNING,
     "Image contains setuid or setgid files",
     "A setuid (setgid) program runs with the rights of its owner (group), whoever starts it: "
@@ -50,8 +50,8 @@ def _setid(analysis: Analysis, settings: PolicySettings) -> list[Evidence]:
     return found
 
 
-TP502 = _rule(
-    "TP502",
+TP702 = _rule(
+    "TP702",
     Severity.WARNING,
     "World-writable path in a system directory",
     "A file or directory under /usr, /etc, /bin, /lib, /opt, /var, ... (data/hygiene.toml) "
@@ -83,6 +83,6 @@ def _world_writable(analysis: Analysis, settings: PolicySettings) -> list[Eviden
 
 
 PERMISSION_RULES: tuple[PolicyRule, ...] = (
-    PolicyRule(TP501, lambda s: True, _setid, ("CIS-DI-0008",)),
-    PolicyRule(TP502, lambda s: True, _world_writable),
+    PolicyRule(TP701, lambda s: True, _setid, ("CIS-DI-0008",)),
+    PolicyRule(TP702, lambda s: True, _world_writable),
 )

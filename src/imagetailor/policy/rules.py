@@ -2,7 +2,8 @@
 function of the analysis and the purpose's settings, with a stable id. One module per family:
 TP1xx tools (tool_rules), TP2xx config (config_rules, start_rules), TP3xx secrets
 (secret_rules), TP4xx size and waste (size_rules), TP5xx known vulnerabilities (vuln_rules),
-TP5xx file permissions (permission_rules).
+TP7xx file permissions (permission_rules). TP6xx, the comparison with another image
+(`check --compare`), is compare.py.
 
 Which rules run for a purpose is decided by its settings (data/policy.toml, tailor.toml, flags):
 a rule whose setting is off is not evaluated at all, so reports list only what was judged.
