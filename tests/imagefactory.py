@@ -169,6 +169,8 @@ class ImageSpec:
     workdir: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     exposed_ports: list[str] = field(default_factory=list)
+    # Docker's Healthcheck.Test, e.g. ["CMD", "/app/server", "health"] (None: no healthcheck)
+    healthcheck: list[str] | None = None
     # (index of the layer it precedes, created_by): history entries that made no layer
     empty_history: list[tuple[int, str]] = field(default_factory=list)
     os: str = "linux"
@@ -221,6 +223,8 @@ def config_dict(spec: ImageSpec, diff_ids: list[str]) -> dict[str, Any]:
         config["Labels"] = spec.labels
     if spec.exposed_ports:
         config["ExposedPorts"] = {port: {} for port in spec.exposed_ports}
+    if spec.healthcheck is not None:
+        config["Healthcheck"] = {"Test": spec.healthcheck, "Interval": 30_000_000_000}
     return {
         "architecture": spec.architecture,
         "os": spec.os,

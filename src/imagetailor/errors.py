@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 
 
@@ -58,3 +59,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     options = {str(choice).lower(): str(choice) for choice in choices}
     close = difflib.get_close_matches(word.strip().lower(), list(options), n=1, cutoff=0.6)
     return f" (did you mean {options[close[0]]!r}?)" if close else ""
+
+
+def dead_engine_fix(engine: str = "docker") -> str:
+    """What to do when the engine does not answer: the one wording for the daemon API and the
+    client. DOCKER_HOST (CONTAINER_HOST for podman) set to an engine that is down is the usual
+    cause after a plain "the daemon is not running"."""
+    variable = "CONTAINER_HOST" if engine == "podman" else "DOCKER_HOST"
+    host = os.environ.get(variable, "")
+    if host:
+        return f"fix: start the engine at {variable}={host[:80]}, or unset {variable}"
+    if engine == "podman":
+        return "fix: start podman's service (podman machine start, or podman system service)"
+    return f"fix: start dockerd (systemctl start docker), or set {variable} to the engine you use"

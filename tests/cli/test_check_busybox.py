@@ -31,6 +31,7 @@ def busybox_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ],
         user="10001",
         entrypoint=["/app/server"],
+        healthcheck=["CMD", "/app/server", "--version"],
     )
     archive = tmp_path / "local.tar"
     write_docker_archive(spec, archive)

@@ -48,7 +48,7 @@ def test_every_candidate_verdict_matches_a_real_buildkit_build(engine: str, busy
 def test_selection_takes_the_first_working_candidate_and_says_why(
     engine: str, capsys: pytest.CaptureFixture[str]
 ):
-    chosen = select_client()
+    chosen = select_client(announce=True)  # a command's -v
     working = [b for b in docker_candidates() if probe_docker(b).client is not None]
     assert chosen.binary == working[0]
     stderr = capsys.readouterr().err
@@ -57,8 +57,8 @@ def test_selection_takes_the_first_working_candidate_and_says_why(
     # Every candidate before the chosen one is named with the reason it was skipped.
     for binary in docker_candidates()[: docker_candidates().index(chosen.binary)]:
         assert binary in stderr.split("engine: using")[0]
-    # The choice is made once per process.
-    assert select_client() is chosen
+    # The choice is made once per process, and said once.
+    assert select_client(announce=True) is chosen
     assert capsys.readouterr().err == ""
 
 

@@ -169,8 +169,12 @@ def test_daemon_unknown_image(engine: str) -> None:
 
 def test_daemon_unreachable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no.sock")
-    with pytest.raises(SourceUnavailableError, match="cannot reach the Docker engine"):
+    with pytest.raises(SourceUnavailableError, match="cannot reach the Docker engine") as caught:
         open_image("docker-daemon:busybox:1")
+    # What to do, in the same line: the engine DOCKER_HOST names is down.
+    assert str(caught.value).endswith(
+        f"; fix: start the engine at DOCKER_HOST=unix://{tmp_path}/no.sock, or unset DOCKER_HOST"
+    )
 
 
 def test_registry_with_basic_auth(

@@ -48,7 +48,7 @@ def hit(name: str, category: str, path: str | None, layer: int | None = 0, **kw:
 
 def clean_analysis(**changes: Any) -> Analysis:
     """A two-layer image that every built-in deploy rule passes: non-root, entrypoint there,
-    no tools, no secrets, no waste."""
+    a healthcheck, no tools, no secrets, no waste."""
     hits: list[ToolHit] = changes.pop("tool_hits", [])
     tools: dict[str, list[str]] = {}
     for h in hits:
@@ -64,6 +64,7 @@ def clean_analysis(**changes: Any) -> Analysis:
         entrypoint_path="/app/server",
         entrypoint_exists=True,
         entrypoint_executable=True,
+        healthcheck=["CMD", "/app/server", "health"],
     )
     config = config.model_copy(update=changes.pop("config", {}))
     values: dict[str, Any] = dict(

@@ -28,6 +28,10 @@ def triples(report):
     return [(f.rule, f.path, f.layer) for f in report.findings]
 
 
+# What every purpose is judged on, whatever its settings: secrets, sensitive files, caches, the
+# base-image label, setuid/setgid files and world-writable system paths.
+EVERY_PURPOSE = ["TP208", "TP301", "TP302", "TP303", "TP304", "TP405", "TP701", "TP702"]
+
 BUSYBOX_TOOLS = [
     hit("sh", "shell", "/bin/sh", 0, evidence="busybox-applet"),
     hit("wget", "network", "/bin/wget", 0, evidence="busybox-applet"),
@@ -41,8 +45,8 @@ def test_clean_image_fits_deploy_and_lists_every_rule_it_judged():
     assert report.findings == []
     assert [r.rule for r in report.rules] == [
         "TP100", "TP101", "TP102", "TP103", "TP104", "TP105", "TP106", "TP107", "TP108", "TP109",
-        "TP110", "TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP301", "TP302",
-        "TP303", "TP404",
+        "TP110", "TP201", "TP202", "TP203", "TP204", "TP205", "TP206", "TP207", "TP208",
+        "TP301", "TP302", "TP303", "TP304", "TP404", "TP405", "TP701", "TP702",
     ]  # fmt: skip
     assert report.summary.total == 0
 
@@ -237,7 +241,7 @@ def test_ci_requires_what_it_is_asked_for():
     )
     report = check(analysis, "ci", require=("pytest", "promtool", "/usr/local/bin/pytest"))
     assert report.fit is True
-    assert [r.rule for r in report.rules] == ["TP120", "TP301", "TP302", "TP303"]
+    assert [r.rule for r in report.rules] == ["TP120", *EVERY_PURPOSE]
     report = check(analysis, "ci", require=("pytest", "helm", "/usr/bin/pytest"))
     assert report.fit is False
     assert [(f.rule, f.message) for f in report.findings] == [
@@ -249,7 +253,7 @@ def test_ci_requires_what_it_is_asked_for():
 def test_ci_without_requirements_only_checks_secrets():
     report = check(clean_analysis(tool_hits=BUSYBOX_TOOLS, config={"user": None}), "ci")
     assert report.fit is True
-    assert [r.rule for r in report.rules] == ["TP301", "TP302", "TP303"]
+    assert [r.rule for r in report.rules] == EVERY_PURPOSE
 
 
 def test_dev_needs_a_toolchain_and_a_debugger():

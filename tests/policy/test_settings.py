@@ -178,3 +178,26 @@ def test_read_config(tmp_path, monkeypatch):
     path.write_text("[policy]\nci = 3\n")
     with pytest.raises(UsageError, match=r"\[policy\] must hold one table per purpose"):
         read_config(path)
+
+
+def test_severity_tables_merge_rule_by_rule_unless_replace():
+    """Re-grading one rule keeps the grades the purpose has for the others (and inherits)."""
+    deploy = resolve("deploy", {"deploy": {"severity": {"TP404": "error"}}})
+    assert deploy.severity == {
+        "TP304": Severity.ERROR,
+        "TP701": Severity.ERROR,
+        "TP702": Severity.ERROR,
+        "TP404": Severity.ERROR,
+    }
+    # local extends deploy: its own table over deploy's, key by key.
+    local = resolve("local")
+    assert (local.severity["TP102"], local.severity["TP304"], local.severity["TP701"]) == (
+        Severity.WARNING,
+        Severity.ERROR,
+        Severity.WARNING,
+    )
+    staging = resolve(
+        "staging",
+        {"staging": {"extends": "deploy", "replace": True, "severity": {"TP701": "info"}}},
+    )
+    assert staging.severity == {"TP701": Severity.INFO}

@@ -181,7 +181,7 @@ def test_text_leads_with_the_verdict_and_a_summary_by_rule():
     assert all(len(line) <= 80 for line in verbose.splitlines() if not line.startswith("docker"))
     assert verdict_line(report) == (
         "docker-archive:/tmp/app.tar: NOT FIT for deploy — 3 error(s), 0 warning(s), 0 info, "
-        "0 style; 21 rule(s) evaluated; fails on error and above"
+        "0 style; 27 rule(s) evaluated; fails on error and above"
     )
     fit = evaluate(clean_analysis(), resolve("deploy"))
     assert render_check_text(fit).strip() == verdict_line(fit)

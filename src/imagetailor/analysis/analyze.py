@@ -72,6 +72,7 @@ _LATER = (
     "imagetailor.analysis.tools",
     "imagetailor.analysis.config",
     "imagetailor.analysis.osrelease",
+    "imagetailor.analysis.hygiene",
 )
 
 
@@ -195,6 +196,7 @@ def _analyze(
     from imagetailor.analysis import packages as package_db
     from imagetailor.analysis.catalog import tool_catalogue
     from imagetailor.analysis.config import image_path, summarize_config
+    from imagetailor.analysis.hygiene import image_hygiene
     from imagetailor.analysis.model import (
         Analysis,
         DiveFigures,
@@ -291,6 +293,7 @@ def _analyze(
         secrets=[s.model_copy(update={"path": _printable_or_none(s.path)}) for s in secrets],
         config=summarize_config(image.config, tree, scanner),
         biggest_files=_biggest(tree, top_files),
+        hygiene=image_hygiene(tree),
         warnings=warnings,
     )
 

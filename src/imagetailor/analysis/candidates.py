@@ -26,6 +26,11 @@ COMPOSER_INSTALLED = "vendor/composer/installed.json"
 OS_RELEASE = ("etc/os-release", "usr/lib/os-release")
 MAX_OS_RELEASE = 16 << 10
 
+# dpkg's file list per package: which package a setuid/setgid file belongs to (hygiene.py).
+# A list is a few KiB; the biggest (kernel headers) a few MiB: past the bound, owner unknown.
+DPKG_FILE_LISTS = "var/lib/dpkg/info/"
+MAX_FILE_LIST = 1 << 20
+
 LD_CONF = "etc/ld.so.conf"
 USER_DBS = ("etc/passwd", "etc/group")
 MAX_LD_CONF = 64 << 10
@@ -43,6 +48,8 @@ def package_bytes(path: str) -> int:
         return MAX_PACKAGE_JSON
     if path.endswith(COMPOSER_INSTALLED):
         return MAX_DB_BYTES
+    if path.startswith(DPKG_FILE_LISTS) and path.endswith(".list"):
+        return MAX_FILE_LIST
     return 0
 
 

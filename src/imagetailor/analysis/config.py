@@ -71,6 +71,7 @@ def summarize_config(
             for k, v in sorted((inner.get("Labels") or {}).items())
         },
         volumes=sorted(inner.get("Volumes") or {}),
+        healthcheck=_healthcheck(inner.get("Healthcheck")),
     )
     argv = (summary.entrypoint or []) or (summary.cmd or [])
     if argv and argv[0]:
@@ -86,6 +87,13 @@ def summarize_config(
             )
         ]
     return summary
+
+
+def _healthcheck(value: Any) -> list[str] | None:
+    """Docker's Healthcheck.Test (not in the OCI spec; BuildKit and podman write it). An empty
+    test means "inherit", which in a built config is the same as none."""
+    test = _strings(value.get("Test")) if isinstance(value, dict) else None
+    return test or None
 
 
 def _resolve_program(

@@ -155,6 +155,64 @@ class StartProblem(BaseModel):
     message: str
 
 
+class SetIdFile(BaseModel):
+    """A file with the setuid or setgid bit: it runs with its owner's (group's) rights."""
+
+    path: str
+    mode: int
+    uid: int
+    gid: int
+    bits: list[str] = Field(description="'setuid', 'setgid' or both")
+    layer: int
+    package: str | None = Field(
+        default=None, description="the package whose file list holds it (dpkg, apk), if known"
+    )
+
+
+class WritablePath(BaseModel):
+    """A file or directory any user may write, in a system directory (not below a sticky one)."""
+
+    path: str
+    kind: str = Field(description="file or dir")
+    mode: int
+    layer: int
+
+
+class SensitiveFile(BaseModel):
+    """A file whose name marks it as credentials or private settings (data/hygiene.toml)."""
+
+    path: str
+    kind: str = Field(description="catalogue id, e.g. dotenv, ssh-private-key, aws-credentials")
+    description: str
+    layer: int = Field(description="index of the layer that added it")
+    deleted_by_layer: int | None = Field(
+        default=None,
+        description="a later layer deleted or replaced it: its bytes still ship in this layer",
+    )
+
+
+class PackageCache(BaseModel):
+    """A package manager's download or index cache left in the final file system."""
+
+    manager: str = Field(description="apt, apk, pip, npm, yarn, pnpm, composer, dnf, ...")
+    path: str = Field(description="the cache directory")
+    size_bytes: int
+    file_count: int
+    layer: int = Field(description="the layer that wrote most of its bytes")
+
+
+class Hygiene(BaseModel):
+    """What image-hygiene checkers (dockle) look at, found in the same pass. Each list holds at
+    most 1000 entries; the counts are complete."""
+
+    setid_files: list[SetIdFile] = Field(default_factory=list)
+    setid_count: int = 0
+    world_writable: list[WritablePath] = Field(default_factory=list)
+    world_writable_count: int = 0
+    sensitive_files: list[SensitiveFile] = Field(default_factory=list)
+    caches: list[PackageCache] = Field(default_factory=list)
+
+
 class ConfigSummary(BaseModel):
     os: str | None = None
     architecture: str | None = None
@@ -169,6 +227,11 @@ class ConfigSummary(BaseModel):
     )
     labels: dict[str, str] = Field(default_factory=dict)
     volumes: list[str] = Field(default_factory=list)
+    healthcheck: list[str] | None = Field(
+        default=None,
+        description="the config's Healthcheck test (['CMD', ...], ['CMD-SHELL', ...] or "
+        "['NONE']); null when the image has none",
+    )
     entrypoint_path: str | None = Field(
         default=None, description="the program entrypoint/cmd runs, resolved in the final tree"
     )
@@ -205,6 +268,11 @@ class Analysis(BaseModel):
     secrets: list[SecretHit] = Field(default_factory=list)
     config: ConfigSummary
     biggest_files: list[FileInfo] = Field(default_factory=list)
+    hygiene: Hygiene = Field(
+        default_factory=Hygiene,
+        description="setuid/setgid files, world-writable system paths, sensitive files, "
+        "package caches",
+    )
     warnings: list[str] = Field(
         default_factory=list,
         description="oddities in the image data that did not stop the analysis "

@@ -33,7 +33,12 @@ from imagetailor.project.model import load_project
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @engine_option
 @directory_option
-@click.option("--verbose", "-v", is_flag=True, help="Stream the engine's build log to stderr.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Stream the engine's build log to stderr, and say which engine client builds and why.",
+)
 @click.option("--no-run-ci", is_flag=True, help="Do not run the ci image's tests after the build.")
 @click.option(
     "--ci-timeout",
@@ -62,7 +67,14 @@ def command(
     output: Path | None,
     force: bool,
 ) -> int:
-    """Build the images (all purposes by default), then check each against its purpose."""
+    """Build the images (all purposes by default), then check each against its purpose.
+
+    \b
+    Examples:
+      tailor build                            all four images, each checked
+      tailor build deploy local -v            two, with the engine's log
+      tailor build --no-run-ci --report out/  no tests; an HTML page per image
+    """
     err = Console(stderr=True)
     refuse_existing(output, force)
     spec, bases = load_project(directory, base_map)
@@ -85,7 +97,7 @@ def command(
         from imagetailor.cli.report import check_report_directory
 
         check_report_directory(report_dir, list(purposes) or spec.all_purposes(), force)
-    client = select_client(engine)
+    client = select_client(engine, announce=verbose)
 
     def on_line(line: str) -> None:
         if verbose:

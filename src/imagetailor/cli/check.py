@@ -133,9 +133,7 @@ def command(
     \b
     Examples:
       tailor check docker-archive:app.tar --purpose deploy
-      tailor check app:1.4.2-local -p local --verbose
-      tailor check docker://localhost:5000/app:1.4.2 -p deploy --format sarif -o check.sarif
-      tailor check app:1.4.2 -p deploy --vuln-db osv/ --fail-on-vuln critical --vex app.vex
+      tailor check app:1.4.2 -p deploy --vuln-db osv/ --fail-on-vuln critical
       tailor check app:1.4.2-local -p local --compare app:1.4.2
     """
     if (reference is None) == (analysis_file is None):

@@ -13,7 +13,7 @@ SHELLS = ("bash", "zsh", "fish")
 def command(shell: str) -> int:
     """Print the completion script for SHELL (commands, options, purposes, formats).
 
-    \\b
+    \b
     Examples:
       eval "$(tailor completion bash)"                  # in ~/.bashrc
       tailor completion zsh > "${fpath[1]}/_tailor"

@@ -32,6 +32,12 @@ def command(
     """Explore an image full-screen: its layers, the file tree of each layer or of the final
     image (added, modified, removed and hidden entries marked), the findings of a purpose and
     the packages. `?` shows the keys, `q` quits. Honours NO_COLOR.
+
+    \b
+    Examples:
+      tailor explore app:1.4.2                      the local engine's image
+      tailor explore docker-archive:app.tar -p deploy
+      tailor explore oci:build/layout:1.4.2 --platform linux/arm64
     """
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("tailor explore needs a terminal; use `tailor inspect` or `tailor report`")

@@ -24,7 +24,14 @@ from imagetailor.project.model import Spec, load_project
 @base_map_option
 @directory_option
 def command(check: bool, force: bool, base_map: Path | None, directory: Path) -> int:
-    """Generate the Dockerfile and its companions from tailor.toml."""
+    """Generate the Dockerfile and its companions from tailor.toml.
+
+    \b
+    Examples:
+      tailor generate                         write what tailor.toml changed
+      tailor generate --check                 in CI: exit 1 when a file is stale
+      tailor generate --base-map mirror.toml  bases from your own registry
+    """
     err = Console(stderr=True)
     spec, bases = load_project(directory, base_map)
     rendered = render_all(spec, directory)

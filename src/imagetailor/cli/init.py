@@ -42,7 +42,14 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
 def command(
     yes: bool, sets: tuple[str, ...], force: bool, base_map: Path | None, directory: Path
 ) -> int:
-    """Detect the app, ask a few questions, write tailor.toml."""
+    """Detect the app, ask a few questions, write tailor.toml.
+
+    \b
+    Examples:
+      tailor init                             ask, detected answers first
+      tailor init -y --dir ./api              take every detected answer
+      tailor init -y --set app.start='gunicorn app:app'  and one answer
+    """
     err = Console(stderr=True)
     target = directory / SPEC_FILE
     if (target.exists() or target.is_symlink()) and not force:

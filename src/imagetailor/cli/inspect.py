@@ -59,8 +59,7 @@ def command(
     \b
     Examples:
       tailor inspect docker-archive:app.tar
-      tailor inspect app:1.4.2 --format json -o app.json   # then: check --analysis app.json
-      tailor inspect docker://localhost:5000/app:1.4.2 --platform linux/arm64
+      tailor inspect app:1.4.2 --format json -o app.json  # check --analysis
       tailor inspect app:1.4.2 --vuln-db osv/all.zip   # known vulnerabilities too
     """
     refuse_existing(output, force)  # before reading the image, not after

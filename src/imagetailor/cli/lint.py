@@ -68,7 +68,7 @@ def command(
 
     \b
     Examples:
-      tailor lint                                   ./Dockerfile, purposes from stage names
+      tailor lint                      ./Dockerfile, purposes from stage names
       tailor lint Dockerfile.tailor --target web=deploy --threshold warning
       cat Dockerfile | tailor lint - --format sarif -o lint.sarif
     """

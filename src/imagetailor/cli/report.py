@@ -118,6 +118,12 @@ def command(
     secrets (redacted) and the findings with their fixes. It fetches nothing when opened.
 
     Exit 0 when the report is written (the verdicts are in it), 2 on bad input.
+
+    \b
+    Examples:
+      tailor report app:1.4.2 -o app.html     every purpose's verdict, one page
+      tailor report docker-archive:app.tar -p deploy -o deploy.html
+      tailor report oci:build/layout:1.4.2 --format json -o report.json
     """
     refuse_existing(output, force)
     document = report_for(reference, platform, purposes or DEFAULT_PURPOSES, config_path)

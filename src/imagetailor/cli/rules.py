@@ -1,5 +1,5 @@
 """``tailor rules``: every rule with its id, severity and the fix; ``tailor rules ID`` one in
-full (a hadolint id shows the rule of ours that covers it)."""
+full (a hadolint id or a dockle checkpoint shows the rules of ours that cover it)."""
 
 from __future__ import annotations
 
@@ -38,13 +38,13 @@ def command(
 
     \b
     Examples:
-      tailor rules --scope dockerfile     the lint rules, with their hadolint ids
-      tailor rules TL116                  one rule in full: why, fix, before and after
-      tailor rules DL3008 --format json   the rule that covers a hadolint code
+      tailor rules --scope dockerfile   the lint rules
+      tailor rules TL116                one in full: why, fix, before and after
+      tailor rules DL3008 CIS-DI-0008   ours covering a hadolint or dockle id
     """
     refuse_existing(output, force)
     if rule_ids:
-        views = [_view(rule_id) for rule_id in rule_ids]
+        views = [view for rule_id in rule_ids for view in _views(rule_id)]
         if fmt == "json":
             text = json.dumps([v.to_dict() for v in views], indent=2, ensure_ascii=False) + "\n"
         else:
@@ -83,23 +83,33 @@ def command(
     return 0
 
 
-def _view(text: str) -> RuleView:
-    """Our rule ``text`` names, or the one covering hadolint's id; one line with a hint if none."""
+def _views(text: str) -> list[RuleView]:
+    """Our rule ``text`` names, the one covering hadolint's id, or every image rule covering a
+    dockle checkpoint (CIS-DI-0010 is three of ours); one line with a hint if none."""
     from imagetailor.lint.rules import LINT_RULES
+    from imagetailor.policy.rules import POLICY_RULES
 
     rule_id = text.strip().upper()
     rules = {r.id: r for r in all_rules()}
+    dockle = {entry.rule.id: entry.dockle for entry in POLICY_RULES}
+    chosen = [rule_id]
     if rule_id not in rules:
-        covering = [r for r, lint in LINT_RULES.items() if rule_id in lint.hadolint]
-        if not covering:
+        chosen = [r for r, lint in LINT_RULES.items() if rule_id in lint.hadolint][:1]
+        chosen = chosen or [r for r, ids in dockle.items() if rule_id in ids]
+        if not chosen:
             raise UsageError(
                 f"no rule {text!r}{did_you_mean(rule_id, rules)} (`tailor rules` lists them)"
             )
-        rule_id = covering[0]
-    lint = LINT_RULES.get(rule_id)
-    return RuleView(
-        rules[rule_id],
-        lint.hadolint if lint else (),
-        lint.enabled if lint else True,
-        rule_example(rule_id),
-    )
+    views = []
+    for found in chosen:
+        lint = LINT_RULES.get(found)
+        views.append(
+            RuleView(
+                rules[found],
+                lint.hadolint if lint else (),
+                lint.enabled if lint else True,
+                rule_example(found),
+                dockle.get(found, ()),
+            )
+        )
+    return views

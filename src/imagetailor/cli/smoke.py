@@ -42,6 +42,9 @@ from imagetailor.project.model import Spec
 @engine_option
 @directory_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Say which engine client runs the image and why."
+)
 @output_options
 def command(
     reference: str | None,
@@ -55,10 +58,18 @@ def command(
     engine: str,
     directory: Path,
     fmt: str,
+    verbose: bool,
     output: Path | None,
     force: bool,
 ) -> int:
-    """Run REFERENCE (default: this project's deploy image) and see it do its job."""
+    """Run REFERENCE (default: this project's deploy image) and see it do its job.
+
+    \b
+    Examples:
+      tailor smoke                      the project's deploy image, kind, port
+      tailor smoke app:1.4.2 --port 8080 --path /healthz --env DEBUG=0
+      tailor smoke worker:2.0 --kind worker --running 10 --format json
+    """
     err = Console(stderr=True)
     refuse_existing(output, force)
     spec = None
@@ -73,7 +84,7 @@ def command(
         port = port or (spec.app.port if spec.app.kind != "fastcgi" else None)
     kind = kind or "web"
     environment = parse_env(env)
-    client = select_client(engine)
+    client = select_client(engine, announce=verbose)
     if kind == "fastcgi":
         if spec is None or port is None:
             raise UsageError("--kind fastcgi needs the project's tailor.toml and --port (nginx's)")

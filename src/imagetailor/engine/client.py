@@ -5,7 +5,8 @@ Machines carry a mix of docker clients. A client with the buildx plugin builds w
 ``DOCKER_BUILDKIT=1`` is set; a client from 23 on without buildx refuses BuildKit builds
 altogether ("the buildx component is missing"). So we probe the candidates in order
 (``TAILOR_DOCKER``, then ``docker`` on PATH, then ``/usr/bin/docker``), take the first that can
-build with BuildKit, and say on stderr which one and why. Podman is used only when asked.
+build with BuildKit, and, asked to (`-v`), say on stderr which one and why, once per command.
+Podman is used only when asked.
 """
 
 from __future__ import annotations
@@ -152,9 +153,10 @@ _CHOSEN: dict[tuple[str, str], EngineClient] = {}
 
 
 def select_client(
-    engine: str = "docker", configured: str | None = None, *, announce: bool = True
+    engine: str = "docker", configured: str | None = None, *, announce: bool = False
 ) -> EngineClient:
-    """The client to build with. Announces the choice (and rejected candidates) on stderr once.
+    """The client to build with. With ``announce`` (a command's -v), says the choice and the
+    rejected candidates on stderr; the choice is made once per process, so they are said once.
 
     ``configured`` (or ``TAILOR_DOCKER`` / ``TAILOR_PODMAN``) is an explicit choice: when it cannot
     build, that is an error, not a reason to quietly use another client.

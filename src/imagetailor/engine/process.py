@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from imagetailor.deadline import configured_deadline
 from imagetailor.engine.capture import run_captured
 from imagetailor.engine.client import EngineClient, select_client
-from imagetailor.errors import SourceUnavailableError, TailorError
+from imagetailor.errors import SourceUnavailableError, TailorError, dead_engine_fix
 
 # What one run of the client may print on each stream: `image inspect` prints a few KB; a
 # client printing past this is not one (TAILOR_DOCKER=/usr/bin/yes, say) and is stopped.
@@ -91,5 +91,8 @@ def engine_error(client: EngineClient, args: Sequence[str], stderr: str) -> Tail
     line = first_line(stderr)
     what = " ".join(args[:2])
     if any(phrase in stderr.lower() for phrase in _UNREACHABLE):
-        return SourceUnavailableError(f"the {client.name} engine does not answer ({what}): {line}")
+        return SourceUnavailableError(
+            f"the {client.name} engine does not answer ({what}): {line}; "
+            f"{dead_engine_fix(client.name)}"
+        )
     return TailorError(f"{client.name} {what} failed: {line}")

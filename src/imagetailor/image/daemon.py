@@ -23,6 +23,7 @@ from imagetailor.errors import (
     SourceUnavailableError,
     TailorError,
     UsageError,
+    dead_engine_fix,
     one_line,
 )
 from imagetailor.image.docker_archive import open_docker_archive
@@ -96,7 +97,10 @@ class _Engine:
                 f"the Docker engine at {self.host} did not answer in time"
             )
         reason = " ".join(str(error).split())[:200] or type(error).__name__
-        return SourceUnavailableError(f"cannot reach the Docker engine at {self.host}: {reason}")
+        fix = f"; {dead_engine_fix()}" if isinstance(error, httpx.ConnectError) else ""
+        return SourceUnavailableError(
+            f"cannot reach the Docker engine at {self.host}: {reason}{fix}"
+        )
 
 
 def open_daemon_image(

@@ -28,6 +28,9 @@ class PolicyRule:
     rule: Rule
     applies: Callable[[PolicySettings], bool]
     check: Check
+    # The dockle checkpoints (CIS-DI-*, DKL-*) this rule covers: `tailor rules` shows them, and
+    # `tailor rules CIS-DI-0008` finds the rule.
+    dockle: tuple[str, ...] = ()
 
 
 def image_rule(id: str, severity: Severity, title: str, explanation: str, fix: str) -> Rule:

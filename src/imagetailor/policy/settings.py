@@ -42,6 +42,7 @@ class PolicySettings:
     # Variables that select a build mode (NODE_ENV): `production` there names no place.
     build_mode_variables: tuple[str, ...] = ()
     require_entrypoint: bool = False
+    expect_healthcheck: bool = False
     max_size_bytes: int | None = None
     max_wasted_bytes: int | None = None
     max_layers: int | None = None
@@ -90,6 +91,7 @@ _BOOL_KEYS = (
     "single_runtime",
     "environment_agnostic",
     "require_entrypoint",
+    "expect_healthcheck",
 )
 _KNOWN_KEYS = frozenset(
     (
@@ -262,8 +264,10 @@ def resolve(
 
 
 def _layered(below: Mapping[str, Any], above: Mapping[str, Any]) -> dict[str, Any]:
-    """``above`` over ``below``: values replace, lists add (as the command-line flags do), and
-    ``replace = true`` in ``above`` makes its lists replace too."""
+    """``above`` over ``below``: values replace, lists add (as the command-line flags do), the
+    severity table is merged rule by rule (a purpose that re-grades TP404 keeps the grades it
+    inherits for other rules), and ``replace = true`` in ``above`` makes lists and the severity
+    table replace too."""
     out = {k: v for k, v in below.items() if k != "replace"}
     replace_lists = bool(above.get("replace", False))
     for key, value in above.items():
@@ -272,6 +276,8 @@ def _layered(below: Mapping[str, Any], above: Mapping[str, Any]) -> dict[str, An
             continue
         if key in _LIST_KEYS and not replace_lists and key in out:
             out[key] = tuple(out[key]) + tuple(v for v in value if v not in out[key])
+        elif key == "severity" and not replace_lists and key in out:
+            out[key] = {**out[key], **value}
         else:
             out[key] = value
     return out

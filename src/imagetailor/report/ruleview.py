@@ -1,4 +1,5 @@
-"""One rule in full for `tailor rules ID`: what, why, the fix, an example, the hadolint ids.
+"""One rule in full for `tailor rules ID`: what, why, the fix, an example, the hadolint ids
+(lint rules) or the dockle checkpoints (image rules) it covers.
 
 Plain text wrapped to the width it is given, so it reads the same in a terminal, a pipe and a
 file, at 80 columns as at 200.
@@ -20,6 +21,7 @@ class RuleView:
     hadolint: tuple[str, ...] = ()
     enabled: bool = True
     example: Example | None = None
+    dockle: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -30,6 +32,7 @@ class RuleView:
             "explanation": self.rule.explanation,
             "fix": self.rule.fix,
             "hadolint": list(self.hadolint),
+            "dockle": list(self.dockle),
             "enabled": self.enabled,
             "example": None
             if self.example is None
@@ -55,6 +58,8 @@ def render_rule(view: RuleView, width: int = 100) -> str:
     facts = [f"severity {rule.severity.value}", f"{_SCOPES.get(rule.scope, rule.scope)}"]
     if view.hadolint:
         facts.append(f"hadolint {', '.join(view.hadolint)}")
+    if view.dockle:
+        facts.append(f"dockle {', '.join(view.dockle)}")
     if not view.enabled:
         facts.append("off by default: [lint] enable = [" + repr(rule.id).replace("'", '"') + "]")
     lines = [f"{rule.id}  {rule.title}", *_paragraph("; ".join(facts), width)]
