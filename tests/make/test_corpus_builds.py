@@ -49,6 +49,7 @@ FAMILIES = {
     "php, plain files without composer.json": "plain-php",
     "php, document root htdocs/ (never the project root)": "guestnotes",
     "rust, a config folder read at run time": "rotlog",
+    "php, ext-* requirements installed with docker-php-ext-install": "php-intl-money",
 }
 ALL = os.environ.get("TAILOR_CORPUS") == "all"
 SELECTED = [

@@ -101,6 +101,7 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         )
     elif "php" in require:
         facts.runtime = Constraint("npm", _npm_range(require["php"]), "composer.json require.php")
+    facts.native = extensions(require, language, facts)
     facts.manifests = [m for m in language.manager("composer").manifests if files.exists(m)]
     facts.manifests += path_repositories(files, manifest)
     if facts.manager == "none":
@@ -132,6 +133,54 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     return facts
 
 
+def extensions(require: dict[str, str], language: Language, facts: Facts) -> list[str]:
+    """The ``ext-NAME`` requirements the official image lacks and knows how to install."""
+    builtin = {str(e) for e in language.extra.get("builtin_extensions", [])}
+    known = {**language.extra.get("extensions", {}), **language.extra.get("pecl_extensions", {})}
+    wanted: list[str] = []
+    for key in require:
+        name = key.lower().removeprefix("ext-")
+        if not key.lower().startswith("ext-") or name in builtin:
+            continue
+        if name in known:
+            wanted.append(name)
+        else:
+            facts.note(f"{key}: not an extension imagetailor installs (add it to php.toml)")
+    if wanted:
+        facts.note(f"PHP extensions installed in the images: {', '.join(sorted(wanted))}")
+    return sorted(wanted)
+
+
+def extension_runs(names: list[str], language: Language) -> list[Run]:
+    """docker-php-ext-install (and pecl) for ``names``, with the Debian packages they compile
+    against; the run-time libraries reach deploy with the extension (the runtime collector)."""
+    core: dict[str, list[str]] = language.extra.get("extensions", {})
+    pecl: dict[str, list[str]] = language.extra.get("pecl_extensions", {})
+    unknown = [n for n in names if n not in core and n not in pecl]
+    if unknown:
+        raise UsageError(
+            f"tailor.toml: app.native: {unknown[0]!r} is not a PHP extension imagetailor installs"
+            f" (known: {', '.join(sorted({*core, *pecl}))})"
+        )
+    if not names:
+        return []
+    packages = sorted({p for n in names for p in [*core.get(n, []), *pecl.get(n, [])]})
+    commands: list[str] = []
+    if packages:
+        commands += [
+            "apt-get update",
+            "apt-get install -y --no-install-recommends " + " ".join(packages),
+        ]
+    built = [n for n in names if n in core]
+    if built:
+        commands.append('docker-php-ext-install -j"$(nproc)" ' + " ".join(built))
+    for name in (n for n in names if n in pecl):
+        commands += [f"pecl install {name}", f"docker-php-ext-enable {name}"]
+    if packages:
+        commands.append("rm -rf /var/lib/apt/lists/*")
+    return [Run(tuple(commands), (), ("The PHP extensions composer.json requires (ext-*).",))]
+
+
 def _fpm_conf(port: int) -> list[str]:
     """php-fpm.conf: in the foreground, logs on stderr, one pool listening where FPM_LISTEN says
     (default: the app's port), the environment passed to PHP (configuration at run time)."""
@@ -142,6 +191,16 @@ def _fpm_conf(port: int) -> list[str]:
         "clear_env = no", "catch_workers_output = yes", "decorate_workers_output = no",
         "access.log = /proc/self/fd/2",
     ]  # fmt: skip
+
+
+# The code in an image never changes: OPcache compiles each script once and never looks again.
+OPCACHE = " ".join(
+    shell_word(line)
+    for line in ("opcache.enable = 1", "opcache.validate_timestamps = 0",
+                 "opcache.memory_consumption = 128", "opcache.max_accelerated_files = 20000")
+)  # fmt: skip
+OUR_INI = f"/out{SCAN}/zz-imagetailor.ini"
+_OPCACHE_LOADED = 'exit(extension_loaded("Zend OPcache") ? 0 : 1);'
 
 
 def _runtime_runs(port: int) -> tuple[Run, ...]:
@@ -158,7 +217,10 @@ def _runtime_runs(port: int) -> tuple[Run, ...]:
                 f"cp {ETC}/php/php.ini-production /out{INI}",
                 # The production ini fills $_ENV from nothing ("GPCS"): configuration arrives
                 # through the environment, so E comes first, as in the development ini's default.
-                f"printf '%s\\n' 'variables_order = \"EGPCS\"' > /out{SCAN}/zz-imagetailor.ini",
+                f"printf '%s\\n' 'variables_order = \"EGPCS\"' {OPCACHE} > {OUR_INI}",
+                # OPcache is built in but not loaded by the official images' ini files.
+                f"php -r {shell_word(_OPCACHE_LOADED)} || "
+                f"printf '%s\\n' 'zend_extension=opcache' >> {OUR_INI}",
                 f"printf '%s\\n' {lines} > /out{CONF}",
                 *FIX_FOLDERS,
             ),
@@ -191,11 +253,12 @@ def plan(ctx: PlanContext) -> Plan:
         {},
         ("deploy: no dev packages, an authoritative class map (no file lookups at run time).",),
     )
+    ext = extension_runs(list(app.native), language)
     pre = [
         PreStage("composer", "composer", "COMPOSER_IMAGE", "Composer, copied into the PHP image."),
         PreStage("php-runtime", "fpm", "PHP_FPM_IMAGE",
-                 "PHP-FPM of the same PHP: deploy collects its files.", _runtime_runs(app.port),
-                 collects=True),
+                 "PHP-FPM of the same PHP: deploy collects its files.",
+                 (*ext, *_runtime_runs(app.port)), collects=True),
     ]  # fmt: skip
     manifests = [f"{m}/" if files.is_dir(m) else m for m in app.manifests]
     composer = bool(manager.install_all)
@@ -210,6 +273,7 @@ def plan(ctx: PlanContext) -> Plan:
             [Copy("/usr/bin/composer", "/usr/local/bin/composer", "composer")] if composer else []
         ),
         manifests=manifests,
+        deps_setup=ext,
         deps_all=install if composer else [],
         prepare=autoload if composer else [],
         build=production if composer else [],

@@ -41,7 +41,8 @@ RUN mkdir -p /out && \
     cp -a --parents "$ext" /out && \
     mkdir -p /out/usr/local/etc/php/conf.d && cp -a /usr/local/etc/php/conf.d/. /out/usr/local/etc/php/conf.d/ && \
     cp /usr/local/etc/php/php.ini-production /out/usr/local/etc/php/php.ini && \
-    printf '%s\n' 'variables_order = "EGPCS"' > /out/usr/local/etc/php/conf.d/zz-imagetailor.ini && \
+    printf '%s\n' 'variables_order = "EGPCS"' 'opcache.enable = 1' 'opcache.validate_timestamps = 0' 'opcache.memory_consumption = 128' 'opcache.max_accelerated_files = 20000' > /out/usr/local/etc/php/conf.d/zz-imagetailor.ini && \
+    php -r 'exit(extension_loaded("Zend OPcache") ? 0 : 1);' || printf '%s\n' 'zend_extension=opcache' >> /out/usr/local/etc/php/conf.d/zz-imagetailor.ini && \
     printf '%s\n' '[global]' 'daemonize = no' 'error_log = /proc/self/fd/2' 'log_limit = 8192' '[app]' 'listen = ${FPM_LISTEN}' 'pm = dynamic' 'pm.max_children = 8' 'pm.start_servers = 2' 'pm.min_spare_servers = 1' 'pm.max_spare_servers = 4' 'clear_env = no' 'catch_workers_output = yes' 'decorate_workers_output = no' 'access.log = /proc/self/fd/2' > /out/usr/local/etc/php-fpm.conf && \
     find /out -mindepth 1 -depth -type d -empty -delete && \
     find /out -mindepth 1 -type d -exec sh -c 'for d; do chmod --reference="${d#/out}" "$d" 2>/dev/null || chmod 755 "$d"; done' sh {} +
