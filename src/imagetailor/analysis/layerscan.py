@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 
 from imagetailor.analysis import elf
-from imagetailor.analysis.candidates import SecretCandidates, package_bytes
+from imagetailor.analysis.analyzers.registry import REGISTRY
+from imagetailor.analysis.candidates import SecretCandidates
 from imagetailor.analysis.prefetch import Prefetcher
 from imagetailor.analysis.tarstream import TarReader
 from imagetailor.analysis.tree import normalize
@@ -93,6 +94,9 @@ def scan_batches(
     append = entries.append
     secret_wants = secrets.wants
     read_elf = secrets.read_elf
+    package_bytes = REGISTRY.wanted_bytes
+    reduce = REGISTRY.reduce
+    elf_sections = REGISTRY.elf_sections
     regular_bytes = 0
     hashes: dict[str, bytes] | None = {} if digests else None
     scan.digests = hashes
@@ -125,9 +129,11 @@ def scan_batches(
                         if for_secrets:
                             scan.secret_files.append((path, data[:for_secrets]))
                         if for_elf:
-                            data = elf.summarize(data)
+                            data = elf.summarize(data, elf_sections)
                         elif not for_packages:
                             data = None
+                        else:  # big inputs (jars) become a small record here
+                            data = reduce(path, data[:for_packages], size)
                     elif hashes is not None:
                         hasher = sha256()
                         reader.hash_rest(hasher.update)

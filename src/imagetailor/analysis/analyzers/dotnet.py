@@ -1,0 +1,32 @@
+""".NET's ``APP.deps.json``, written by ``dotnet publish`` beside the app: ``libraries`` maps
+``"Name/Version"`` to its kind; NuGet packages have ``"type": "package"`` (the app itself and
+its project references are ``"project"``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from imagetailor.analysis.analyzers.interface import Analyzer, Context, Found, Wants, purl
+
+MAX_BYTES = 8 << 20
+
+
+def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
+    try:
+        document = json.loads(data or b"")
+    except ValueError:
+        context.warn(f"/{path}: not valid JSON, its packages are not listed")
+        return
+    libraries = document.get("libraries") if isinstance(document, dict) else None
+    if not isinstance(libraries, dict):
+        return
+    for key, library in libraries.items():
+        if not isinstance(library, dict) or library.get("type") != "package":
+            continue
+        name, _, version = key.partition("/")
+        if name and version:
+            yield Found(name, version, "nuget", purl("nuget", name, version), path)
+
+
+ANALYZER = Analyzer("dotnet-deps", 1, Wants(MAX_BYTES, suffixes=(".deps.json",)), collect)
