@@ -14,6 +14,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from imagetailor.analysis.analyzers.interface import Analyzer, Context, Found, Wants, purl, text_of
@@ -43,6 +44,9 @@ def properties(text: str) -> dict[str, str]:
     return found
 
 
+_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError)
+
+
 class _Budget:
     def __init__(self) -> None:
         self.left = MAX_INFLATED_BYTES
@@ -53,8 +57,11 @@ class _Budget:
         limit = min(limit, self.left)
         if info.file_size > limit:
             return None
-        with archive.open(info) as member:
-            data = member.read(limit + 1)
+        try:
+            with archive.open(info) as member:
+                data = member.read(limit + 1)
+        except (*_UNREADABLE, RuntimeError, NotImplementedError):
+            return None  # one bad entry (a CRC error, encrypted, unknown method) is skipped
         if len(data) > limit:
             return None
         self.left -= len(data)
@@ -82,7 +89,7 @@ def _scan(data: bytes, inner: str, depth: int, budget: _Budget, out: list[list[s
                     continue
                 try:
                     _scan(nested, f"{inner}:{name}" if inner else name, depth + 1, budget, out)
-                except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+                except _UNREADABLE:
                     continue  # one bad jar inside does not hide what the others hold
 
 
@@ -97,7 +104,7 @@ def reduce(path: str, data: bytes, size: int) -> bytes:
         try:
             _scan(data, "", 0, _Budget(), found)
             record = found
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+        except _UNREADABLE as e:
             record = {"error": f"not a readable zip archive ({e})"}
         except Exception as e:  # zipfile raises more than it documents on hostile input
             record = {"error": f"not a readable zip archive ({type(e).__name__})"}
