@@ -79,7 +79,15 @@ def summarize(
 
 def _sections(elf: object, readers: Mapping[str, Callable[[bytes], object]]) -> dict[str, object]:
     found: dict[str, object] = {}
+    # The section name table first (one small section): a lookup by name would parse every
+    # section header, a third more time per summary, for the rare program that has the section.
+    try:
+        names = elf.get_section(elf["e_shstrndx"]).data()  # type: ignore[attr-defined,index]
+    except Exception:
+        return found
     for name, read in readers.items():
+        if name.encode() + b"\0" not in names:
+            continue
         section = elf.get_section_by_name(name)  # type: ignore[attr-defined]
         # A section that lies beyond the bytes read (or is NOBITS) gives short data: the
         # reader judges what it gets, and a reader that raises only loses its own entry.
