@@ -96,6 +96,7 @@ def scan_batches(
     read_elf = secrets.read_elf
     package_bytes = REGISTRY.wanted_bytes
     reduce = REGISTRY.reduce
+    whole_file = REGISTRY.whole
     elf_sections = REGISTRY.elf_sections
     regular_bytes = 0
     hashes: dict[str, bytes] | None = {} if digests else None
@@ -117,6 +118,10 @@ def scan_batches(
                 if size:
                     for_secrets = secret_wants(path)
                     for_packages = package_bytes(path)
+                    # An archive over its bound is not read at all (its record says so).
+                    too_big = for_packages and size > for_packages and whole_file(path)
+                    if too_big:
+                        for_packages = 0
                     # ELF programs and libraries: only a summary rides on (the start check).
                     for_elf = read_elf and magic == ELF_MAGIC and elf.wanted(path, mode)
                     if for_secrets or for_packages or for_elf:
@@ -138,6 +143,8 @@ def scan_batches(
                         hasher = sha256()
                         reader.hash_rest(hasher.update)
                         hashes[path] = hasher.digest()
+                    if too_big:
+                        data = reduce(path, b"", size)
                 elif hashes is not None:
                     hashes.pop(path, None)  # an earlier duplicate's bytes are not this file's
             elif hashes is not None and path:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
 import zipfile
 
 import pytest
 
-from imagetailor.analysis.analyzers import jar
+from imagetailor.analysis import analyze, layerscan
+from imagetailor.analysis.analyzers import jar, registry
 from imagetailor.analysis.analyzers.interface import Context
 from imagetailor.analysis.analyzers.registry import REGISTRY
 from tests.analysis.analyzers.helpers import run
 from tests.analysis.analyzers.samples import jar as make_jar
 from tests.analysis.analyzers.samples import pom_properties
+from tests.imagefactory import File, ImageSpec, LayerSpec, memory_image
 
 ARCHIVE = jar.ANALYZERS[0]
 UNPACKED = jar.ANALYZERS[1]
@@ -127,3 +131,21 @@ def test_paths() -> None:
         assert REGISTRY.wanted_bytes(path) == jar.MAX_ARCHIVE_BYTES
     assert REGISTRY.wanted_bytes("opt/x.jar.sha1") == 0
     assert REGISTRY.wanted_bytes("META-INF/maven/pom.properties") == 0
+
+
+def test_an_archive_over_the_bound_is_not_read_in_the_layer_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not read at all (not MAX_ARCHIVE_BYTES of it, then thrown away): one warning."""
+    small = dataclasses.replace(ARCHIVE, wants=dataclasses.replace(ARCHIVE.wants, max_bytes=1024))
+    analyzers = tuple(small if a is ARCHIVE else a for a in registry.ANALYZERS)
+    monkeypatch.setattr(layerscan, "REGISTRY", registry.Registry(analyzers, registry.READS))
+    big = make_jar([("g", "a", "1")], extra={"filler.bin": os.urandom(4096)})
+    spec = ImageSpec(
+        [LayerSpec([File("opt/big.jar", big), File("opt/ok.jar", make_jar([("g", "b", "2")]))])]
+    )
+    result = analyze(memory_image(spec))
+    assert [p.name for p in result.packages] == ["b"]
+    assert result.warnings == [
+        "/opt/big.jar: larger than 128 MiB, not read; its packages are not listed"
+    ]

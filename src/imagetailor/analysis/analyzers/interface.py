@@ -31,6 +31,9 @@ class Wants:
     suffixes: tuple[str, ...] = ()
     pattern: re.Pattern[str] | None = None
     kinds: tuple[str, ...] = ("file",)  # "dir" for analyzers that judge by a folder's name
+    # The whole file or nothing (a zip's directory is at its end): a file larger than
+    # ``max_bytes`` is not read at all, and ``reduce`` gets b"" with its size.
+    whole: bool = False
 
     def match(self, path: str) -> bool:
         if not (

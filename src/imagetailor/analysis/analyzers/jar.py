@@ -146,7 +146,7 @@ ANALYZERS = (
     Analyzer(
         "java-archive",
         1,
-        Wants(MAX_ARCHIVE_BYTES, suffixes=ARCHIVE_SUFFIXES),
+        Wants(MAX_ARCHIVE_BYTES, suffixes=ARCHIVE_SUFFIXES, whole=True),
         collect,
         reduce=reduce,
     ),

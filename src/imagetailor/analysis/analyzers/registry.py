@@ -107,9 +107,9 @@ class Registry:
                 return analyzer.reduce(path, data, size)  # type: ignore[misc]
         return data
 
-    @property
-    def reduces(self) -> bool:
-        return bool(self._reducers)
+    def whole(self, path: str) -> bool:
+        """Whether the analyzer that wants ``path`` needs all of it or nothing."""
+        return any(w.whole and w.match(path) for w in self._content)
 
     def collect(
         self, files: Iterable[tuple[str, str, bytes | None, object]], context: Context
