@@ -65,26 +65,31 @@ READS = (
 )
 
 
+Claim = tuple[Wants, Analyzer]  # an analyzer with its (present) path test
+
+
 class Registry:
     """The analyzers' path tests, compiled into one check."""
 
     def __init__(self, analyzers: Iterable[Analyzer], reads: Iterable[Wants] = ()) -> None:
         self.analyzers = tuple(analyzers)
-        content = [a.wants for a in self.analyzers if a.wants and a.wants.max_bytes]
-        self._content = (*content, *reads)
-        self._content_analyzers = tuple(
-            a for a in self.analyzers if a.wants is not None and a.wants.max_bytes
-        )
-        self._reducers = tuple(a for a in self._content_analyzers if a.reduce is not None)
-        self._by_name = tuple(a for a in self.analyzers if a.wants and not a.wants.max_bytes)
-        self._name_suffixes = tuple(s for a in self._by_name for s in a.wants.suffixes)  # type: ignore[union-attr]
-        self._prefixes = tuple(p for w in self._content for p in w.prefixes)
-        self._suffixes = tuple(s for w in self._content for s in w.suffixes)
+        claims = [(a.wants, a) for a in self.analyzers if a.wants is not None]
+        self._content: tuple[Claim, ...] = tuple((w, a) for w, a in claims if w.max_bytes)
+        self._by_name: tuple[Claim, ...] = tuple((w, a) for w, a in claims if not w.max_bytes)
+        self._reducers = tuple((w, a.reduce) for w, a in self._content if a.reduce is not None)
+        self._elf = tuple(a for a in self.analyzers if a.elf_section)
+        self._reads = (*(w for w, _ in self._content), *reads)
+        # The literals of every path test, folded for the one C-level pre-check.
+        self._prefixes = tuple(p for w in self._reads for p in w.prefixes)
+        self._suffixes = tuple(s for w in self._reads for s in w.suffixes)
         # Exact paths: the answer is known now, whatever else they also match.
-        self._exact = {p: self._slow(p) for w in self._content for p in w.exact}
+        self._exact = {p: self._slow(p) for w in self._reads for p in w.exact}
+        self._name_exact = frozenset(p for w, _ in self._by_name for p in w.exact)
+        self._name_prefixes = tuple(p for w, _ in self._by_name for p in w.prefixes)
+        self._name_suffixes = tuple(s for w, _ in self._by_name for s in w.suffixes)
         self.elf_sections: dict[str, SectionReader] = {
             a.elf_section: a.section_reader
-            for a in self.analyzers
+            for a in self._elf
             if a.elf_section and a.section_reader is not None
         }
 
@@ -98,18 +103,18 @@ class Registry:
         return 0
 
     def _slow(self, path: str) -> int:
-        return max((w.max_bytes for w in self._content if w.match(path)), default=0)
+        return max((w.max_bytes for w in self._reads if w.match(path)), default=0)
 
     def reduce(self, path: str, data: bytes, size: int) -> bytes:
         """The kept bytes after the wanting analyzer's ``reduce`` (run in the layer worker)."""
-        for analyzer in self._reducers:
-            if analyzer.wants is not None and analyzer.wants.match(path):
-                return analyzer.reduce(path, data, size)  # type: ignore[misc]
+        for wants, reduce in self._reducers:
+            if wants.match(path):
+                return reduce(path, data, size)
         return data
 
     def whole(self, path: str) -> bool:
         """Whether the analyzer that wants ``path`` needs all of it or nothing."""
-        return any(w.whole and w.match(path) for w in self._content)
+        return any(w.whole and w.match(path) for w in self._reads)
 
     def collect(
         self, files: Iterable[tuple[str, str, bytes | None, object]], context: Context
@@ -118,27 +123,29 @@ class Registry:
         merged tree — with its file's tag (the layer) and the analyzer that found it."""
         from imagetailor.analysis import elf
 
-        by_name, suffixes = self._by_name, self._name_suffixes
         for path, kind, data, tag in files:
-            if suffixes and path.endswith(suffixes):
-                for analyzer in by_name:
-                    if kind in analyzer.wants.kinds and analyzer.wants.match(path):  # type: ignore[union-attr]
-                        yield from (
-                            (f, tag, analyzer) for f in analyzer.collect(path, None, context)
-                        )
+            if (
+                path.endswith(self._name_suffixes)
+                or path.startswith(self._name_prefixes)
+                or path in self._name_exact
+            ):
+                for wants, analyzer in self._by_name:
+                    if kind in wants.kinds and wants.match(path):
+                        found = analyzer.collect(path, None, context)
+                        yield from ((f, tag, analyzer) for f in found)
             if data is None or kind == "dir":
                 continue
             if data.startswith(elf.SUMMARY_MARK):
-                for analyzer in self.analyzers:
-                    if analyzer.elf_section:
-                        section = elf.section(data, analyzer.elf_section)
-                        if section is not None:
-                            found = analyzer.collect(path, section, context)
-                            yield from ((f, tag, analyzer) for f in found)
+                for analyzer in self._elf:
+                    section = elf.section(data, analyzer.elf_section or "")
+                    if section is not None:
+                        found = analyzer.collect(path, section, context)
+                        yield from ((f, tag, analyzer) for f in found)
                 continue
-            for analyzer in self._content_analyzers:
-                if analyzer.wants.match(path):  # type: ignore[union-attr]
-                    yield from ((f, tag, analyzer) for f in analyzer.collect(path, data, context))
+            for wants, analyzer in self._content:
+                if wants.match(path):
+                    found = analyzer.collect(path, data, context)
+                    yield from ((f, tag, analyzer) for f in found)
 
 
 REGISTRY = Registry(ANALYZERS, READS)
