@@ -12,6 +12,8 @@ The principled differences, each asserted exactly:
 - maven: for a jar whose pom.properties names another artifact than the file name (a Spring
   Boot app.jar holding com.example:demo), syft adds a package named after the file, version
   UNKNOWN; we list what the archive's metadata says.
+- maven: an unpacked pom.properties (an exploded war) is ours only: syft reads pom.properties
+  inside archives on images (its pom cataloger is for source directories).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.analysis.analyzers.samples import several_ecosystems
+from tests.analysis.analyzers.samples import more_layouts, several_ecosystems
 from tests.imagefactory import write_docker_archive
 from tests.peers.peers import ours, peer, run_peer
 
@@ -29,17 +31,40 @@ SYFT_ONLY = {
 }
 
 
-def test_every_analyzer_matches_syft(tmp_path: Path) -> None:
-    archive = tmp_path / "ecosystems.tar"
-    write_docker_archive(several_ecosystems(), archive)
+def syft_purls(archive: Path) -> set[str]:
     out = run_peer(
         [
             str(peer("syft")), "scan", f"docker-archive:{archive}", "-o", "json", "-q",
             "--select-catalogers", "+dotnet-deps-cataloger,+ruby-gemfile-cataloger",
         ]
     )  # fmt: skip
-    theirs = {a["purl"] for a in json.loads(out)["artifacts"]}
+    return {a["purl"] for a in json.loads(out)["artifacts"]}
+
+
+def test_every_analyzer_matches_syft(tmp_path: Path) -> None:
+    archive = tmp_path / "ecosystems.tar"
+    write_docker_archive(several_ecosystems(), archive)
+    theirs = syft_purls(archive)
     mine = {p.purl for p in ours(archive).packages}
     assert theirs >= SYFT_ONLY
     assert mine == theirs - SYFT_ONLY, (sorted(mine - theirs), sorted(theirs - mine - SYFT_ONLY))
     assert len(mine) == 19
+
+
+def test_more_gem_and_jar_layouts_match_syft(tmp_path: Path) -> None:
+    archive = tmp_path / "layouts.tar"
+    write_docker_archive(more_layouts(), archive)
+    mine = {p.purl for p in ours(archive).packages}
+    exploded = "pkg:maven/org.example/exploded@1.2"
+    assert exploded in mine
+    assert (
+        mine - {exploded}
+        == syft_purls(archive)
+        == {
+            "pkg:gem/json@2.6.3",
+            "pkg:gem/rake@13.0.6",
+            "pkg:maven/plain/plain@1.2",
+            "pkg:maven/org.x/x-core@1.0",
+            "pkg:maven/org.x/x-shaded@2.0",
+        }
+    )

@@ -202,3 +202,37 @@ def several_ecosystems() -> ImageSpec:
             ),
         ]
     )
+
+
+def gemspec(name: str, version: str) -> str:
+    return GEMSPEC.replace('"rack"', f'"{name}"').replace('"3.0.8"', f'"{version}"')
+
+
+def more_layouts() -> ImageSpec:
+    """Where else gems and jars are: Ruby's default gems, Debian's rubygems-integration, a
+    gemspec that is an app's source (not an install), a jar named only by its file, a shaded
+    jar with two pom.properties, an exploded war."""
+    webapp = "srv/webapps/app/META-INF/maven/org.example/exploded/pom.properties"
+    return ImageSpec(
+        [
+            LayerSpec(
+                [
+                    File(
+                        "usr/local/lib/ruby/3.2.0/specifications/default/json-2.6.3.gemspec",
+                        gemspec("json", "2.6.3"),
+                    ),
+                    File(
+                        "usr/share/rubygems-integration/all/specifications/rake-13.0.6.gemspec",
+                        gemspec("rake", "13.0.6"),
+                    ),
+                    File("app/myapp.gemspec", gemspec("myapp", "0.1.0")),
+                    File("usr/share/java/plain-1.2.jar", jar([])),
+                    File(
+                        "usr/share/java/x.jar",
+                        jar([("org.x", "x-core", "1.0"), ("org.x", "x-shaded", "2.0")]),
+                    ),
+                    File(webapp, pom_properties("org.example", "exploded", "1.2")),
+                ]
+            )
+        ]
+    )

@@ -35,6 +35,13 @@ def test_plain_jar() -> None:
     ]
 
 
+def test_a_jar_without_metadata_is_named_by_its_file() -> None:
+    assert run(ARCHIVE, "usr/share/java/commons-io-2.11.0.jar", make_jar([])) == [
+        ("commons-io", "2.11.0", "maven", "pkg:maven/commons-io/commons-io@2.11.0")
+    ]
+    assert run(ARCHIVE, "usr/share/java/commons-io.jar", make_jar([])) == []  # no version
+
+
 def test_spring_boot_fat_jar_and_a_war() -> None:
     inner = make_jar([("com.fasterxml.jackson.core", "jackson-core", "2.15.2")])
     deeper = make_jar(

@@ -27,6 +27,7 @@ MAX_NESTED_BYTES = 64 << 20  # one archive inside an archive, inflated
 MAX_INFLATED_BYTES = 256 << 20  # everything inflated for one outer archive
 MAX_DEPTH = 2  # the outer archive is depth 0; jars in a jar are 1; jars in those are 2
 RECORD_MARK = b"jar-contents\n"
+_FILE_NAME = re.compile(r"(?:^|/)([A-Za-z][\w.+-]*?)-(\d[\w.+-]*)\.(?:jar|war|ear)\Z")
 _PROPERTY = re.compile(r"([^=:\s]+)\s*[=:]\s*(.*)")
 _POM = re.compile(r"(?:^|/)META-INF/maven/[^/]+/[^/]+/pom\.properties\Z")
 
@@ -68,14 +69,18 @@ class _Budget:
         return data
 
 
-def _scan(data: bytes, inner: str, depth: int, budget: _Budget, out: list[list[str]]) -> None:
+def _scan(
+    data: bytes, name: str, inner: str, depth: int, budget: _Budget, out: list[list[str]]
+) -> None:
+    """Append the packages of the archive ``data`` (file name ``name``) to ``out``."""
+    before = len(out)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise zipfile.BadZipFile(f"more than {MAX_ENTRIES} entries")
         for info in infos:
-            name = info.filename
-            if _POM.search(name):
+            entry = info.filename
+            if _POM.search(entry):
                 raw = budget.read(archive, info, MAX_PROPERTIES_BYTES)
                 if raw is not None:
                     props = properties(text_of(raw))
@@ -83,14 +88,20 @@ def _scan(data: bytes, inner: str, depth: int, budget: _Budget, out: list[list[s
                     if artifact:
                         group, version = props.get("groupId", ""), props.get("version", "")
                         out.append([group, artifact, version, inner])
-            elif depth < MAX_DEPTH and name.endswith(ARCHIVE_SUFFIXES):
+            elif depth < MAX_DEPTH and entry.endswith(ARCHIVE_SUFFIXES):
                 nested = budget.read(archive, info, MAX_NESTED_BYTES)
                 if nested is None:
                     continue
+                where = f"{inner}:{entry}" if inner else entry
                 try:
-                    _scan(nested, f"{inner}:{name}" if inner else name, depth + 1, budget, out)
+                    _scan(nested, entry, where, depth + 1, budget, out)
                 except _UNREADABLE:
                     continue  # one bad jar inside does not hide what the others hold
+    # No pom.properties of its own (and none in what it holds): as syft does, the file name
+    # says what it is ("commons-io-2.11.0.jar"), the name standing in for the group too.
+    named = _FILE_NAME.search(name)
+    if len(out) == before and named:
+        out.append([named.group(1), named.group(1), named.group(2), inner])
 
 
 def reduce(path: str, data: bytes, size: int) -> bytes:
@@ -102,7 +113,7 @@ def reduce(path: str, data: bytes, size: int) -> bytes:
     else:
         found: list[list[str]] = []
         try:
-            _scan(data, "", 0, _Budget(), found)
+            _scan(data, path, "", 0, _Budget(), found)
             record = found
         except _UNREADABLE as e:
             record = {"error": f"not a readable zip archive ({e})"}
