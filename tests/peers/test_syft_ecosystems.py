@@ -9,9 +9,6 @@ its deps.json).
 
 The principled differences, each asserted exactly:
 - dpkg: a removed package whose conffiles remain is not installed; syft lists it (curl).
-- maven: for a jar whose pom.properties names another artifact than the file name (a Spring
-  Boot app.jar holding com.example:demo), syft adds a package named after the file, version
-  UNKNOWN; we list what the archive's metadata says.
 - maven: an unpacked pom.properties (an exploded war) is ours only: syft reads pom.properties
   inside archives on images (its pom cataloger is for source directories).
 """
@@ -25,10 +22,7 @@ from tests.analysis.analyzers.samples import more_layouts, several_ecosystems
 from tests.imagefactory import write_docker_archive
 from tests.peers.peers import ours, peer, run_peer
 
-SYFT_ONLY = {
-    "pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12",
-    "pkg:maven/app/app",
-}
+SYFT_ONLY = {"pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12"}
 
 
 def syft_purls(archive: Path) -> set[str]:
@@ -48,7 +42,7 @@ def test_every_analyzer_matches_syft(tmp_path: Path) -> None:
     mine = {p.purl for p in ours(archive).packages}
     assert theirs >= SYFT_ONLY
     assert mine == theirs - SYFT_ONLY, (sorted(mine - theirs), sorted(theirs - mine - SYFT_ONLY))
-    assert len(mine) == 19
+    assert len(mine) == 20
 
 
 def test_more_gem_and_jar_layouts_match_syft(tmp_path: Path) -> None:

@@ -39,7 +39,58 @@ def test_a_jar_without_metadata_is_named_by_its_file() -> None:
     assert run(ARCHIVE, "usr/share/java/commons-io-2.11.0.jar", make_jar([])) == [
         ("commons-io", "2.11.0", "maven", "pkg:maven/commons-io/commons-io@2.11.0")
     ]
-    assert run(ARCHIVE, "usr/share/java/commons-io.jar", make_jar([])) == []  # no version
+    assert run(ARCHIVE, "usr/share/java/gettext.jar", make_jar([])) == [
+        ("gettext", "", "maven", "pkg:maven/gettext/gettext")  # syft's version UNKNOWN
+    ]
+
+
+def manifest_jar(manifest: str, poms: list[tuple[str, str, str]] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("META-INF/MANIFEST.MF", manifest)
+        for group, artifact, version in poms or []:
+            props = pom_properties(group, artifact, version)
+            archive.writestr(f"META-INF/maven/{group}/{artifact}/pom.properties", props)
+    return out.getvalue()
+
+
+def test_the_archive_itself_as_syft_names_it_from_the_manifest() -> None:
+    """Cases from Debian's /usr/share/java, where syft and we agree on all 96 packages of 71
+    jars: the group from Bundle-SymbolicName (cut at ';', before Automatic-Module-Name), from
+    Main-Class, or the artifact; the version from the file name, else Implementation-Version."""
+    guice = (
+        "Manifest-Version: 1.0\r\nAutomatic-Module-Name: com.google.guice\r\n"
+        "Bundle-Vendor: Google, Inc.\r\n"
+        "Bundle-SymbolicName: com.google.inj\r\n ect;singleton:=true\r\n"
+        "Bundle-Version: 4.2.3\r\n\r\nName: x\r\nGroup-Id: org.other\r\n"
+    )
+    assert run(ARCHIVE, "usr/share/java/guice-no-aop-4.2.3.jar", manifest_jar(guice)) == [
+        ("guice-no-aop", "4.2.3", "maven", "pkg:maven/com.google.inject/guice-no-aop@4.2.3")
+    ]
+    artifact = (
+        "Specification-Title: Maven Artifact\nSpecification-Version: 3.8\n"
+        "Implementation-Title: Maven Artifact\nImplementation-Version: 3.8.7\n"
+        "Main-Class: org.apache.maven.artifact.versioning.ComparableVersion\n"
+    )
+    assert run(ARCHIVE, "usr/share/java/maven3-artifact.jar", manifest_jar(artifact)) == [
+        ("maven3-artifact", "3.8.7", "maven",
+         "pkg:maven/org.apache.maven.artifact.versioning.ComparableVersion/maven3-artifact@3.8.7"),
+    ]  # fmt: skip
+
+
+def test_a_pom_naming_another_artifact_adds_the_archive_itself() -> None:
+    core = manifest_jar(
+        "Implementation-Version: 3.8.7\n", [("org.apache.maven", "maven-core", "3.8.7")]
+    )
+    assert [row[3] for row in run(ARCHIVE, "usr/share/java/maven3-core.jar", core)] == [
+        "pkg:maven/org.apache.maven/maven-core@3.8.7",
+        "pkg:maven/maven3-core/maven3-core@3.8.7",
+    ]
+    # ... but not when the names are near enough (Debian's renamed geronimo specs)
+    spec = manifest_jar("", [("org.apache.geronimo.specs", "geronimo-annotation_1.3_spec", "1.3")])
+    assert [row[0] for row in run(ARCHIVE, "j/geronimo-annotation-1.3-spec.jar", spec)] == [
+        "geronimo-annotation_1.3_spec"
+    ]
 
 
 def test_spring_boot_fat_jar_and_a_war() -> None:
@@ -53,13 +104,15 @@ def test_spring_boot_fat_jar_and_a_war() -> None:
         nested={"BOOT-INF/lib/jackson-core-2.15.2.jar": inner, "BOOT-INF/lib/deeper.jar": deeper},
     )
     # depth 0 the boot jar, 1 its libraries, 2 a library's own nested jar; deeper is not read
+    # the boot jar's pom names "demo", not "app": syft (and we) add the archive itself
     assert {row[0] for row in run(ARCHIVE, "app/app.jar", boot)} == {
-        "demo", "jackson-core", "level-two", "level-three",
+        "app", "demo", "jackson-core", "deeper", "level-two", "level-three",
     }  # fmt: skip
     war = make_jar([], nested={"WEB-INF/lib/jackson-core-2.15.2.jar": inner})
     assert run(ARCHIVE, "usr/local/tomcat/webapps/ROOT.war", war) == [
         ("jackson-core", "2.15.2", "maven",
          "pkg:maven/com.fasterxml.jackson.core/jackson-core@2.15.2"),
+        ("ROOT", "", "maven", "pkg:maven/ROOT/ROOT"),
     ]  # fmt: skip
 
 
@@ -67,7 +120,7 @@ def test_depth_is_bounded() -> None:
     archive = make_jar([("g", "d3", "1")])
     for depth in (2, 1, 0):
         archive = make_jar([("g", f"d{depth}", "1")], nested={f"lib/d{depth + 1}.jar": archive})
-    assert sorted(row[0] for row in run(ARCHIVE, "a.jar", archive)) == ["d0", "d1", "d2"]
+    assert sorted(row[0] for row in run(ARCHIVE, "d0.jar", archive)) == ["d0", "d1", "d2"]
 
 
 def test_the_same_package_twice_is_listed_once() -> None:
@@ -152,7 +205,7 @@ def test_an_archive_over_the_bound_is_not_read_in_the_layer_pass(
         [LayerSpec([File("opt/big.jar", big), File("opt/ok.jar", make_jar([("g", "b", "2")]))])]
     )
     result = analyze(memory_image(spec))
-    assert [p.name for p in result.packages] == ["b"]
+    assert [p.name for p in result.packages] == ["b", "ok"]
     assert result.warnings == [
         "/opt/big.jar: larger than 128 MiB, not read; its packages are not listed"
     ]

@@ -28,6 +28,7 @@ def test_every_ecosystem_in_one_image() -> None:
         ("gem", "rack", "3.0.8", "pkg:gem/rack@3.0.8", 1),
         ("gem", "ruby2_keywords", "0.0.5", "pkg:gem/ruby2_keywords@0.0.5", 1),
         ("gem", "sinatra", "3.1.0", "pkg:gem/sinatra@3.1.0", 1),
+        ("maven", "app", "", "pkg:maven/app/app", 1),
         ("maven", "demo", "0.0.1", "pkg:maven/com.example/demo@0.0.1", 1),
         ("maven", "jackson-core", "2.15.2",
          "pkg:maven/com.fasterxml.jackson.core/jackson-core@2.15.2", 1),

@@ -27,7 +27,16 @@ MAX_NESTED_BYTES = 64 << 20  # one archive inside an archive, inflated
 MAX_INFLATED_BYTES = 256 << 20  # everything inflated for one outer archive
 MAX_DEPTH = 2  # the outer archive is depth 0; jars in a jar are 1; jars in those are 2
 RECORD_MARK = b"jar-contents\n"
-_FILE_NAME = re.compile(r"(?:^|/)([A-Za-z][\w.+-]*?)-(\d[\w.+-]*)\.(?:jar|war|ear)\Z")
+# "name-1.2.3" -> (name, 1.2.3): the version starts at the first "-" before a digit
+_FILE_NAME = re.compile(r"(.+?)(?:-(\d.*))?\Z")
+_VERSION_FIELDS = ("Implementation-Version", "Specification-Version", "Bundle-Version")
+# syft's order (cpegenerate: primary, then secondary fields); a group starts with a domain.
+_GROUP_FIELDS = (
+    "Group-Id", "Bundle-SymbolicName", "Extension-Name", "Specification-Vendor",
+    "Implementation-Vendor", "Implementation-Vendor-Id", "Implementation-Title",
+    "Bundle-Activator", "Automatic-Module-Name", "Main-Class", "Package",
+)  # fmt: skip
+_DOMAINS = ("com.", "org.", "net.", "io.", "be.")
 _PROPERTY = re.compile(r"([^=:\s]+)\s*[=:]\s*(.*)")
 _POM = re.compile(r"(?:^|/)META-INF/maven/[^/]+/[^/]+/pom\.properties\Z")
 
@@ -73,7 +82,8 @@ def _scan(
     data: bytes, name: str, inner: str, depth: int, budget: _Budget, out: list[list[str]]
 ) -> None:
     """Append the packages of the archive ``data`` (file name ``name``) to ``out``."""
-    before = len(out)
+    artifacts: set[str] = set()  # what this archive's own pom.properties name
+    manifest: dict[str, str] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
@@ -88,6 +98,10 @@ def _scan(
                     if artifact:
                         group, version = props.get("groupId", ""), props.get("version", "")
                         out.append([group, artifact, version, inner])
+                        artifacts.add(artifact)
+            elif entry == "META-INF/MANIFEST.MF":
+                raw = budget.read(archive, info, MAX_PROPERTIES_BYTES)
+                manifest = main_section(text_of(raw)) if raw is not None else {}
             elif depth < MAX_DEPTH and entry.endswith(ARCHIVE_SUFFIXES):
                 nested = budget.read(archive, info, MAX_NESTED_BYTES)
                 if nested is None:
@@ -97,11 +111,45 @@ def _scan(
                     _scan(nested, entry, where, depth + 1, budget, out)
                 except _UNREADABLE:
                     continue  # one bad jar inside does not hide what the others hold
-    # No pom.properties of its own (and none in what it holds): as syft does, the file name
-    # says what it is ("commons-io-2.11.0.jar"), the name standing in for the group too.
-    named = _FILE_NAME.search(name)
-    if len(out) == before and named:
-        out.append([named.group(1), named.group(1), named.group(2), inner])
+    own = identity(name, manifest, artifacts)
+    if own is not None:
+        out.append([*own, inner])
+
+
+def main_section(text: str) -> dict[str, str]:
+    """The main section of a jar manifest: ``Name: value`` lines, a leading space continuing
+    the line before, up to the first blank line."""
+    fields: dict[str, str] = {}
+    last = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if not line:
+            break
+        if line[0] == " " and last:
+            fields[last] += line[1:]
+        elif ":" in line:
+            last, _, value = line.partition(":")
+            fields[last] = value.strip()
+    return fields
+
+
+def identity(name: str, manifest: dict[str, str], artifacts: set[str]) -> tuple[str, ...] | None:
+    """The archive's own (group, artifact, version) when none of its pom.properties names it,
+    the way syft makes one: artifact and version from the file name ("commons-io-2.11.0.jar"),
+    else the version from the manifest; the group from the manifest's fields that read as one
+    (syft's order), else the artifact. syft also knows a table of artifact -> group for
+    well-known jars without metadata: not kept here, so those groups can differ."""
+    base = name[name.rfind("/") + 1 :].rpartition(".")[0]
+    named = _FILE_NAME.match(base)
+    artifact, version = (named.group(1), named.group(2) or "") if named else (base, "")
+    # syft's test of a pom.properties naming the archive is loose on purpose: Debian renames
+    # geronimo-annotation_1.3_spec to geronimo-annotation-1.3-spec.jar.
+    if not artifact or any(a.startswith(artifact) or artifact.endswith(a) for a in artifacts):
+        return None
+    if not version:
+        version = next((manifest[f] for f in _VERSION_FIELDS if manifest.get(f)), "")
+    groups = (manifest.get(f, "").split(";")[0].strip() for f in _GROUP_FIELDS)
+    group = next((g for g in groups if g.startswith(_DOMAINS) and " " not in g), artifact)
+    return group, artifact, version
 
 
 def reduce(path: str, data: bytes, size: int) -> bytes:
