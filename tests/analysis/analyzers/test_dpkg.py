@@ -49,3 +49,22 @@ def test_only_the_database_paths_are_read() -> None:
     assert REGISTRY.wanted_bytes("var/lib/dpkg/status.d/x") == dpkg.MAX_BYTES
     assert REGISTRY.wanted_bytes("var/lib/dpkg/status-old") == 0
     assert REGISTRY.wanted_bytes("srv/var/lib/dpkg/status") == 0
+
+
+def test_source_package_in_the_upstream_qualifier_as_syft_writes_it() -> None:
+    status = (
+        "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nSource: glibc\n"
+        "Version: 2.36-9+deb12u4\n\n"
+        "Package: bash\nStatus: install ok installed\nArchitecture: amd64\n"
+        "Source: bash (5.2.37-2)\nVersion: 5.2.37-2+b10\n\n"
+        "Package: same\nStatus: install ok installed\nSource: same (1.0)\nVersion: 1.0\n\n"
+        "Package: ruby\nStatus: install ok installed\nSource: ruby-defaults (1:3.3)\n"
+        "Version: 1:3.3+b1\n"
+    )
+    context = Context(distro="debian", distro_version="13")
+    assert [row[3] for row in run(dpkg.ANALYZER, "var/lib/dpkg/status", status, context)] == [
+        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-13&upstream=glibc",
+        "pkg:deb/debian/bash@5.2.37-2%2Bb10?arch=amd64&distro=debian-13&upstream=bash%405.2.37-2",
+        "pkg:deb/debian/same@1.0?distro=debian-13&upstream=same",
+        "pkg:deb/debian/ruby@1:3.3%2Bb1?distro=debian-13&upstream=ruby-defaults%401:3.3",
+    ]

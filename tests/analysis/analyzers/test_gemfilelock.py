@@ -64,3 +64,8 @@ def test_installed_gemspec_wins_over_the_lock() -> None:
         ("ruby2_keywords", "/app/Gemfile.lock"),
         ("sinatra", "/app/Gemfile.lock"),
     ]
+
+
+def test_a_gems_own_lock_is_not_an_install() -> None:
+    assert REGISTRY.wanted_bytes("usr/lib/ruby/gems/3.3.0/gems/rbs-3.4.0/Gemfile.lock") == 0
+    assert REGISTRY.wanted_bytes("app/vendor/bundle/ruby/3.3.0/gems/x-1/sub/Gemfile.lock") == 0

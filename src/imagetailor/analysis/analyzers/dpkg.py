@@ -31,10 +31,23 @@ def paragraphs(
             continue
         version = paragraph.get("Version", "")
         arch = paragraph.get("Architecture", "")
+        upstream = _upstream(paragraph.get("Source", ""), version)
         yield Found(
-            name, version, "dpkg", purl("deb", name, version, distro, arch=arch, distro=release),
+            name, version, "dpkg",
+            purl("deb", name, version, distro, arch=arch, distro=release, upstream=upstream),
             path, source=paragraph.get("Source", "").split(" ", 1)[0] or None,
         )  # fmt: skip
+
+
+def _upstream(source: str, version: str) -> str:
+    """The purl's ``upstream`` qualifier as syft writes it: the source package, with its
+    version when that differs from the binary's ("Source: util-linux (2.41-5)", or a binNMU's
+    "+b1" build)."""
+    name, _, rest = source.strip().partition(" ")
+    if not name:
+        return ""
+    source_version = rest.strip().strip("()").strip()
+    return f"{name}@{source_version}" if source_version and source_version != version else name
 
 
 def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:

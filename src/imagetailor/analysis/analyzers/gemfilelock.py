@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from imagetailor.analysis.analyzers.interface import Analyzer, Context, Found, Wants, purl, text_of
 
 MAX_BYTES = 1 << 20
+# A lock inside an installed gem's own folder (gems/rbs-3.4.0/Gemfile.lock) is that gem's
+# development setup, not something installed: only other locks (the app's) are read.
+_APP_LOCK = re.compile(r"^(?!(?:.*/)?gems/[^/]+/).*(?:^|/)Gemfile\.lock\Z")
 _SPEC = re.compile(r"^ {4}([^\s(]+) \(([^)\s]+)\)\s*$")
 _SECTIONS = ("GEM", "GIT", "PATH")
 
@@ -30,7 +33,7 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
 ANALYZER = Analyzer(
     "gemfile-lock",
     1,
-    Wants(MAX_BYTES, exact=("Gemfile.lock",), suffixes=("/Gemfile.lock",)),
+    Wants(MAX_BYTES, exact=("Gemfile.lock",), suffixes=("/Gemfile.lock",), pattern=_APP_LOCK),
     collect,
     declared=True,
 )

@@ -111,7 +111,7 @@ def purl(kind: str, name: str, version: str, namespace: str = "", **qualifiers: 
         text += "@" + quote(version, safe=":")
     kept = sorted((k, v) for k, v in qualifiers.items() if v)
     if kept:
-        text += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in kept)
+        text += "?" + "&".join(f"{k}={quote(v, safe=':')}" for k, v in kept)
     return text
 
 
