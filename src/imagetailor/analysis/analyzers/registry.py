@@ -13,7 +13,7 @@ No pydantic here (the layer workers import this module).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from imagetailor.analysis.analyzers import (
     apk,
@@ -93,14 +93,25 @@ class Registry:
             if a.elf_section and a.section_reader is not None
         }
 
-    def wanted_bytes(self, path: str) -> int:
-        """Bytes of the file at ``path`` (relative to the root) to keep (0: none)."""
-        found = self._exact.get(path)
-        if found is not None:
-            return found
-        if path.endswith(self._suffixes) or path.startswith(self._prefixes):
-            return self._slow(path)
-        return 0
+        self.wanted_bytes = self._compiled()
+
+    def _compiled(self) -> Callable[[str], int]:
+        """``wanted_bytes(path)``: bytes of the file at ``path`` (relative to the root) to
+        keep, 0 for none. A closure over locals: no attribute lookups on the hot path."""
+        exact = self._exact.get
+        suffixes = tuple(dict.fromkeys(self._suffixes))
+        prefixes = tuple(dict.fromkeys(self._prefixes))
+        slow = self._slow
+
+        def wanted_bytes(path: str) -> int:
+            found = exact(path)
+            if found is not None:
+                return found
+            if path.endswith(suffixes) or path.startswith(prefixes):
+                return slow(path)
+            return 0
+
+        return wanted_bytes
 
     def _slow(self, path: str) -> int:
         return max((w.max_bytes for w in self._reads if w.match(path)), default=0)
