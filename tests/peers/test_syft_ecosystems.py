@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from tests.analysis.analyzers.samples import more_layouts, several_ecosystems
-from tests.imagefactory import write_docker_archive
+from tests.imagefactory import Dir, File, ImageSpec, LayerSpec, write_docker_archive
 from tests.peers.peers import ours, peer, run_peer
 
 SYFT_ONLY = {"pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12"}
@@ -60,5 +60,36 @@ def test_more_gem_and_jar_layouts_match_syft(tmp_path: Path) -> None:
             "pkg:maven/plain/plain@1.2",
             "pkg:maven/org.x/x-core@1.0",
             "pkg:maven/org.x/x-shaded@2.0",
+        }
+    )
+
+
+def test_alpine_purls_match_syft(tmp_path: Path) -> None:
+    """apk's origin is syft's upstream= qualifier when it is another name."""
+    installed = (
+        "C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\n\n"
+        "C:Q1ghi=\nP:ca-certificates-bundle\nV:20230506-r0\nA:x86_64\no:ca-certificates\n"
+    )
+    spec = ImageSpec(
+        [
+            LayerSpec(
+                [
+                    *(Dir(d) for d in ("etc", "lib", "lib/apk", "lib/apk/db")),
+                    File("etc/os-release", 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.18.4\n'),
+                    File("lib/apk/db/installed", installed),
+                ]
+            )
+        ]
+    )
+    archive = tmp_path / "alpine.tar"
+    write_docker_archive(spec, archive)
+    mine = {p.purl for p in ours(archive).packages}
+    assert (
+        mine
+        == syft_purls(archive)
+        == {
+            "pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=alpine-3.18.4",
+            "pkg:apk/alpine/ca-certificates-bundle@20230506-r0?arch=x86_64&distro=alpine-3.18.4"
+            "&upstream=ca-certificates",
         }
     )

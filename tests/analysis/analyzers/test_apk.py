@@ -25,6 +25,19 @@ def test_records_with_purls() -> None:
     ]  # fmt: skip
 
 
+def test_origin_is_the_source_and_syfts_upstream_qualifier() -> None:
+    installed = (
+        "P:musl\nV:1.2.4-r2\no:musl\n\nP:ca-certificates-bundle\nV:20230506-r0\no:ca-certificates\n"
+    )
+    context = Context(distro="alpine", distro_version="3.18.4")
+    found = list(apk.collect("lib/apk/db/installed", installed.encode(), context))
+    assert [(f.purl, f.source) for f in found] == [
+        ("pkg:apk/alpine/musl@1.2.4-r2?distro=alpine-3.18.4", "musl"),
+        ("pkg:apk/alpine/ca-certificates-bundle@20230506-r0?distro=alpine-3.18.4"
+         "&upstream=ca-certificates", "ca-certificates"),
+    ]  # fmt: skip
+
+
 def test_garbage_and_paths() -> None:
     assert run(apk.ANALYZER, "lib/apk/db/installed", b"\xff\xfe:P\nV:\n" * 1000) == []
     assert REGISTRY.wanted_bytes("lib/apk/db/installed") == apk.MAX_BYTES

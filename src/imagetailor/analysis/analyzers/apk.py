@@ -19,11 +19,14 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
         if not line.strip():
             name = record.get("P")
             if name:
-                version = record.get("V", "")
+                version, origin = record.get("V", ""), record.get("o", "")
+                # syft's upstream= qualifier: the origin, when it is another name
+                upstream = origin if origin != name else ""
                 yield Found(
                     name, version, "apk",
-                    purl("apk", name, version, distro, arch=record.get("A", ""), distro=release),
-                    path, source=record.get("o") or None,
+                    purl("apk", name, version, distro, arch=record.get("A", ""), distro=release,
+                         upstream=upstream),
+                    path, source=origin or None,
                 )  # fmt: skip
             record = {}
         elif line[1:2] == ":" and line[0] in "PVAo":  # o: the origin (the aport built from)
