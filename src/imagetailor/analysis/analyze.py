@@ -241,7 +241,14 @@ def _analyze(
     if contents is not None:
         contents.finish(tree)
     secrets += scanner.scan_config(image.config, _history_lines(image))
-    installed = package_db.installed_packages(tree)
+    package_warnings: list[str] = []
+    installed = [
+        p
+        if p.path is None or p.path.isascii()
+        else p.model_copy(update={"path": printable(p.path)})
+        for p in package_db.installed_packages(tree, package_warnings)
+    ]
+    warnings += [printable(w) for w in package_warnings[: max(0, MAX_WARNINGS - len(warnings))]]
     inventory, tool_hits = find_tools(tree, tool_catalogue(), image_path(image.config), installed)
     created_by = {info.index: info.created_by for info in layers}
     hidden_sorted = sorted(tree.hidden, key=lambda h: (-h.size, h.path))

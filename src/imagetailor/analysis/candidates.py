@@ -1,4 +1,6 @@
-"""Which files' content the analysis reads: secret candidates (by name) and package databases.
+"""Which files' content the secret scan reads: candidates by name or path, and app sources.
+
+(Package databases are chosen by the analyzers: analysis/analyzers/registry.py.)
 
 Decided for every regular file of every layer while the tar streams by, so it is kept cheap,
 and free of pydantic: layer workers (see ``layerscan``) import this module, not the models.
@@ -10,47 +12,6 @@ import fnmatch
 import re
 
 from imagetailor.analysis.catalog import SecretCatalogue
-
-DPKG_STATUS = "var/lib/dpkg/status"
-DPKG_STATUS_D = "var/lib/dpkg/status.d/"
-APK_INSTALLED = "lib/apk/db/installed"
-MAX_DB_BYTES = 64 << 20  # a dpkg status of a large distro image is a few MiB
-MAX_PACKAGE_JSON = 256 << 10
-NPM_MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/]+/)?[^/]+/package\.json\Z")
-# Composer's record of what `composer install` put in vendor/ (every package, with versions).
-COMPOSER_INSTALLED = "vendor/composer/installed.json"
-
-
-# Which distribution and release the image is (vulnerability records are per release);
-# etc/os-release is usually a symlink to usr/lib/os-release, so both are read.
-OS_RELEASE = ("etc/os-release", "usr/lib/os-release")
-MAX_OS_RELEASE = 16 << 10
-
-# dpkg's file list per package: which package a setuid/setgid file belongs to (hygiene.py).
-# A list is a few KiB; the biggest (kernel headers) a few MiB: past the bound, owner unknown.
-DPKG_FILE_LISTS = "var/lib/dpkg/info/"
-MAX_FILE_LIST = 1 << 20
-
-LD_CONF = "etc/ld.so.conf"
-USER_DBS = ("etc/passwd", "etc/group")
-MAX_LD_CONF = 64 << 10
-
-
-def package_bytes(path: str) -> int:
-    """Bytes of this file the package readers (and the start check) need (0: none)."""
-    if path in (DPKG_STATUS, APK_INSTALLED) or path.startswith(DPKG_STATUS_D):
-        return MAX_DB_BYTES
-    if path in OS_RELEASE:
-        return MAX_OS_RELEASE
-    if path.startswith(LD_CONF) or path in USER_DBS:  # where libraries are; who the user is
-        return MAX_LD_CONF
-    if path.endswith("package.json") and NPM_MANIFEST.search(path):
-        return MAX_PACKAGE_JSON
-    if path.endswith(COMPOSER_INSTALLED):
-        return MAX_DB_BYTES
-    if path.startswith(DPKG_FILE_LISTS) and path.endswith(".list"):
-        return MAX_FILE_LIST
-    return 0
 
 
 def _compile(globs: list[str]) -> list[re.Pattern[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 MAX_ELF_BYTES = 64 << 20  # larger files are judged from what this much shows (often all of it)
@@ -39,8 +40,13 @@ class ElfInfo:
     complete: bool  # False: the dynamic section was not in the bytes read
 
 
-def summarize(data: bytes) -> bytes:
-    """The summary of an ELF file's bytes (what ``parse`` reads back), never raising."""
+def summarize(
+    data: bytes, sections: Mapping[str, Callable[[bytes], object]] | None = None
+) -> bytes:
+    """The summary of an ELF file's bytes (what ``parse`` reads back), never raising.
+
+    ``sections``: section name -> reader of its bytes (analyzers/: cargo-auditable's crate
+    list); what a reader returns is kept in the summary (``section`` reads it back)."""
     from elftools.common.exceptions import ELFError
     from elftools.elf.dynamic import DynamicSegment
     from elftools.elf.elffile import ELFFile
@@ -62,11 +68,49 @@ def summarize(data: bytes) -> bytes:
                     elif tag.entry.d_tag == "DT_RUNPATH":
                         info["runpath"] = tag.runpath.split(":")  # type: ignore[attr-defined]
         info["complete"] = True
+        if sections:
+            info["sections"] = _sections(elf, sections)
     except (ELFError, ValueError, KeyError, IndexError, AttributeError, TypeError, OSError):
         info["complete"] = False
     except Exception:
         info["complete"] = False
     return SUMMARY_MARK + json.dumps(info, separators=(",", ":")).encode()
+
+
+def _sections(elf: object, readers: Mapping[str, Callable[[bytes], object]]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    # The section name table first (one small section): a lookup by name would parse every
+    # section header, a third more time per summary, for the rare program that has the section.
+    try:
+        names = elf.get_section(elf["e_shstrndx"]).data()  # type: ignore[attr-defined,index]
+    except Exception:
+        return found
+    for name, read in readers.items():
+        if name.encode() + b"\0" not in names:
+            continue
+        section = elf.get_section_by_name(name)  # type: ignore[attr-defined]
+        # A section that lies beyond the bytes read (or is NOBITS) gives short data: the
+        # reader judges what it gets, and a reader that raises only loses its own entry.
+        if section is not None and section["sh_type"] != "SHT_NOBITS":
+            try:
+                found[name] = read(section.data())
+            except Exception:
+                found[name] = {"error": "the section is unreadable"}
+    return found
+
+
+def section(summary: bytes, name: str) -> bytes | None:
+    """What the reader of section ``name`` kept in this summary, as JSON bytes (None: absent)."""
+    if not summary.startswith(SUMMARY_MARK) or name.encode() not in summary:
+        return None  # the name test spares parsing the JSON of almost every summary
+    try:
+        info = json.loads(summary[len(SUMMARY_MARK) :])
+    except ValueError:
+        return None
+    sections = info.get("sections")
+    if not isinstance(sections, dict) or name not in sections:
+        return None
+    return json.dumps(sections[name]).encode()
 
 
 def parse(summary: bytes | None) -> ElfInfo | None:

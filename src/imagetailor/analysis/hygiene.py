@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from imagetailor.analysis.candidates import APK_INSTALLED, DPKG_FILE_LISTS
+from imagetailor.analysis.analyzers.apk import INSTALLED as APK_INSTALLED
+from imagetailor.analysis.analyzers.registry import DPKG_FILE_LISTS
 from imagetailor.analysis.model import (
     Hygiene,
     PackageCache,

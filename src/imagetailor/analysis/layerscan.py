@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 
 from imagetailor.analysis import elf
-from imagetailor.analysis.candidates import SecretCandidates, package_bytes
+from imagetailor.analysis.analyzers.registry import REGISTRY
+from imagetailor.analysis.candidates import SecretCandidates
 from imagetailor.analysis.prefetch import Prefetcher
 from imagetailor.analysis.tarstream import TarReader
 from imagetailor.analysis.tree import normalize
@@ -93,6 +94,10 @@ def scan_batches(
     append = entries.append
     secret_wants = secrets.wants
     read_elf = secrets.read_elf
+    package_bytes = REGISTRY.wanted_bytes
+    reduce = REGISTRY.reduce
+    whole_file = REGISTRY.whole
+    elf_sections = REGISTRY.elf_sections
     regular_bytes = 0
     hashes: dict[str, bytes] | None = {} if digests else None
     scan.digests = hashes
@@ -113,6 +118,10 @@ def scan_batches(
                 if size:
                     for_secrets = secret_wants(path)
                     for_packages = package_bytes(path)
+                    # An archive over its bound is not read at all (its record says so).
+                    too_big = for_packages and size > for_packages and whole_file(path)
+                    if too_big:
+                        for_packages = 0
                     # ELF programs and libraries: only a summary rides on (the start check).
                     for_elf = read_elf and magic == ELF_MAGIC and elf.wanted(path, mode)
                     if for_secrets or for_packages or for_elf:
@@ -125,13 +134,17 @@ def scan_batches(
                         if for_secrets:
                             scan.secret_files.append((path, data[:for_secrets]))
                         if for_elf:
-                            data = elf.summarize(data)
+                            data = elf.summarize(data, elf_sections)
                         elif not for_packages:
                             data = None
+                        else:  # big inputs (jars) become a small record here
+                            data = reduce(path, data[:for_packages], size)
                     elif hashes is not None:
                         hasher = sha256()
                         reader.hash_rest(hasher.update)
                         hashes[path] = hasher.digest()
+                    if too_big:
+                        data = reduce(path, b"", size)
                 elif hashes is not None:
                     hashes.pop(path, None)  # an earlier duplicate's bytes are not this file's
             elif hashes is not None and path:

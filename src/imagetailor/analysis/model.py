@@ -82,12 +82,20 @@ class ToolHit(BaseModel):
 class PackageInfo(BaseModel):
     name: str
     version: str
-    manager: str = Field(description="dpkg, apk, python, npm")
+    manager: str = Field(
+        description="dpkg, apk, python, npm, composer, gem, maven, nuget or cargo "
+        "(analysis/analyzers/)"
+    )
     layer: int | None = None
     source: str | None = Field(
         default=None,
         description="the source package it was built from when the database says so (dpkg's "
         "Source:, apk's origin); distribution advisories name source packages",
+    )
+    purl: str | None = Field(default=None, description="package URL (purl-spec)")
+    path: str | None = Field(
+        default=None,
+        description="the file that records it (ARCHIVE:INNER for a jar inside an archive)",
     )
 
 

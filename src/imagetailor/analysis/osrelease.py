@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from imagetailor.analysis.candidates import OS_RELEASE
+from imagetailor.analysis.analyzers.registry import OS_RELEASE
 from imagetailor.analysis.model import OsRelease
 from imagetailor.analysis.tree import MergedTree
 

@@ -1,152 +1,52 @@
-"""Installed packages from the package databases in the final tree.
+"""Installed packages in the final tree, from every analyzer (analysis/analyzers/).
 
-dpkg (``/var/lib/dpkg/status``; distroless keeps one file per package in
-``/var/lib/dpkg/status.d/``), apk (``/lib/apk/db/installed``), npm
-(``node_modules/*/package.json``), Composer (``vendor/composer/installed.json``) and Python
-distributions (``*.dist-info`` / ``*.egg-info`` names, wherever they are: ``pip install --target
-/opt/deps`` puts them outside site-packages, and distutils wrote ``*.egg-info`` as a file).
+The layer pass kept the bytes each analyzer asked for on the merged tree; here each surviving
+file goes to the analyzers that want it, and what they found becomes ``PackageInfo`` (the
+analyzers themselves stay free of pydantic for the layer workers' sake).
 """
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Iterator
 
-from imagetailor.analysis.candidates import (
-    APK_INSTALLED,
-    COMPOSER_INSTALLED,
-    DPKG_STATUS,
-    DPKG_STATUS_D,
-    NPM_MANIFEST,
-    package_bytes,
-)
+from imagetailor.analysis.analyzers.interface import Context
+from imagetailor.analysis.analyzers.registry import REGISTRY, Registry
 from imagetailor.analysis.model import PackageInfo
+from imagetailor.analysis.osrelease import os_release
 from imagetailor.analysis.tree import MergedTree
 
-_DIST_INFO = re.compile(
-    r"(?:^|/)([A-Za-z0-9][A-Za-z0-9._+-]*?)-([0-9][^/-]*)(?:-py[^/]*)?\.(?:dist|egg)-info\Z"
-)
-# Which files the package readers need is decided while the layers stream (candidates.py).
-wants = package_bytes
 
-
-def _dpkg(data: bytes, layer: int, require_status: bool) -> list[PackageInfo]:
-    from debian.deb822 import Deb822  # imported when an image has a dpkg database
-
-    found = []
-    for paragraph in Deb822.iter_paragraphs(data.decode("utf-8", "replace").splitlines()):
-        name = paragraph.get("Package")
-        if not name:
-            continue
-        status = paragraph.get("Status")
-        if status is None and require_status:
-            continue
-        if status is not None and status.split()[-1:] != ["installed"]:
-            continue  # removed packages keep a paragraph ("deinstall ok config-files")
-        # "Source: glibc (2.36-9)" when the source version differs from the binary's.
-        source = (paragraph.get("Source") or "").split(" ", 1)[0] or None
-        found.append(
-            PackageInfo(
-                name=name,
-                version=paragraph.get("Version", ""),
-                manager="dpkg",
-                layer=layer,
-                source=source,
-            )
-        )
-    return found
-
-
-def _apk(data: bytes, layer: int) -> list[PackageInfo]:
-    found = []
-    name = version = origin = None
-    for line in [*data.decode("utf-8", "replace").splitlines(), ""]:
-        if not line.strip():
-            if name:
-                found.append(
-                    PackageInfo(
-                        name=name,
-                        version=version or "",
-                        manager="apk",
-                        layer=layer,
-                        source=origin,
-                    )
-                )
-            name = version = origin = None
-        elif line.startswith("P:"):
-            name = line[2:].strip()
-        elif line.startswith("V:"):
-            version = line[2:].strip()
-        elif line.startswith("o:"):  # the origin: the source package (aport) it was built from
-            origin = line[2:].strip() or None
-    return found
-
-
-def _composer(data: bytes, layer: int) -> list[PackageInfo]:
-    """vendor/composer/installed.json: Composer 2 writes {"packages": [...]}, Composer 1 a list."""
-    try:
-        document = json.loads(data)
-    except ValueError:
-        return []
-    entries = document.get("packages") if isinstance(document, dict) else document
-    found: list[PackageInfo] = []
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            version = entry.get("version")
-            found.append(
-                PackageInfo(
-                    name=entry["name"],
-                    version=version if isinstance(version, str) else "",
-                    manager="composer",
-                    layer=layer,
-                )
-            )
-    return found
-
-
-def installed_packages(tree: MergedTree) -> list[PackageInfo]:
-    packages: list[PackageInfo] = []
+def _files(tree: MergedTree) -> Iterator[tuple[str, str, bytes | None, object]]:
     for path, node in tree.nodes.items():
-        is_dir = node.kind == "dir"
-        if (is_dir and path.endswith("-info")) or (
-            node.kind == "file" and path.endswith(".egg-info")
-        ):
-            match = _DIST_INFO.search(path)
-            if match:
-                packages.append(
-                    PackageInfo(
-                        name=match.group(1),
-                        version=match.group(2),
-                        manager="python",
-                        layer=node.layer,
-                    )
-                )
-        if is_dir:
-            continue
-        data = node.data
-        if data is None:
-            continue
-        if path == DPKG_STATUS:
-            packages += _dpkg(data, node.layer, require_status=True)
-        elif path.startswith(DPKG_STATUS_D):
-            packages += _dpkg(data, node.layer, require_status=False)
-        elif path == APK_INSTALLED:
-            packages += _apk(data, node.layer)
-        elif path.endswith(COMPOSER_INSTALLED):
-            packages += _composer(data, node.layer)
-        elif NPM_MANIFEST.search(path):
-            try:
-                manifest = json.loads(data)
-            except ValueError:
-                continue
-            if isinstance(manifest, dict) and isinstance(manifest.get("name"), str):
-                packages.append(
-                    PackageInfo(
-                        name=manifest["name"],
-                        version=str(manifest.get("version", "")),
-                        manager="npm",
-                        layer=node.layer,
-                    )
-                )
+        yield path, node.kind, None if node.kind == "dir" else node.data, node.layer
+
+
+def installed_packages(
+    tree: MergedTree, warnings: list[str] | None = None, registry: Registry = REGISTRY
+) -> list[PackageInfo]:
+    """Every package the analyzers find, sorted by (manager, name, version). Lock files'
+    packages (declared, not installed) are dropped where an installed record has the purl."""
+    release = os_release(tree)
+    context = Context(
+        distro=release.id if release else None,
+        distro_version=release.version_id if release else None,
+    )
+    installed: list[PackageInfo] = []
+    locked: list[PackageInfo] = []
+    for found, layer, analyzer in registry.collect(_files(tree), context):
+        info = PackageInfo(
+            name=found.name,
+            version=found.version,
+            manager=found.manager,
+            layer=layer if isinstance(layer, int) else None,
+            source=found.source,
+            purl=found.purl,
+            path="/" + found.path,
+        )
+        (locked if analyzer.declared else installed).append(info)
+    have = {p.purl for p in installed}
+    packages = installed + [p for p in locked if p.purl not in have]
     packages.sort(key=lambda p: (p.manager, p.name, p.version))
+    if warnings is not None:
+        warnings += context.warnings
     return packages
