@@ -169,7 +169,7 @@ def test_unknown_language_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err.strip()
     assert (
         "Ruby (Bundler)" in err
-        and "Go, Node.js, PHP, Python, Rust" in err
+        and "Go, Java, Node.js, PHP, Python, Rust" in err
         and len(err.splitlines()) == 1
     )
 

@@ -1,0 +1,30 @@
+package dev.imagetailor.example;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/** An HTTP service on the JDK's own server: GET /healthz and GET / (configured by GREETING). */
+public final class Server {
+    private Server() {}
+
+    public static void main(String[] args) throws IOException {
+        String portText = System.getenv("PORT");
+        int port = Integer.parseInt(portText == null || portText.isBlank() ? "8080" : portText);
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/", exchange -> {
+            String body = Greeting.respond(exchange.getRequestURI().getPath(),
+                    System.getenv("GREETING"));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        System.out.println("java-app listening on :" + port);
+    }
+}
