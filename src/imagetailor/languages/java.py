@@ -135,7 +135,6 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         for module in found:
             classes = _main_classes(files, module)
             if module.packaging != "pom" and classes:
-                module.main_class = classes[0]
                 chosen = module
                 break
     facts.runtime = _release(files, chosen, found)
