@@ -23,6 +23,7 @@ class Module:
     folder: str  # "" for the root
     build_file: str
     name: str = ""
+    group: str = ""  # Maven's groupId (a module's own, else its parent's)
     version: str = ""
     packaging: str = "jar"
     release: str = ""  # the Java release the build asks for ("17"), "" when unsaid
@@ -109,6 +110,7 @@ def maven_module(files: ProjectFiles, folder: str, inherited: dict[str, str]) ->
     props.setdefault("project.version", version)
     module = Module(folder, build_file)
     module.name = _text(pom, "artifactId")
+    module.group = _text(pom, "groupId") or _text(parent, "groupId")
     module.version = _resolve(version, props)
     module.packaging = _text(pom, "packaging") or "jar"
     for key in ("maven.compiler.release", "maven.compiler.source", "java.version"):

@@ -49,13 +49,23 @@ def _cache(target: str, name: str) -> tuple[str, ...]:
     return (f"type=cache,id={name}-{target.rsplit('/', 1)[-1]},target={target}",)
 
 
+def _root_group(ctx: PlanContext) -> str:
+    from imagetailor.languages.java import modules
+
+    found = modules(ProjectFiles(ctx.project))
+    return found[0].group if found else ""
+
+
 def _maven(ctx: PlanContext, tool: str, module: Module) -> tuple[list[Run], list[Run], str]:
     name, boot = ctx.spec.app.name, module.framework
     pl = f" -pl {shell_word(module.folder)} -am" if module.folder else ""
     target = module.path("target")
+    # The reactor's own modules are built, not downloaded: go-offline must not look for them.
+    group = _root_group(ctx) if module.folder else ""
+    skip = f" -DexcludeGroupIds={shell_word(group)}" if group else ""
     deps = Run(
         (
-            f"{tool} -B -Dmaven.repo.local={MAVEN_CACHE} dependency:go-offline",
+            f"{tool} -B -Dmaven.repo.local={MAVEN_CACHE} dependency:go-offline{skip}",
             f"mkdir -p /root/.m2/repository && cp -a {MAVEN_CACHE}/. /root/.m2/repository/",
         ),
         _cache(MAVEN_CACHE, name),
@@ -130,8 +140,10 @@ def _dev(ctx: PlanContext, tool: str, module: Module, select: str, maven: bool) 
         return [tool, "--no-daemon", f"{select}bootRun", "--debug-jvm"]
     if module.framework == "io.quarkus":
         if maven:
-            return [tool, "-B", "quarkus:dev", "-DdebugHost=0.0.0.0", f"-Ddebug={port}"]
-        return [tool, "--no-daemon", f"{select}quarkusDev", "-DdebugHost=0.0.0.0"]
+            return [tool, "-B", "quarkus:dev", "-Dquarkus.http.host=0.0.0.0",
+                    "-DdebugHost=0.0.0.0", f"-Ddebug={port}"]  # fmt: skip
+        return [tool, "--no-daemon", f"{select}quarkusDev", "-Dquarkus.http.host=0.0.0.0",
+                "-DdebugHost=0.0.0.0"]  # fmt: skip
     main_args = " ".join(shell_word(a) for a in app.start[3:])
     if maven:
         target = module.path("target")

@@ -104,7 +104,7 @@ LABEL org.opencontainers.image.title="getting-started" \
 FROM deps AS dev
 COPY . .
 EXPOSE 8080 5005
-CMD ["./mvnw", "-B", "quarkus:dev", "-DdebugHost=0.0.0.0", "-Ddebug=5005"]
+CMD ["./mvnw", "-B", "quarkus:dev", "-Dquarkus.http.host=0.0.0.0", "-DdebugHost=0.0.0.0", "-Ddebug=5005"]
 # dev.imagetailor.config lists the environment variables the app reads (names only).
 LABEL org.opencontainers.image.title="getting-started" \
     org.opencontainers.image.version="1.0.0-SNAPSHOT" \

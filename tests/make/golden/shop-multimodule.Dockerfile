@@ -24,7 +24,7 @@ COPY api/pom.xml api/
 # Dependencies and plugins from the build files alone: a source edit keeps this
 # layer. Downloads are cached; what was resolved is copied into the layer, so ci
 # and dev run without a network.
-RUN --mount=type=cache,id=shop-api-maven,target=/var/cache/maven mvn -B -Dmaven.repo.local=/var/cache/maven dependency:go-offline && \
+RUN --mount=type=cache,id=shop-api-maven,target=/var/cache/maven mvn -B -Dmaven.repo.local=/var/cache/maven dependency:go-offline -DexcludeGroupIds=com.example.shop && \
     mkdir -p /root/.m2/repository && cp -a /var/cache/maven/. /root/.m2/repository/
 
 # The application built once, on every dependency.
