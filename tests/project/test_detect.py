@@ -391,7 +391,7 @@ def test_go_without_go_mod_and_several_unnamed_commands(tmp_path: Path) -> None:
     ("file", "title"),
     [
         ("mix.exs", "Elixir (Mix)"),
-        ("Gemfile", "Ruby (Bundler)"),
+        ("deno.json", "Deno"),
         ("Package.swift", "Swift"),
     ],
 )
@@ -400,7 +400,7 @@ def test_unsupported_languages_are_named(tmp_path: Path, file: str, title: str) 
     with pytest.raises(UsageError) as info:
         detect(tmp_path)
     message = str(info.value)
-    assert title in message and "Go, Java, Node.js, PHP, Python, Rust" in message
+    assert title in message and ".NET, Go, Java, Node.js, PHP, Python, Ruby, Rust" in message
     assert "run `tailor init`" not in message and "\n" not in message
 
 
