@@ -45,6 +45,8 @@ DEV_AS_DEPLOY_RULES = {
     "rust-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
     "php-app": {"TP101", "TP102", "TP104", "TP201"},
     "ruby-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
+    # The JDK: javac is a compiler (TP103), jdb a debugger (TP104).
+    "java-app": {"TP101", "TP102", "TP103", "TP104", "TP201"},
 }
 TOUCHED = {
     "go-app": "server.go",
@@ -53,6 +55,7 @@ TOUCHED = {
     "rust-app": "src/lib.rs",
     "php-app": "src/App.php",
     "ruby-app": "lib/greeter.rb",
+    "java-app": "src/main/java/dev/imagetailor/example/Greeting.java",
 }
 COMMENT = {
     "go-app": "// touched {}\n",
@@ -61,6 +64,7 @@ COMMENT = {
     "rust-app": "// touched {}\n",
     "php-app": "// touched {}\n",
     "ruby-app": "# touched {}\n",
+    "java-app": "// touched {}\n",
 }
 
 
@@ -113,7 +117,7 @@ GENERATED_ONLY = {
     "dotnet-app": "generated only (verified = false): no .NET SDK or NuGet can be reached here",
 }
 EXAMPLES = [
-    *["go-app", "python-app", "node-app", "rust-app", "php-app", "ruby-app"],
+    *["go-app", "python-app", "node-app", "rust-app", "php-app", "ruby-app", "java-app"],
     *(pytest.param(n, marks=pytest.mark.skip(reason=why)) for n, why in GENERATED_ONLY.items()),
 ]
 
@@ -225,6 +229,7 @@ def test_ci_image_runs_the_example_tests(built: Built) -> None:
         "rust-app": "test result: ok. 1 passed",
         "php-app": "# all passed",
         "ruby-app": "4 runs, 5 assertions, 0 failures",
+        "java-app": "Tests run: 2, Failures: 0, Errors: 0, Skipped: 0",
     }[built.name]
     assert marker in output
 

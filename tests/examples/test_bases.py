@@ -31,6 +31,7 @@ RUNTIMES = [
     "nodejs18-debian12",
     "nodejs20-debian13",
     "nodejs22-debian13",
+    "java17-debian12",
 ]
 DISTROLESS = [
     f"gcr.io/distroless/{name}{variant}"
@@ -47,6 +48,7 @@ TOOLCHAINS = [
     "ruby:3.3-trixie",
     "ruby:3.3-slim-trixie",
     "nginx:stable-bookworm",
+    "maven:3-eclipse-temurin-17",
     "python:3.11-slim-bookworm",
     "python:3.13-slim-trixie",
     "node:18-bookworm-slim",
@@ -196,9 +198,11 @@ def test_distroless_stand_ins_have_no_shell_no_package_manager(
     assert eng.inspect_image(offline_bases.image(f"gcr.io/distroless/{name}"))["Config"][
         "User"
     ] in ("", "0")
-    entrypoint = {"python3": ["/usr/bin/python3"], "nodejs": ["/nodejs/bin/node"]}.get(
-        kind_of(name)
-    )
+    entrypoint = {
+        "python3": ["/usr/bin/python3"],
+        "nodejs": ["/nodejs/bin/node"],
+        "java17": ["/usr/bin/java", "-jar"],
+    }.get(kind_of(name))
     assert config["Entrypoint"] == entrypoint
     if entrypoint:
         target = resolve(members, entrypoint[0])
@@ -258,6 +262,8 @@ def test_distroless_stand_ins_carry_what_the_real_ones_do(
         "nodejs": {"nodejs", "libnode108" if version == "12" else "libnode115"}
         if name != "nodejs22-debian13"
         else set(),
+        # Debian's JRE (its CA store, /etc/ssl/certs/java/cacerts, is made at install time).
+        "java17": {"openjdk-17-jre-headless", "zlib1g"},
     }.get(kind, set())
     assert expected <= status_d, f"{image}: status.d lacks {sorted(expected - status_d)}"
     # Nothing the image does not carry: no apt, no dpkg, no shell, no toolchain.

@@ -24,6 +24,7 @@ def test_the_registry_finds_every_data_file() -> None:
         "python",
         "ruby",
         "php",
+        "java",
         "node",
     ]  # by detection priority
 
@@ -32,7 +33,7 @@ def test_the_registry_finds_every_data_file() -> None:
 def test_data_and_hooks(plugin: languages.Plugin) -> None:
     data = plugin.data
     assert data.default_manager in data.managers
-    assert data.tool_manager in ("pip", "npm", "go", "cargo", "pecl", "dotnet", "gem")
+    assert data.tool_manager in ("pip", "npm", "go", "cargo", "pecl", "dotnet", "gem", "")
     assert data.signals and data.conventions.sources and data.layout.workdir.startswith("/")
     for name in ("detect", "plan"):
         hook = getattr(plugin.hooks, name)

@@ -106,7 +106,7 @@ def test_unsupported_projects_are_one_line(
     err = capsys.readouterr().err.strip()
     assert (
         len(err.splitlines()) == 1
-        and "imagetailor builds .NET, Go, Node.js, PHP, Python, Ruby, Rust" in err
+        and "builds .NET, Go, Java, Node.js, PHP, Python, Ruby, Rust" in err
     ), err
     assert str(layout.want("error_contains")) in err
     assert not (root / "tailor.toml").exists()

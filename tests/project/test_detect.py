@@ -391,8 +391,8 @@ def test_go_without_go_mod_and_several_unnamed_commands(tmp_path: Path) -> None:
     ("file", "title"),
     [
         ("mix.exs", "Elixir (Mix)"),
-        ("Gemfile", "Ruby (Bundler)"),
-        ("pom.xml", "Java (Maven)"),
+        ("deno.json", "Deno"),
+        ("Package.swift", "Swift"),
     ],
 )
 def test_unsupported_languages_are_named(tmp_path: Path, file: str, title: str) -> None:
@@ -400,7 +400,7 @@ def test_unsupported_languages_are_named(tmp_path: Path, file: str, title: str) 
     with pytest.raises(UsageError) as info:
         detect(tmp_path)
     message = str(info.value)
-    assert title in message and "Go, Node.js, PHP, Python, Rust" in message
+    assert title in message and ".NET, Go, Java, Node.js, PHP, Python, Ruby, Rust" in message
     assert "run `tailor init`" not in message and "\n" not in message
 
 

@@ -164,12 +164,12 @@ def test_set_is_validated_like_an_answer(
 
 
 def test_unknown_language_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\n")
+    (tmp_path / "mix.exs").write_text("defmodule App.MixProject do\nend\n")
     assert main(["init", "--yes", "--dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert (
-        "Ruby (Bundler)" in err
-        and "Go, Node.js, PHP, Python, Rust" in err
+        "Elixir (Mix)" in err
+        and ".NET, Go, Java, Node.js, PHP, Python, Ruby, Rust" in err
         and len(err.splitlines()) == 1
     )
 

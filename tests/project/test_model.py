@@ -50,7 +50,11 @@ def test_good_spec_and_tags(tmp_path: Path) -> None:
     [
         (("port = 8080", "port = 70000"), "app.port", "1-65535"),
         (('name = "shop-api"', 'name = "Shop API"'), "app.name", "lower-case"),
-        (('language = "go"', 'language = "ruby"'), "app.language", "go, node, php, python, rust"),
+        (
+            ('language = "go"', 'language = "elixir"'),
+            "app.language",
+            "dotnet, go, java, node, php, python, ruby, rust",
+        ),
         (('version = "1.4.2"', 'version = "1.4.2 beta"'), "app.version", "use a tag"),
         (
             ('config = ["PORT", "DB_URL"]', 'config = ["DB_URL=postgres://x"]'),
