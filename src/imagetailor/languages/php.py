@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from imagetailor.errors import UsageError
+from imagetailor.generate.assembler import UID
 from imagetailor.generate.plan import (
     Copy,
     Plan,
@@ -113,9 +114,9 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     if facts.main == "." and facts.manager == "composer":
         facts.note("document root is the project: vendor/, tests/ and composer.* are never served")
     if files.exists("artisan") and "laravel/framework" in require:
-        facts.note(
-            "Laravel: run `php artisan config:cache` at start where the environment is known"
-        )
+        facts.note("Laravel: `php artisan config:cache` runs at start (the environment is known")
+        facts.note("then, never at build time); storage/ and bootstrap/cache/ are writable")
+        facts.native = sorted({*facts.native, "pcntl"})  # the start hands over to FPM by exec
     facts.kind = "fastcgi"
     facts.start = [FPM]
     facts.start_source = "PHP-FPM (FastCGI), behind nginx"
@@ -234,6 +235,24 @@ def _runtime_runs(port: int) -> tuple[Run, ...]:
     )
 
 
+# Laravel's start: the configuration cached from the run-time environment, then PHP-FPM in this
+# process's place (pcntl_exec: FPM stays PID 1 and gets the container's signals).
+LARAVEL_START = (
+    'passthru(escapeshellarg(PHP_BINARY) . " artisan config:cache", $rc);'
+    " if ($rc !== 0) { exit($rc); }"
+    " pcntl_exec($argv[1], array_slice($argv, 2));"
+    ' fwrite(STDERR, "tailor: cannot exec $argv[1]\\n"); exit(1);'
+)
+# What Laravel writes at run time, owned by deploy's user.
+LARAVEL_WRITABLE = ("storage/app", "storage/framework/cache", "storage/framework/sessions",
+                    "storage/framework/views", "storage/logs", "bootstrap/cache")  # fmt: skip
+
+
+def laravel(files: ProjectFiles) -> bool:
+    manifest = files.json("composer.json") or {}
+    return files.exists("artisan") and "laravel/framework" in _requires(manifest, "require")
+
+
 def plan(ctx: PlanContext) -> Plan:
     spec, language = ctx.spec, ctx.language
     app = spec.app
@@ -264,6 +283,20 @@ def plan(ctx: PlanContext) -> Plan:
     composer = bool(manager.install_all)
     if not composer:  # plain PHP files: no Composer, nothing installed, no autoloader
         pre = pre[1:]
+    fpm = [FPM, "--nodaemonize", "--php-ini", INI, "--fpm-config", CONF]
+    entrypoint = fpm
+    note: tuple[str, ...] = ("FPM_LISTEN is where FastCGI is served (0.0.0.0:PORT in a pod).",)
+    build = production if composer else []
+    if composer and laravel(files):
+        entrypoint = [PHP, "-r", LARAVEL_START, "--", *fpm]
+        note = (*note, "Laravel: config:cache from the run-time environment, then exec FPM.")
+        dirs = " ".join(LARAVEL_WRITABLE)
+        owned = Run(
+            (f"mkdir -p {dirs}", f"chown -R {UID} storage bootstrap/cache"),
+            (),
+            ("What Laravel writes at run time belongs to deploy's user.",),
+        )
+        build = [*build, owned]
     return Plan(
         workdir="/app",
         toolchain_note="PHP's CLI with Composer (build, ci, dev).",
@@ -276,13 +309,13 @@ def plan(ctx: PlanContext) -> Plan:
         deps_setup=ext,
         deps_all=install if composer else [],
         prepare=autoload if composer else [],
-        build=production if composer else [],
+        build=build,
         deploy_kind="native",
         deploy_copies=[Copy("/out/", "/", "php-runtime"), Copy("/app", "/app", "build")],
         deploy_env={"PHP_INI_SCAN_DIR": SCAN, "FPM_LISTEN": str(app.port)},
         deploy_workdir="/app",
-        entrypoint=[FPM, "--nodaemonize", "--php-ini", INI, "--fpm-config", CONF],
-        entrypoint_note=("FPM_LISTEN is where FastCGI is served (0.0.0.0:PORT in a pod).",),
+        entrypoint=entrypoint,
+        entrypoint_note=note,
         ci_cmd=test_argv(app.test or language.no_tests),
         dev_cmd=["php", "-S", f"0.0.0.0:{app.port}", "-t", app.main or "."],
     )

@@ -28,6 +28,8 @@ FROM ${DEPLOY_IMAGE} AS runtime
 # PHP-FPM of the same PHP: deploy collects its files.
 FROM ${PHP_FPM_IMAGE} AS php-runtime
 COPY --from=runtime / /runtime/
+# The PHP extensions composer.json requires (ext-*).
+RUN docker-php-ext-install -j"$(nproc)" pcntl
 # php-fpm, the php CLI (the static service copies public files with it), their
 # extensions and every library they link that the deploy base lacks; production
 # php.ini; one pool on FPM_LISTEN.
@@ -57,6 +59,8 @@ FROM ${PHP_IMAGE} AS deps
 WORKDIR /app
 COPY --from=composer /usr/bin/composer /usr/local/bin/composer
 COPY composer.json composer.lock ./
+# The PHP extensions composer.json requires (ext-*).
+RUN docker-php-ext-install -j"$(nproc)" pcntl
 # Dependencies first, without the project's classes: a source edit keeps this layer.
 RUN --mount=type=cache,target=/tmp/composer-cache COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR=/tmp/composer-cache composer install --no-interaction --no-progress --prefer-dist --no-scripts --no-autoloader
 
@@ -67,6 +71,9 @@ COPY . .
 RUN COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR=/tmp/composer-cache composer dump-autoload --no-interaction
 # deploy: no dev packages, an authoritative class map (no file lookups at run time).
 RUN --mount=type=cache,target=/tmp/composer-cache COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR=/tmp/composer-cache composer install --no-interaction --no-dev --classmap-authoritative
+# What Laravel writes at run time belongs to deploy's user.
+RUN mkdir -p storage/app storage/framework/cache storage/framework/sessions storage/framework/views storage/logs bootstrap/cache && \
+    chown -R 65532:65532 storage bootstrap/cache
 
 # deploy: the runtime, the app and what it needs to run; non-root.
 FROM ${DEPLOY_IMAGE} AS deploy
@@ -78,7 +85,8 @@ ENV FPM_LISTEN="9000" PHP_INI_SCAN_DIR="/usr/local/etc/php/conf.d"
 USER 65532:65532
 EXPOSE 9000
 # FPM_LISTEN is where FastCGI is served (0.0.0.0:PORT in a pod).
-ENTRYPOINT ["/usr/local/sbin/php-fpm", "--nodaemonize", "--php-ini", "/usr/local/etc/php/php.ini", "--fpm-config", "/usr/local/etc/php-fpm.conf"]
+# Laravel: config:cache from the run-time environment, then exec FPM.
+ENTRYPOINT ["/usr/local/bin/php", "-r", "passthru(escapeshellarg(PHP_BINARY) . \" artisan config:cache\", $rc); if ($rc !== 0) { exit($rc); } pcntl_exec($argv[1], array_slice($argv, 2)); fwrite(STDERR, \"tailor: cannot exec $argv[1]\\n\"); exit(1);", "--", "/usr/local/sbin/php-fpm", "--nodaemonize", "--php-ini", "/usr/local/etc/php/php.ini", "--fpm-config", "/usr/local/etc/php-fpm.conf"]
 # dev.imagetailor.config lists the environment variables the app reads (names only).
 LABEL org.opencontainers.image.title="laravel-app" \
     org.opencontainers.image.version="0.1.0" \
