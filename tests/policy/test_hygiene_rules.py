@@ -289,3 +289,18 @@ def test_users_extend_the_catalogue(tmp_path, monkeypatch: pytest.MonkeyPatch) -
     assert [(c.manager, c.path, c.size_bytes) for c in hygiene.caches] == [
         ("pip", "/opt/pip-cache", 2)
     ]
+
+
+def test_an_empty_dotenv_holds_no_credential() -> None:
+    """Symfony's Dotenv needs .env to exist: the generated build leaves an empty one."""
+    spec = ImageSpec(
+        layers=[
+            LayerSpec(
+                [Dir("app"), File("app/.env", ""), Dir("srv"), File("srv/.env", "KEY=v\n")]
+            )
+        ],
+        user="10001",
+        entrypoint=["/app/run"],
+    )
+    hygiene = analyze(memory_image(spec)).hygiene
+    assert [s.path for s in hygiene.sensitive_files] == ["/srv/.env"]

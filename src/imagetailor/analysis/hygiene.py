@@ -168,7 +168,7 @@ def image_hygiene(tree: MergedTree, catalogue: HygieneCatalogue | None = None) -
             and not (sticky_below and path.startswith(sticky_below))
         ):
             writable.append((path, node))
-        if kind != "dir":
+        if kind != "dir" and node.size:  # an empty file holds no credential (Symfony's .env)
             entry = sensitive_kind(catalogue, path)
             if entry is not None:
                 sensitive.append(

@@ -38,6 +38,7 @@ INI = f"{ETC}/php/php.ini"
 SCAN = f"{ETC}/php/conf.d"
 NGINX_CONF = "nginx.tailor.conf"
 NGINX_ROOT = "/var/www/public"
+_DOTENV = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 _TILDE = re.compile(r"~\s*(\d+)\.(\d+)(?:\.(\d+))?")
 
 
@@ -117,6 +118,12 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         facts.note("Laravel: `php artisan config:cache` runs at start (the environment is known")
         facts.note("then, never at build time); storage/ and bootstrap/cache/ are writable")
         facts.native = sorted({*facts.native, "pcntl"})  # the start hands over to FPM by exec
+    if symfony(files):
+        # Symfony commits .env as the documented defaults (no secrets): its names are the
+        # configuration; the file itself never reaches an image (the build leaves an empty one).
+        names = [m.group(1) for m in map(_DOTENV.match, files.lines(".env")) if m]
+        facts.config = list(dict.fromkeys([*facts.config, *names]))
+        facts.note("Symfony: .env's names are the configuration; set APP_ENV=prod at run time")
     facts.kind = "fastcgi"
     facts.start = [FPM]
     facts.start_source = "PHP-FPM (FastCGI), behind nginx"
@@ -253,6 +260,15 @@ def laravel(files: ProjectFiles) -> bool:
     return files.exists("artisan") and "laravel/framework" in _requires(manifest, "require")
 
 
+def symfony(files: ProjectFiles) -> bool:
+    """A Symfony app loads .env through Dotenv (which fails without the file) at boot."""
+    manifest = files.json("composer.json") or {}
+    require = _requires(manifest, "require")
+    return files.exists("bin/console") and (
+        "symfony/dotenv" in require or "symfony/runtime" in require
+    )
+
+
 def plan(ctx: PlanContext) -> Plan:
     spec, language = ctx.spec, ctx.language
     app = spec.app
@@ -287,6 +303,11 @@ def plan(ctx: PlanContext) -> Plan:
     entrypoint = fpm
     note: tuple[str, ...] = ("FPM_LISTEN is where FastCGI is served (0.0.0.0:PORT in a pod).",)
     build = production if composer else []
+    if composer and symfony(files):
+        build = [*build, Run(("touch .env",), (), (
+            "Symfony's Dotenv needs the file it loads; an empty one, so every value (APP_ENV",
+            "too) comes from the environment at run time.",
+        ))]  # fmt: skip
     if composer and laravel(files):
         entrypoint = [PHP, "-r", LARAVEL_START, "--", *fpm]
         note = (*note, "Laravel: config:cache from the run-time environment, then exec FPM.")
