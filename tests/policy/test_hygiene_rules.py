@@ -295,9 +295,7 @@ def test_an_empty_dotenv_holds_no_credential() -> None:
     """Symfony's Dotenv needs .env to exist: the generated build leaves an empty one."""
     spec = ImageSpec(
         layers=[
-            LayerSpec(
-                [Dir("app"), File("app/.env", ""), Dir("srv"), File("srv/.env", "KEY=v\n")]
-            )
+            LayerSpec([Dir("app"), File("app/.env", ""), Dir("srv"), File("srv/.env", "KEY=v\n")])
         ],
         user="10001",
         entrypoint=["/app/run"],
