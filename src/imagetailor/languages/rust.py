@@ -133,6 +133,9 @@ def packages(files: ProjectFiles) -> list[Package]:
 
 
 def _constraint(files: ProjectFiles, root: dict[str, Any]) -> Constraint | None:
+    """The toolchain file's channel when it names a version; a named channel (stable, beta,
+    nightly, nightly-2025-01-01) says no version, so Cargo.toml's rust-version decides then."""
+    named: Constraint | None = None
     for path in ("rust-toolchain.toml", "rust-toolchain"):
         text = files.text(path)
         if text is None:
@@ -145,12 +148,13 @@ def _constraint(files: ProjectFiles, root: dict[str, Any]) -> Constraint | None:
         if match:
             return Constraint("pep440", f"=={match.group(1)}.*", f"{path} channel")
         if channel:
-            return Constraint("any", channel, f"{path} channel")
+            named = Constraint("any", channel, f"{path} channel")
+            break
     for table in (_table(root, "package"), _table(_table(root, "workspace"), "package")):
         msrv = table.get("rust-version")
         if isinstance(msrv, str) and re.fullmatch(r"\d+\.\d+(?:\.\d+)?", msrv):
             return Constraint("pep440", f">={msrv}", "Cargo.toml rust-version")
-    return None
+    return named
 
 
 def detect(files: ProjectFiles, language: Language) -> Facts:
