@@ -19,9 +19,9 @@ CARGO = '[package]\nname = "x"\nversion = "0.1.0"\nrust-version = "1.80"\n'
 @pytest.mark.parametrize(
     ("toolchain", "expected"),
     [
-        ('[toolchain]\nchannel = "1.85.0"\n', Constraint("pep440", "==1.85.*", f"{TOOLCHAIN} channel")),
+        ("1.85.0", Constraint("pep440", "==1.85.*", f"{TOOLCHAIN} channel")),
         # A named channel says no version: Cargo.toml's rust-version decides.
-        ('[toolchain]\nchannel = "stable"\n', Constraint("pep440", ">=1.80", MSRV)),
+        ("stable", Constraint("pep440", ">=1.80", MSRV)),
         (None, Constraint("pep440", ">=1.80", MSRV)),
     ],
 )  # fmt: skip
@@ -32,7 +32,7 @@ def test_toolchain_channel_then_rust_version(
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "main.rs").write_text("fn main() {}\n")
     if toolchain is not None:
-        (tmp_path / "rust-toolchain.toml").write_text(toolchain)
+        (tmp_path / "rust-toolchain.toml").write_text(f'[toolchain]\nchannel = "{toolchain}"\n')
     assert detect(ProjectFiles(tmp_path), RUST).runtime == expected
 
 
