@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import timeit
 
 from imagetailor.analysis import analyze
 from imagetailor.analysis.analyzers.registry import ANALYZERS, REGISTRY
@@ -78,15 +77,13 @@ def test_names_are_unique_and_every_analyzer_is_registered() -> None:
     assert len(names) == len(set(names)) == 12
 
 
-def test_ordinary_names_are_turned_away_quickly() -> None:
-    """The check runs for every file of every layer: a few hundred nanoseconds at most."""
+def test_ordinary_names_are_turned_away() -> None:
+    """The check runs for every file of every layer; its cost is benchmarks/inspect's figure
+    (a timed assertion here would only measure how busy the machine is)."""
     paths = ["usr/lib/x86_64-linux-gnu/libssl.so.3", "usr/share/doc/bash/copyright",
-             "app/node_modules/lodash/lodash.js", "usr/bin/python3.11"] * 2500  # fmt: skip
-    assert all(REGISTRY.wanted_bytes(p) == 0 for p in paths)
-    seconds = min(
-        timeit.repeat(lambda: [REGISTRY.wanted_bytes(p) for p in paths], number=1, repeat=5)
-    )
-    assert seconds / len(paths) < 2e-6
+             "app/node_modules/lodash/lodash.js", "usr/bin/python3.11",
+             "app/node_modules/lodash/package.json.bak", "var/lib/dpkg/status-old"]  # fmt: skip
+    assert [REGISTRY.wanted_bytes(p) for p in paths] == [0] * len(paths)
 
 
 def test_layer_workers_import_no_pydantic() -> None:
