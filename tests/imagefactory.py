@@ -381,4 +381,5 @@ def memory_image(spec: ImageSpec | BuiltImage, reference: str = "memory:test") -
         config=json.loads(built.config),
         config_digest=built.config_digest,
         layers=[MemoryLayer(lay) for lay in built.layers],
+        config_bytes=built.config,
     )

@@ -204,6 +204,7 @@ def _classic_image(
         config=config,
         config_digest=config_digest,
         layers=layers,
+        config_bytes=config_bytes,
     )
 
 

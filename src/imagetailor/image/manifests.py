@@ -268,4 +268,5 @@ def build_image(
         config=config,
         config_digest=config_descriptor.digest,
         layers=layers,
+        config_bytes=config_bytes,
     )

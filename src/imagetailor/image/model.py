@@ -57,6 +57,8 @@ class Image:
     config_digest: str
     layers: list[Layer]
     close_hooks: list[Any] = field(default_factory=list, repr=False)
+    # The config exactly as stored (its digest is config_digest): what a push uploads.
+    config_bytes: bytes = field(default=b"", repr=False)
 
     def close(self) -> None:
         """Release temp files or connections the source holds for this image."""

@@ -166,6 +166,8 @@ class RegistryStore:
             raise SourceUnavailableError(f"timed out after {self._timeout:g}s: GET {url}") from None
         except httpx.HTTPError as error:
             reason = " ".join(str(error).split())[:160] or type(error).__name__
+            if "CERTIFICATE_VERIFY_FAILED" in reason:
+                reason += "; a registry with a private CA: set SSL_CERT_FILE to its certificate"
             raise SourceUnavailableError(
                 f"cannot reach {self.where}: {reason} (GET {url})"
             ) from None
@@ -176,7 +178,33 @@ class RegistryStore:
         request_headers = dict(headers)
         if self._authorization:
             request_headers["Authorization"] = self._authorization
-        return self._request(url, request_headers, stream=stream, deadline=deadline)
+        response = self._request(url, request_headers, stream=stream, deadline=deadline)
+        if self.upgraded_to_tls(response):
+            url = "https://" + url.split("://", 1)[1]
+            response = self._request(url, request_headers, stream=stream, deadline=deadline)
+        return response
+
+    def upgraded_to_tls(self, response: httpx.Response) -> bool:
+        """A loopback registry is spoken to in plain HTTP unless it serves TLS: Go's server
+        answers plain HTTP on a TLS port with this 400, and from then on the store uses HTTPS
+        (certificates verified: a private CA comes from SSL_CERT_FILE)."""
+        if (
+            response.status_code != 400
+            or not self.base.startswith("http://")
+            or response.http_version != "HTTP/1.0"  # Go's answer: no headers, HTTP/1.0
+            or "content-type" in response.headers
+        ):
+            return False
+        try:
+            body = read_bounded(response, 4096, "answer")
+        except (BadImageError, httpx.HTTPError):
+            return False
+        finally:
+            response.close()
+        if b"HTTP request to an HTTPS server" not in body:
+            return False
+        self.base = "https://" + self.base.split("://", 1)[1]
+        return True
 
     def get(
         self, path: str, headers: dict[str, str], *, stream: bool = False
