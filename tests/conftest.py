@@ -122,8 +122,11 @@ def _wait_for_port(port: int, seconds: float = 20) -> bool:
     return False
 
 
-def start_registry(root: Path, htpasswd: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start Debian's docker-registry on a free loopback port; returns (process, 'HOST:PORT')."""
+def start_registry(
+    root: Path, htpasswd: Path | None = None, tls: tuple[Path, Path] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start Debian's docker-registry on a free loopback port; returns (process, 'HOST:PORT').
+    ``tls``: (certificate, key) to serve HTTPS with."""
     binary = shutil.which("docker-registry") or "/usr/bin/docker-registry"
     if not os.path.exists(binary):
         pytest.fail("docker-registry is not installed (scripts/setup installs it)")
@@ -138,7 +141,9 @@ def start_registry(root: Path, htpasswd: Path | None = None) -> tuple[subprocess
         "log:\n  level: error\n"
         f"storage:\n  filesystem:\n    rootdirectory: {root / 'data'}\n"
         "  delete:\n    enabled: true\n"
-        f"http:\n  addr: 127.0.0.1:{port}\n" + auth
+        f"http:\n  addr: 127.0.0.1:{port}\n"
+        + (f"  tls:\n    certificate: {tls[0]}\n    key: {tls[1]}\n" if tls else "")
+        + auth
     )
     log = open(root / "registry.log", "wb")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=log)

@@ -53,6 +53,13 @@ from imagetailor.project.model import load_project
     type=click.Path(path_type=Path, file_okay=False),
     help="Also write DIR/PURPOSE.html (`tailor report`) for each image built.",
 )
+@click.option(
+    "--push",
+    "push_repository",
+    metavar="REPO",
+    help="When every image fits: push each as REPO:VERSION-PURPOSE (deploy also as "
+    "REPO:VERSION), the image that was checked, with its check report attached.",
+)
 @output_options
 def command(
     purposes: tuple[str, ...],
@@ -64,6 +71,7 @@ def command(
     no_run_ci: bool,
     ci_timeout: float,
     report_dir: Path | None,
+    push_repository: str | None,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -97,6 +105,10 @@ def command(
         from imagetailor.cli.report import check_report_directory
 
         check_report_directory(report_dir, list(purposes) or spec.all_purposes(), force)
+    if push_repository is not None:
+        from imagetailor.pipeline.publish import repository_name
+
+        repository_name(push_repository)  # a bad REPO fails before the build, not after
     client = select_client(engine, announce=verbose)
 
     def on_line(line: str) -> None:
@@ -138,6 +150,20 @@ def command(
             err.print("[dim]the failing step's last lines:[/dim]")
             err.out("\n".join(tail), highlight=False)
         raise
+    all_fit = all(r.fit for r in results)
+    if push_repository is not None and not all_fit:
+        err.print("[yellow]not pushed:[/yellow] an image is not fit for its purpose (see below)")
+    elif push_repository is not None:
+        from imagetailor.cli.push import say_pushed
+        from imagetailor.pipeline.publish import push_purposes
+        from imagetailor.policy.findings import CheckReport
+
+        reports = {r.purpose: r.check.report for r in results}
+        checked = {p: rep for p, rep in reports.items() if isinstance(rep, CheckReport)}
+        push_purposes(
+            spec, directory, push_repository, [r.purpose for r in results], checked,
+            on_pushed=say_pushed,
+        )  # fmt: skip
     if report_dir is not None:
         from imagetailor.cli.report import write_built_reports
 
@@ -169,4 +195,4 @@ def command(
                 verdict,
             )
         emit_rich(table, 100, output, force)
-    return 0 if all(r.fit for r in results) else 1
+    return 0 if all_fit else 1

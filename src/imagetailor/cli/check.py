@@ -47,6 +47,12 @@ SEVERITIES = tuple(s.value for s in Severity)
     help="Judge a saved `tailor inspect --format json` instead of reading REFERENCE "
     "(- reads it from standard input).",
 )
+@click.option(
+    "--attached",
+    is_flag=True,
+    help="docker:// only: judge by the check report `tailor push` attached to the image (an "
+    "OCI referrer) instead of reading its layers; the report must name this image's digests.",
+)
 @platform_option
 @click.option(
     "--compare",
@@ -103,6 +109,7 @@ def command(
     reference: str | None,
     purpose: str,
     analysis_file: Path | None,
+    attached: bool,
     platform: str | None,
     compare_reference: str | None,
     require: tuple[str, ...],
@@ -139,6 +146,8 @@ def command(
     if (reference is None) == (analysis_file is None):
         raise UsageError("give either REFERENCE or --analysis FILE (exactly one)")
     refuse_existing(output, force)  # before the (possibly long) analysis, not after
+    if attached:
+        return _attached(reference, purpose, platform, fmt, verbose, output, force, locals())
     tables, source = read_config(config_path)
     settings = resolve(
         purpose,
@@ -195,6 +204,40 @@ def command(
         from imagetailor.policy.compare import add_comparison
 
         report = add_comparison(report, diffed[0], analysis, diffed[1], settings)
+    if output is not None:
+        write_output(render_check(report, fmt, verbose=verbose), output, force=force)
+        click.echo(verdict_line(report), err=True)
+    else:
+        width, color = terminal_style()
+        click.echo(render_check(report, fmt, width=width, color=color, verbose=verbose), nl=False)
+    return 0 if report.fit else 1
+
+
+# Options that change the judgement: an attached report was judged when it was pushed.
+_JUDGING = ("analysis_file", "compare_reference", "require", "allow", "ignore", "max_size",
+            "max_wasted", "max_layers", "min_efficiency", "fail_on", "vuln_db", "ignore_vuln",
+            "vex", "fail_on_vuln", "config_path")  # fmt: skip
+
+
+def _attached(
+    reference: str | None,
+    purpose: str,
+    platform: str | None,
+    fmt: str,
+    verbose: bool,
+    output: Path | None,
+    force: bool,
+    given: dict[str, object],
+) -> int:
+    from imagetailor.pipeline.publish import attached_report
+
+    judging = [name for name in _JUDGING if given.get(name) not in (None, (), False)]
+    if judging:
+        flags = ", ".join("--" + n.replace("_", "-") for n in judging)
+        raise UsageError(f"--attached reads the judgement made at push time: drop {flags}")
+    if reference is None:
+        raise UsageError("--attached needs a docker:// REFERENCE")
+    report = attached_report(reference, purpose, platform)
     if output is not None:
         write_output(render_check(report, fmt, verbose=verbose), output, force=force)
         click.echo(verdict_line(report), err=True)

@@ -17,8 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from imagetailor.errors import BadImageError
-from imagetailor.image.blobs import MAX_DOCUMENT_BYTES, check_digest, parse_json_object
-from imagetailor.image.http import read_bounded
+from imagetailor.image.blobs import check_digest, parse_json_object
 from imagetailor.image.manifests import OCI_INDEX, OCI_MANIFEST
 from imagetailor.image.model import Descriptor
 from imagetailor.image.push import RegistryWriter
@@ -99,7 +98,7 @@ def _tag_index(store: RegistryStore, tag: str) -> dict[str, Any]:
             return {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": []}
         if response.status_code != 200:
             store._fail(response, f"referrers index {tag}")
-        data = read_bounded(response, MAX_DOCUMENT_BYTES, f"referrers index {tag}")
+        data = store._read_bounded(response, f"referrers index {tag}", deadline)
     finally:
         response.close()
     return _index(data, f"referrers index {tag} in {store.where}")
@@ -119,7 +118,7 @@ def referrers(store: RegistryStore, subject: str, artifact_type: str) -> list[di
     response, deadline = store.get(path, {"Accept": OCI_INDEX}, stream=True)
     try:
         if response.status_code == 200:
-            data = read_bounded(response, MAX_DOCUMENT_BYTES, f"referrers of {subject}")
+            data = store._read_bounded(response, f"referrers of {subject}", deadline)
             index = _index(data, f"referrers of {subject} in {store.where}")
         elif response.status_code == 404:
             index = None
@@ -158,7 +157,7 @@ def read_artifact(
     try:
         if response.status_code != 200:
             store._fail(response, f"blob {payload_digest}")
-        payload = read_bounded(response, MAX_DOCUMENT_BYTES, f"{what} payload")
+        payload = store._read_bounded(response, f"{what} payload", deadline)
     finally:
         response.close()
     if "sha256:" + hashlib.sha256(payload).hexdigest() != payload_digest:

@@ -186,23 +186,25 @@ class RegistryStore:
 
     def upgraded_to_tls(self, response: httpx.Response) -> bool:
         """A loopback registry is spoken to in plain HTTP unless it serves TLS: Go's server
-        answers plain HTTP on a TLS port with this 400, and from then on the store uses HTTPS
-        (certificates verified: a private CA comes from SSL_CERT_FILE)."""
+        answers plain HTTP on a TLS port with a bare HTTP/1.0 400 (no headers) saying so, and
+        from then on the store uses HTTPS (certificates verified: a private CA comes from
+        SSL_CERT_FILE). The answer in hand may be to a HEAD, without its body: the message is
+        read from a GET of /v2/ instead, leaving ``response`` unread when it is not that."""
         if (
             response.status_code != 400
             or not self.base.startswith("http://")
-            or response.http_version != "HTTP/1.0"  # Go's answer: no headers, HTTP/1.0
+            or response.http_version != "HTTP/1.0"
             or "content-type" in response.headers
         ):
             return False
         try:
-            body = read_bounded(response, 4096, "answer")
+            with self._client.stream("GET", self.base + "/v2/") as probe:
+                body = read_bounded(probe, 4096, "answer")
         except (BadImageError, httpx.HTTPError):
             return False
-        finally:
-            response.close()
         if b"HTTP request to an HTTPS server" not in body:
             return False
+        response.close()
         self.base = "https://" + self.base.split("://", 1)[1]
         return True
 
