@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 
 from imagetailor.cli.options import base_map_option, directory_option
+from imagetailor.generate.ci import parse_platforms
 from imagetailor.generate.files import (
     check_mapped,
     compare,
@@ -21,9 +22,18 @@ from imagetailor.project.model import Spec, load_project
 @click.command("generate")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is out of date.")
 @click.option("--force", is_flag=True, help="Overwrite files that imagetailor did not generate.")
+@click.option(
+    "--ci",
+    "ci",
+    metavar="PLATFORMS",
+    help="Also write CI pipelines: github (.github/workflows/images.yml), gitlab "
+    "(.gitlab-ci.yml), comma-separated. Once written, they are kept up to date.",
+)
 @base_map_option
 @directory_option
-def command(check: bool, force: bool, base_map: Path | None, directory: Path) -> int:
+def command(
+    check: bool, force: bool, ci: str | None, base_map: Path | None, directory: Path
+) -> int:
     """Generate the Dockerfile and its companions from tailor.toml.
 
     \b
@@ -31,10 +41,12 @@ def command(check: bool, force: bool, base_map: Path | None, directory: Path) ->
       tailor generate                         write what tailor.toml changed
       tailor generate --check                 in CI: exit 1 when a file is stale
       tailor generate --base-map mirror.toml  bases from your own registry
+      tailor generate --ci github,gitlab      also the CI pipelines
     """
     err = Console(stderr=True)
+    platforms = parse_platforms(ci) if ci is not None else []
     spec, bases = load_project(directory, base_map)
-    rendered = render_all(spec, directory)
+    rendered = render_all(spec, directory, platforms)
     check_mapped(spec, directory, bases)
     if check:
         states = compare(directory, rendered)

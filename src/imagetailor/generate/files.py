@@ -57,9 +57,22 @@ def output_names(spec: Spec, project: Path) -> dict[str, str]:
     return {"dockerfile": g.dockerfile, "ignore": ignore, "bake": g.bake, "compose": g.compose}
 
 
-def render_all(spec: Spec, project: Path) -> dict[str, str]:
+def ci_platforms(project: Path, asked: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The CI platforms to write for: those asked for, and those whose pipeline file we wrote
+    before (so a later `tailor generate` or `--check` keeps it up to date)."""
+    from imagetailor.generate.ci import CI_FILES
+
+    return [
+        platform
+        for platform, name in CI_FILES.items()
+        if platform in asked or is_generated(project / name)
+    ]
+
+
+def render_all(spec: Spec, project: Path, ci: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
     """File name -> exact content, each starting with the marker line. Depends only on
-    tailor.toml and the project's files, never on a base map."""
+    tailor.toml and the project's files, never on a base map. ``ci``: the CI platforms whose
+    pipelines to write as well (github, gitlab), beside those written before."""
     names = output_names(spec, project)
     files = ProjectFiles(project)
     for name in spec.app.manifests:
@@ -92,7 +105,17 @@ def render_all(spec: Spec, project: Path) -> dict[str, str]:
         names["bake"]: text(render_bake(spec, df.args)),
         names["compose"]: text(render_compose(spec)),
         **{name: text(lines) for name, lines in extra.items()},
+        **{name: text(lines) for name, lines in _ci_files(spec, project, ci).items()},
     }
+
+
+def _ci_files(spec: Spec, project: Path, ci: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
+    from imagetailor.generate.ci import render_ci
+
+    try:
+        return render_ci(spec, ci_platforms(project, ci))
+    except UnsafeValue as exc:
+        raise UsageError(f"tailor.toml: {exc}") from None
 
 
 MAX_GENERATED = 4 * 1024 * 1024  # larger than any file we write: not ours
@@ -128,6 +151,9 @@ def compare(project: Path, rendered: dict[str, str]) -> list[FileState]:
     states: list[FileState] = []
     for name, content in rendered.items():
         path = project / name
+        if not _folders_ok(project, name):
+            states.append(FileState(name, "not-a-file"))
+            continue
         if not path.exists() and not path.is_symlink():
             states.append(FileState(name, "missing"))
             continue
@@ -141,6 +167,17 @@ def compare(project: Path, rendered: dict[str, str]) -> list[FileState]:
         else:
             states.append(FileState(name, "out-of-date"))
     return states
+
+
+def _folders_ok(project: Path, name: str) -> bool:
+    """Each folder on the way to ``name`` (.github/workflows/) is a real folder of the project
+    or missing: never a link that would put our file somewhere else."""
+    folder = project
+    for part in Path(name).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return False
+    return True
 
 
 def write_files(project: Path, rendered: dict[str, str], force: bool) -> list[FileState]:
@@ -179,6 +216,7 @@ def write_files(project: Path, rendered: dict[str, str], force: bool) -> list[Fi
 def _stage(path: Path, content: str) -> Path:
     """``content`` in a new temporary file beside ``path``; removed again on any failure."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # checked by _folders_ok: no links
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

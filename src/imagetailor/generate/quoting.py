@@ -94,6 +94,42 @@ def compose_string(value: str) -> str:
     return json.dumps(value.replace("$", "$$"), ensure_ascii=False)
 
 
+# --- YAML (CI pipelines: .github/workflows/images.yml, .gitlab-ci.yml) ----------------------
+
+
+def yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's escapes are YAML's) that nothing expands: GitLab's
+    ``script`` lines go to the shell as written."""
+    return json.dumps(_checked(value, "YAML string"), ensure_ascii=False)
+
+
+def workflow_string(value: str) -> str:
+    """A scalar of a GitHub Actions workflow, which evaluates ``${{ ... }}`` in every string:
+    a value holding ``${{`` is refused (no value of ours needs one)."""
+    if "${{" in _checked(value, "workflow string"):
+        raise UnsafeValue(f"{value[:40]!r} holds '${{{{', a GitHub Actions expression")
+    return yaml_string(value)
+
+
+def workflow_block(lines: list[str], indent: int) -> list[str]:
+    """The lines of a YAML literal block (``key: |``) in a GitHub workflow: nothing in a
+    literal block is an escape, so each line only has to stay one line, keep out of ``${{``
+    and not start with a blank (that would change the block's indentation)."""
+    block = []
+    for line in lines:
+        workflow_string(line)
+        if not line or line[0] in " \t":
+            raise UnsafeValue(f"{line[:40]!r}: a block line must start with a visible character")
+        block.append(" " * indent + line)
+    return block
+
+
+def gitlab_variable(value: str) -> str:
+    """A literal part of a GitLab CI ``variables:`` value, where GitLab expands ``$NAME``:
+    ``$`` is doubled, GitLab's escape."""
+    return _checked(value, "GitLab variable").replace("$", "$$")
+
+
 # --- TOML (tailor.toml) -----------------------------------------------------------------------
 
 
