@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from imagetailor.cli.main import main
+from imagetailor.errors import UsageError
 from imagetailor.generate.ci import ACTIONS, CI_FILES, PUSH_IF, parse_platforms
 from imagetailor.generate.files import MARKER_LINE
 from imagetailor.generate.quoting import (
@@ -24,7 +25,6 @@ from imagetailor.generate.quoting import (
     workflow_string,
     yaml_string,
 )
-from imagetailor.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ci"
