@@ -81,7 +81,12 @@ class RegistryWriter(RegistryStore):
                     answered.add(challenge)
                     self._authorization = self._answer(challenge, url, deadline)
                     continue
-                data = read_bounded(response, MAX_ANSWER_BYTES, f"answer to {method} {url}")
+                # A HEAD's Content-Length is the blob's, with no body to read.
+                data = (
+                    b""
+                    if method == "HEAD"
+                    else read_bounded(response, MAX_ANSWER_BYTES, f"answer to {method} {url}")
+                )
             except httpx.HTTPError as error:
                 raise self._unreachable(error, method, url) from None
             finally:
