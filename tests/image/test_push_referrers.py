@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import random
 import subprocess
 from collections.abc import Iterator
@@ -159,7 +160,7 @@ def test_a_report_about_another_image_is_refused(plain: str) -> None:
         attached_report(f"docker://{plain}/forged/app:1", "deploy")
 
 
-def test_push_with_basic_auth(tmp_path: Path) -> None:
+def test_push_with_basic_auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     htpasswd = tmp_path / "htpasswd"
     hashed = bcrypt.hashpw(b"s3cret", bcrypt.gensalt(rounds=5)).decode()
     htpasswd.write_text(f"shipper:{hashed}\n")
@@ -175,6 +176,17 @@ def test_push_with_basic_auth(tmp_path: Path) -> None:
         assert shipped.pushed.uploaded == 3
         report = attached_report(f"docker://{address}/shop/api:1", "deploy", docker_config=config)
         assert report.manifest_digest == shipped.pushed.digest
+        # The same through a credential helper, as `docker login` with credsStore leaves it.
+        helper = tmp_path / "bin" / "docker-credential-test"
+        helper.parent.mkdir()
+        helper.write_text(
+            '#!/bin/sh\nread -r server\necho \'{"Username":"shipper","Secret":"s3cret"}\'\n'
+        )
+        helper.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{helper.parent}:{os.environ['PATH']}")
+        config.write_text(json.dumps({"credHelpers": {address: "test"}}))
+        again = push_image(_image("helped"), _writer(address, "helped/app", config), ["1"])
+        assert again.uploaded == 3
     finally:
         process.terminate()
         process.wait(timeout=10)
