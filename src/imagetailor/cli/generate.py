@@ -40,7 +40,6 @@ def command(
     Examples:
       tailor generate                         write what tailor.toml changed
       tailor generate --check                 in CI: exit 1 when a file is stale
-      tailor generate --base-map mirror.toml  bases from your own registry
       tailor generate --ci github,gitlab      also the CI pipelines
     """
     err = Console(stderr=True)

@@ -51,6 +51,11 @@ def command(
 
     Credentials come from the docker config (DOCKER_CONFIG, ~/.docker/config.json); a
     registry with a private CA needs SSL_CERT_FILE. Nothing is pushed unless every image fits.
+
+    \b
+    Examples:
+      tailor push registry.example.com/shop/api
+      tailor push localhost:5000/api deploy --format json
     """
     refuse_existing(output, force)
     spec, _bases = load_project(directory)
