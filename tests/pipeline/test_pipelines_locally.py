@@ -133,3 +133,29 @@ def test_both_pipelines_run_here_in_order(engine: str, registry: str, tmp_path: 
     assert done.returncode == 0 and "nothing pushed" in done.stdout
     with pytest.raises(Exception, match="no manifest"):
         open_image(f"docker://{registry}/feature/{EXAMPLE}:1.0.0").close()
+
+
+def test_build_push_ships_what_it_built_and_checked(
+    engine: str, registry: str, tmp_path: Path
+) -> None:
+    root = tmp_path / EXAMPLE
+    shutil.copytree(
+        ROOT / "examples" / EXAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".venv")
+    )
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TAILOR_BASE_MAP": str(run_offline_bases().map_path),
+    }
+    repo = f"{registry}/built/{EXAMPLE}"
+    for command in ("tailor init --yes", "tailor generate"):
+        assert bash(command, root, env).returncode == 0
+    bad = bash("tailor build deploy --push 'Not A Repo'", root, env)
+    assert bad.returncode == 2 and "not a valid image name" in bad.stderr  # before building
+    done = bash(f"tailor build deploy --no-run-ci --push {repo} --format json", root, env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    built = json.loads(done.stdout)
+    assert [r["purpose"] for r in built] == ["deploy"]
+    assert f"pushed {repo}:1.0.0, {repo}:1.0.0-deploy as sha256:" in done.stderr
+    with open_image(f"docker://{repo}:1.0.0") as pulled:
+        assert pulled.config_digest == built[0]["image_id"] == image_id(f"{EXAMPLE}:1.0.0")
