@@ -97,6 +97,11 @@ class PackageInfo(BaseModel):
         default=None,
         description="the file that records it (ARCHIVE:INNER for a jar inside an archive)",
     )
+    licenses: list[str] = Field(
+        default_factory=list,
+        description="licences as the package's own record declares them (an SPDX expression, "
+        "a name, or Debian's short names from /usr/share/doc/PKG/copyright); empty: not said",
+    )
 
 
 class OsRelease(BaseModel):

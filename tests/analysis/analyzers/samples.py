@@ -20,12 +20,13 @@ def jar(
     poms: list[tuple[str, str, str]],
     nested: dict[str, bytes] | None = None,
     extra: dict[str, bytes] | None = None,
+    manifest: str = "Manifest-Version: 1.0\n",
 ) -> bytes:
     """A jar with a pom.properties per (group, artifact, version) and ``nested`` archives
     stored (not deflated) under their names, as Spring Boot stores BOOT-INF/lib/*.jar."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+        archive.writestr("META-INF/MANIFEST.MF", manifest)
         for group, artifact, version in poms:
             archive.writestr(
                 f"META-INF/maven/{group}/{artifact}/pom.properties",
@@ -82,6 +83,7 @@ Gem::Specification.new do |s|
 
   s.required_rubygems_version = Gem::Requirement.new(">= 0".freeze)
   s.authors = ["Leah Neukirchen".freeze]
+  s.licenses = ["MIT".freeze]
   s.summary = "A modular Ruby webserver interface.".freeze
 end
 """
@@ -147,6 +149,41 @@ BUNDLED WITH
    2.4.19
 """
 
+# The licence records the analyzers read: DEP-5 copyright (bash), a free-text one pointing at
+# common-licenses (libc6), core metadata, package.json, installed.json, a gemspec, a manifest.
+BASH_COPYRIGHT = """\
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: bash
+
+Files: *
+Copyright: (C) 1987-2022 Free Software Foundation, Inc.
+License: GPL-3+
+
+Files: lib/sh/inet_aton.c
+Copyright: Copyright (c) 1983, 1990, 1993 The Regents of the University of California.
+License: BSD-4-clause-UC
+
+License: GPL-3+
+ This program is free software; you can redistribute it and/or modify
+ it under the terms of the GNU General Public License as published by
+ the Free Software Foundation; either version 3 of the License, or
+ (at your option) any later version.
+ .
+ On Debian systems, the complete text of the GNU General Public License version 3 can be
+ found in /usr/share/common-licenses/GPL-3.
+"""
+LIBC_COPYRIGHT = """\
+This is the Debian prepackaged version of the GNU C Library.
+
+The GNU C Library is free software; you can redistribute it and/or modify it under the terms
+of the GNU Lesser General Public License. On Debian systems, the complete text of the GNU
+Library General Public License can be found in `/usr/share/common-licenses/LGPL-2.1'.
+"""
+JACKSON_MANIFEST = (
+    "Manifest-Version: 1.0\nBundle-SymbolicName: com.fasterxml.jackson.core.jackson-core\n"
+    "Bundle-License: https://www.apache.org/licenses/LICENSE-2.0.txt\n"
+)
+
 OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n'
 
 
@@ -157,7 +194,8 @@ def several_ecosystems() -> ImageSpec:
         [("com.example", "demo", "0.0.1")],
         nested={
             "BOOT-INF/lib/jackson-core-2.15.2.jar": jar(
-                [("com.fasterxml.jackson.core", "jackson-core", "2.15.2")]
+                [("com.fasterxml.jackson.core", "jackson-core", "2.15.2")],
+                manifest=JACKSON_MANIFEST,
             ),
             "BOOT-INF/lib/slf4j-api-2.0.9.jar": jar([("org.slf4j", "slf4j-api", "2.0.9")]),
         },
@@ -168,6 +206,8 @@ def several_ecosystems() -> ImageSpec:
                 [
                     File("etc/os-release", OS_RELEASE),
                     File("var/lib/dpkg/status", DPKG_STATUS),
+                    File("usr/share/doc/bash/copyright", BASH_COPYRIGHT),
+                    File("usr/share/doc/libc6/copyright", LIBC_COPYRIGHT),
                 ]
             ),
             LayerSpec(
@@ -175,19 +215,33 @@ def several_ecosystems() -> ImageSpec:
                     Dir("usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info"),
                     File(
                         "usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA",
-                        "Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\n",
+                        "Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\n"
+                        "License: Apache 2.0\n"
+                        "Classifier: License :: OSI Approved :: Apache Software License\n\n"
+                        "License: not a header, the description\n",
                     ),
                     File(
                         "app/node_modules/express/package.json",
-                        '{"name": "express", "version": "4.18.2"}',
+                        '{"name": "express", "version": "4.18.2", "license": "MIT"}',
                     ),
                     File(
                         "app/node_modules/@types/node/package.json",
-                        '{"name": "@types/node", "version": "20.10.5"}',
+                        '{"name": "@types/node", "version": "20.10.5", '
+                        '"licenses": [{"type": "MIT"}]}',
                     ),
                     File(
                         "srv/php/vendor/composer/installed.json",
-                        json.dumps({"packages": [{"name": "monolog/monolog", "version": "3.5.0"}]}),
+                        json.dumps(
+                            {
+                                "packages": [
+                                    {
+                                        "name": "monolog/monolog",
+                                        "version": "3.5.0",
+                                        "license": ["MIT"],
+                                    }
+                                ]
+                            }
+                        ),
                     ),
                     File("usr/local/bundle/specifications/rack-3.0.8.gemspec", GEMSPEC),
                     File("srv/ruby/Gemfile.lock", GEMFILE_LOCK),

@@ -29,5 +29,8 @@ def test_names_without_a_version_are_not_packages() -> None:
     assert found("srv/some-info") == []
 
 
-def test_nothing_is_read_for_python() -> None:
-    assert REGISTRY.wanted_bytes("x/requests-2.31.0.dist-info/METADATA") == 0
+def test_only_the_metadata_headers_are_read_for_python() -> None:
+    """The folder's name says name and version; METADATA only its licence, bounded."""
+    assert REGISTRY.wanted_bytes("x/requests-2.31.0.dist-info/METADATA") == 64 << 10
+    assert REGISTRY.wanted_bytes("x/requests-2.31.0.dist-info/RECORD") == 0
+    assert REGISTRY.wanted_bytes("x/METADATA") == 0

@@ -1,5 +1,6 @@
 """Alpine's database, ``/lib/apk/db/installed``: blank-line separated records of ``X:value``
-lines (``P`` the package, ``V`` its version, ``A`` its architecture)."""
+lines (``P`` the package, ``V`` its version, ``A`` its architecture, ``L`` its licence: an SPDX
+expression in current Alpine, older names such as ``GPL2`` in old releases)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,11 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
                     purl("apk", name, version, distro, arch=record.get("A", ""), distro=release,
                          upstream=upstream),
                     path, source=origin or None,
+                    licenses=(record["L"],) if record.get("L") else (),
                 )  # fmt: skip
             record = {}
-        elif line[1:2] == ":" and line[0] in "PVAo":  # o: the origin (the aport built from)
+        elif line[1:2] == ":" and line[0] in "PVAoL":  # o: the origin (the aport built from)
             record[line[0]] = line[2:].strip()
 
 
-ANALYZER = Analyzer("apk", 1, Wants(MAX_BYTES, exact=(INSTALLED,)), collect)
+ANALYZER = Analyzer("apk", 2, Wants(MAX_BYTES, exact=(INSTALLED,)), collect)

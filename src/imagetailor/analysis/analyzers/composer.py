@@ -28,9 +28,14 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
         version = entry.get("version")
         version = version if isinstance(version, str) else ""
         vendor, _, bare = name.rpartition("/")
-        yield Found(name, version, "composer", purl("composer", bare, version, vendor), path)
+        licenses = entry.get("license")  # a list of SPDX identifiers (a string in old ones)
+        licenses = licenses if isinstance(licenses, list) else [licenses]
+        yield Found(
+            name, version, "composer", purl("composer", bare, version, vendor), path,
+            licenses=tuple(x for x in licenses[:16] if isinstance(x, str) and 0 < len(x) <= 200),
+        )  # fmt: skip
 
 
 ANALYZER = Analyzer(
-    "composer", 1, Wants(MAX_BYTES, suffixes=(INSTALLED,), pattern=_INSTALLED), collect
+    "composer", 2, Wants(MAX_BYTES, suffixes=(INSTALLED,), pattern=_INSTALLED), collect
 )

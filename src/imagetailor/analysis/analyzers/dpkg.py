@@ -1,13 +1,26 @@
-"""dpkg's database, ``/var/lib/dpkg/status``: one paragraph per package, installed or not."""
+"""dpkg's database, ``/var/lib/dpkg/status``: one paragraph per package, installed or not.
+
+Licences are not in the database: each package's ``/usr/share/doc/PKG/copyright`` says them,
+in Debian's machine-readable format (DEP-5: ``License: SHORT-NAME`` lines) for most packages
+and in free text otherwise, where a ``/usr/share/common-licenses/NAME`` reference names one.
+Only the first ``MAX_COPYRIGHT_BYTES`` are read (the short names come before the licence
+texts), reduced in the layer worker to the names."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from imagetailor.analysis.analyzers.interface import Analyzer, Context, Found, Wants, purl, text_of
 
 STATUS = "var/lib/dpkg/status"
 MAX_BYTES = 64 << 20  # the status file of a large distribution image is a few MiB
+DOC = "usr/share/doc/"
+MAX_COPYRIGHT_BYTES = 64 << 10
+MAX_LICENSES = 32  # distinct names per package; a few packages list dozens of file licences
+_COPYRIGHT = re.compile(r"\Ausr/share/doc/[^/]+/copyright\Z")
+_LICENSE_LINE = re.compile(r"^License:[ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+_COMMON = re.compile(r"/usr/share/common-licenses/([A-Za-z0-9][A-Za-z0-9.+_-]*[A-Za-z0-9+])")
 
 
 def paragraphs(
@@ -54,4 +67,28 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
     return paragraphs(path, data, context, require_status=True)
 
 
-ANALYZER = Analyzer("dpkg", 1, Wants(MAX_BYTES, exact=(STATUS,)), collect)
+def copyright_licenses(path: str, data: bytes, size: int) -> bytes:
+    """The licence names of a copyright file, one a line, in the order they first appear:
+    DEP-5 ``License:`` lines, else the common-licenses files the text points to."""
+    text = text_of(data)
+    found = [m.group(1) for m in _LICENSE_LINE.finditer(text)]
+    if not found:
+        found = [m.group(1) for m in _COMMON.finditer(text)]
+    names = list(dict.fromkeys(n for n in found if len(n) <= 200))[:MAX_LICENSES]
+    return "\n".join(names).encode()
+
+
+def copyright_path(found: Found) -> str:
+    return f"{DOC}{found.name}/copyright"
+
+
+LICENSE_FILES = Wants(MAX_COPYRIGHT_BYTES, suffixes=("/copyright",), pattern=_COPYRIGHT)
+ANALYZER = Analyzer(
+    "dpkg",
+    2,
+    Wants(MAX_BYTES, exact=(STATUS,)),
+    collect,
+    license_files=LICENSE_FILES,
+    license_reduce=copyright_licenses,
+    license_path=copyright_path,
+)

@@ -57,6 +57,10 @@ class Found:
     # The source package it was built from (dpkg's Source:, apk's origin): distribution
     # advisories name source packages.
     source: str | None = None
+    # The licences the package's record declares, as written there (an SPDX expression, a
+    # name, or Debian's short name); empty when it says none or the record is elsewhere (see
+    # ``Analyzer.license_path``).
+    licenses: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,6 +99,13 @@ class Analyzer:
     # Lock files say what was declared, not what is installed: their packages are dropped
     # where an installed record names the same purl.
     declared: bool = False
+    # Licences kept in another file than the package's record (dpkg's
+    # /usr/share/doc/PKG/copyright, a dist-info's METADATA): the files to keep, their
+    # ``reduce`` to the licence names (one a line, in the layer worker, so only those ride on),
+    # and for a found package the path of its file (analysis/packages.py joins them).
+    license_files: Wants | None = None
+    license_reduce: Reduce | None = None
+    license_path: Callable[[Found], str | None] | None = None
 
 
 def purl(kind: str, name: str, version: str, namespace: str = "", **qualifiers: str) -> str:

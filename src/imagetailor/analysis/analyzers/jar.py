@@ -25,6 +25,7 @@ MAX_ENTRIES = 100_000  # central directory records read per archive
 MAX_PROPERTIES_BYTES = 64 << 10
 MAX_NESTED_BYTES = 64 << 20  # one archive inside an archive, inflated
 MAX_INFLATED_BYTES = 256 << 20  # everything inflated for one outer archive
+MAX_LICENSES = 16
 MAX_DEPTH = 2  # the outer archive is depth 0; jars in a jar are 1; jars in those are 2
 RECORD_MARK = b"jar-contents\n"
 # "name-1.2.3" -> (name, 1.2.3): the version starts at the first "-" before a digit
@@ -83,6 +84,7 @@ def _scan(
 ) -> None:
     """Append the packages of the archive ``data`` (file name ``name``) to ``out``."""
     artifacts: set[str] = set()  # what this archive's own pom.properties name
+    first = len(out)
     manifest: dict[str, str] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
@@ -112,8 +114,15 @@ def _scan(
                 except _UNREADABLE:
                     continue  # one bad jar inside does not hide what the others hold
     own = identity(name, manifest, artifacts)
+    licenses = "\n".join(bundle_licenses(manifest.get("Bundle-License", "")))
     if own is not None:
-        out.append([*own, inner])
+        out.append([*own, inner, licenses])
+    elif licenses:
+        # The manifest is the archive's own: its licence goes to the pom.properties that
+        # names the archive (the test ``identity`` makes), not to what is shaded inside.
+        for row in out[first:]:
+            if row[3] == inner and _names(name, row[1]):
+                row.append(licenses)
 
 
 def main_section(text: str) -> dict[str, str]:
@@ -132,6 +141,29 @@ def main_section(text: str) -> dict[str, str]:
     return fields
 
 
+def _artifact_of(name: str) -> str:
+    base = name[name.rfind("/") + 1 :].rpartition(".")[0]
+    named = _FILE_NAME.match(base)
+    return named.group(1) if named else base
+
+
+def _names(name: str, artifact: str) -> bool:
+    """Whether a pom.properties' artifact names the archive ``name``."""
+    own = _artifact_of(name)
+    return bool(own) and (artifact.startswith(own) or own.endswith(artifact))
+
+
+def bundle_licenses(value: str) -> list[str]:
+    """OSGi's ``Bundle-License``: a comma-separated list of licences (SPDX ids, names or
+    URLs), each optionally with ``;description=...;link=...`` attributes."""
+    names = []
+    for part in re.split(r",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*\Z)", value)[:MAX_LICENSES]:
+        name = part.split(";", 1)[0].strip().strip('"').strip()
+        if name and len(name) <= 200:
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
 def identity(name: str, manifest: dict[str, str], artifacts: set[str]) -> tuple[str, ...] | None:
     """The archive's own (group, artifact, version) when none of its pom.properties names it,
     the way syft makes one: artifact and version from the file name ("commons-io-2.11.0.jar"),
@@ -143,7 +175,7 @@ def identity(name: str, manifest: dict[str, str], artifacts: set[str]) -> tuple[
     artifact, version = (named.group(1), named.group(2) or "") if named else (base, "")
     # syft's test of a pom.properties naming the archive is loose on purpose: Debian renames
     # geronimo-annotation_1.3_spec to geronimo-annotation-1.3-spec.jar.
-    if not artifact or any(a.startswith(artifact) or artifact.endswith(a) for a in artifacts):
+    if not artifact or any(_names(name, a) for a in artifacts):
         return None
     if not version:
         version = next((manifest[f] for f in _VERSION_FIELDS if manifest.get(f)), "")
@@ -153,8 +185,9 @@ def identity(name: str, manifest: dict[str, str], artifacts: set[str]) -> tuple[
 
 
 def reduce(path: str, data: bytes, size: int) -> bytes:
-    """The archive's packages as a small JSON record: [[group, artifact, version, inner path]]
-    (inner path '' for the archive itself), or {"error": why}."""
+    """The archive's packages as a small JSON record: [[group, artifact, version, inner path,
+    licences one a line]] (inner path '' for the archive itself; the licences only for an
+    archive's own package), or {"error": why}."""
     record: object
     if len(data) < size:
         record = {"error": f"larger than {MAX_ARCHIVE_BYTES >> 20} MiB, not read"}
@@ -170,8 +203,13 @@ def reduce(path: str, data: bytes, size: int) -> bytes:
     return RECORD_MARK + json.dumps(record, separators=(",", ":")).encode()
 
 
-def _found(group: str, artifact: str, version: str, path: str) -> Found:
-    return Found(artifact, version, "maven", purl("maven", artifact, version, group), path)
+def _found(
+    group: str, artifact: str, version: str, path: str, licenses: tuple[str, ...] = ()
+) -> Found:
+    return Found(
+        artifact, version, "maven", purl("maven", artifact, version, group), path,
+        licenses=licenses,
+    )  # fmt: skip
 
 
 def collect_properties(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
@@ -194,17 +232,19 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
         return
     seen: set[tuple[str, ...]] = set()
     for row in record if isinstance(record, list) else []:
-        if isinstance(row, list) and len(row) == 4 and all(isinstance(x, str) for x in row):
-            group, artifact, version, inner = row
+        if isinstance(row, list) and len(row) in (4, 5) and all(isinstance(x, str) for x in row):
+            group, artifact, version, inner = row[:4]
+            licenses = tuple(row[4].split("\n")) if len(row) == 5 and row[4] else ()
             if (group, artifact, version) not in seen:
                 seen.add((group, artifact, version))
-                yield _found(group, artifact, version, f"{path}:{inner}" if inner else path)
+                where = f"{path}:{inner}" if inner else path
+                yield _found(group, artifact, version, where, licenses)
 
 
 ANALYZERS = (
     Analyzer(
         "java-archive",
-        1,
+        2,
         Wants(MAX_ARCHIVE_BYTES, suffixes=ARCHIVE_SUFFIXES, whole=True),
         collect,
         reduce=reduce,

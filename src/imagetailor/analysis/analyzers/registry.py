@@ -76,9 +76,17 @@ class Registry:
         claims = [(a.wants, a) for a in self.analyzers if a.wants is not None]
         self._content: tuple[Claim, ...] = tuple((w, a) for w, a in claims if w.max_bytes)
         self._by_name: tuple[Claim, ...] = tuple((w, a) for w, a in claims if not w.max_bytes)
-        self._reducers = tuple((w, a.reduce) for w, a in self._content if a.reduce is not None)
+        licenses = [
+            (a.license_files, a.license_reduce)
+            for a in self.analyzers
+            if a.license_files is not None
+        ]
+        self._reducers = (
+            *((w, a.reduce) for w, a in self._content if a.reduce is not None),
+            *((w, r) for w, r in licenses if r is not None),
+        )
         self._elf = tuple(a for a in self.analyzers if a.elf_section)
-        self._reads = (*(w for w, _ in self._content), *reads)
+        self._reads = (*(w for w, _ in self._content), *(w for w, _ in licenses), *reads)
         # The literals of every path test, folded for the one C-level pre-check.
         self._prefixes = tuple(p for w in self._reads for p in w.prefixes)
         self._suffixes = tuple(s for w in self._reads for s in w.suffixes)

@@ -17,4 +17,14 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
     return dpkg.paragraphs(path, data, context, require_status=False)
 
 
-ANALYZER = Analyzer("dpkg-status.d", 1, Wants(dpkg.MAX_BYTES, prefixes=(PREFIX,)), collect)
+# Distroless keeps /usr/share/doc/PKG/copyright too: the same licence files as dpkg's (the
+# registry keeps each file once, whoever wants it).
+ANALYZER = Analyzer(
+    "dpkg-status.d",
+    2,
+    Wants(dpkg.MAX_BYTES, prefixes=(PREFIX,)),
+    collect,
+    license_files=dpkg.LICENSE_FILES,
+    license_reduce=dpkg.copyright_licenses,
+    license_path=dpkg.copyright_path,
+)
