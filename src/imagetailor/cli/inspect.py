@@ -15,7 +15,9 @@ from imagetailor.cli.options import (
     vuln_options,
 )
 from imagetailor.cli.vulnerable import with_vulnerabilities
+from imagetailor.errors import UsageError
 from imagetailor.report.formats import INSPECT_FORMATS
+from imagetailor.sbom import FORMATS as SBOM_FORMATS
 
 
 @click.command("inspect")
@@ -36,6 +38,20 @@ from imagetailor.report.formats import INSPECT_FORMATS
     show_default=True,
     help="How many biggest and hidden files the tables show.",
 )
+@click.option(
+    "--sbom",
+    "sbom_path",
+    type=click.Path(path_type=Path, allow_dash=False),
+    metavar="FILE",
+    help="Also write the image's SBOM to FILE (from the same pass; --force to replace).",
+)
+@click.option(
+    "--sbom-format",
+    type=click.Choice(SBOM_FORMATS),
+    default="cyclonedx-json",
+    show_default=True,
+    help="The --sbom document's format.",
+)
 @vuln_options
 @output_options
 def command(
@@ -43,6 +59,8 @@ def command(
     platform: str | None,
     fmt: str,
     top: int,
+    sbom_path: Path | None,
+    sbom_format: str,
     vuln_db: Path | None,
     ignore_vuln: tuple[str, ...],
     vex: tuple[Path, ...],
@@ -60,11 +78,20 @@ def command(
     Examples:
       tailor inspect docker-archive:app.tar
       tailor inspect app:1.4.2 --format json -o app.json  # check --analysis
-      tailor inspect app:1.4.2 --vuln-db osv/all.zip   # known vulnerabilities too
+      tailor inspect app:1.4.2 --vuln-db osv/all.zip --sbom app.cdx.json
     """
     refuse_existing(output, force)  # before reading the image, not after
+    refuse_existing(sbom_path, force)
+    if sbom_path is not None and output is not None and sbom_path.absolute() == output.absolute():
+        raise UsageError("--sbom and --output name the same file")
     analysis = analyze_reference(reference, platform)
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
+    if sbom_path is not None:
+        from imagetailor.report.output import write_output
+        from imagetailor.sbom import sbom_document
+
+        document, _media_type = sbom_document(analysis, sbom_format)
+        write_output(document.decode(), sbom_path, force=force)
     # Imported after the analysis: the renderers pull in rich and the models, which load while
     # the layer workers read (see cli/analyzing.py).
     from imagetailor.report.inspect import render_inspect

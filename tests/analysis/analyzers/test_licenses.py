@@ -9,7 +9,8 @@ from tests.analysis.analyzers.samples import several_ecosystems
 from tests.imagefactory import File, ImageSpec, LayerSpec, Symlink, memory_image
 
 EXPECTED = {
-    "bash": ["GPL-3+", "BSD-4-clause-UC"],  # DEP-5: every License: line, first seen first
+    # DEP-5: every License: line, first seen first, then the common-licenses it points to
+    "bash": ["GPL-3+", "BSD-4-clause-UC", "GPL-3"],
     "libc6": ["LGPL-2.1"],  # free text: the common-licenses file it points to
     "requests": ["Apache 2.0"],  # a one-line License header, before the classifiers
     "express": ["MIT"],

@@ -2,7 +2,7 @@
 
 Licences are not in the database: each package's ``/usr/share/doc/PKG/copyright`` says them,
 in Debian's machine-readable format (DEP-5: ``License: SHORT-NAME`` lines) for most packages
-and in free text otherwise, where a ``/usr/share/common-licenses/NAME`` reference names one.
+and in free text otherwise; a ``/usr/share/common-licenses/NAME`` reference names one too.
 Only the first ``MAX_COPYRIGHT_BYTES`` are read (the short names come before the licence
 texts), reduced in the layer worker to the names."""
 
@@ -68,12 +68,12 @@ def collect(path: str, data: bytes | None, context: Context) -> Iterator[Found]:
 
 
 def copyright_licenses(path: str, data: bytes, size: int) -> bytes:
-    """The licence names of a copyright file, one a line, in the order they first appear:
-    DEP-5 ``License:`` lines, else the common-licenses files the text points to."""
+    """The licence names of a copyright file, one a line: DEP-5 ``License:`` lines in the
+    order they first appear, then the common-licenses files the text points to (as syft
+    reads them, so both list the same names)."""
     text = text_of(data)
     found = [m.group(1) for m in _LICENSE_LINE.finditer(text)]
-    if not found:
-        found = [m.group(1) for m in _COMMON.finditer(text)]
+    found += [m.group(1) for m in _COMMON.finditer(text)]
     names = list(dict.fromkeys(n for n in found if len(n) <= 200))[:MAX_LICENSES]
     return "\n".join(names).encode()
 
