@@ -54,7 +54,9 @@ def spdx(analysis: Analysis, tmp_path: Path) -> dict[str, Any]:
 def test_cyclonedx_is_valid_and_lists_every_package(analysis: Analysis) -> None:
     document = cyclonedx(analysis)
     assert document["specVersion"] == "1.6"
-    purls = sorted(c["purl"] for c in document["components"])
+    purls = sorted(c["purl"] for c in document["components"] if c["type"] == "library")
+    [system] = [c for c in document["components"] if c["type"] == "operating-system"]
+    assert (system["name"], system["version"]) == ("debian", "12")
     assert purls == sorted(p.purl or "" for p in analysis.packages)
     assert len(purls) == 20
     by_name = {c["name"]: c for c in document["components"]}
@@ -104,10 +106,11 @@ def test_spdx_is_valid_with_purls_licences_and_relationships(
         for r in document["relationships"]
         if r["spdxElementId"] == "SPDXRef-Image" and r["relationshipType"] == "CONTAINS"
     }
+    assert packages["SPDXRef-OperatingSystem"]["primaryPackagePurpose"] == "OPERATING_SYSTEM"
     purls = sorted(
         ref["referenceLocator"]
         for spdx_id in contained
-        for ref in packages[spdx_id]["externalRefs"]
+        for ref in packages[spdx_id].get("externalRefs", [])
     )
     assert purls == sorted(p.purl or "" for p in analysis.packages)
     assert {

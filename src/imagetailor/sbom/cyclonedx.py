@@ -135,6 +135,19 @@ def cyclonedx_json(analysis: Analysis) -> str:
             ref = f"{ref}#{index}"
         used.add(ref)
         components.append(package_component(analysis, package, ref))
+    release = analysis.os_release
+    if release is not None:
+        # Scanners (trivy) take the distribution from this component to pick the advisories
+        # for the deb/apk packages; without it they match none of them.
+        system = Component(
+            type=ComponentType.OPERATING_SYSTEM,
+            name=release.id,
+            version=release.version_id,
+            bom_ref=f"os-{release.id}",
+            description=release.pretty_name,
+        )
+        bom.components.add(system)
+        bom.register_dependency(root, [system])
     bom.components.update(components)
     bom.register_dependency(root, components)
     return JsonV1Dot6(bom).output_as_string(indent=2) + "\n"

@@ -105,6 +105,23 @@ def spdx_json(analysis: Analysis) -> str:
         relationships.append(
             Relationship("SPDXRef-Image", RelationshipType.DESCENDANT_OF, "SPDXRef-BaseImage")
         )
+    if analysis.os_release is not None:
+        # Scanners (trivy) take the distribution from this package to pick advisories.
+        release = analysis.os_release
+        packages.append(
+            Package(
+                spdx_id="SPDXRef-OperatingSystem",
+                name=release.id,
+                version=release.version_id,
+                download_location=SpdxNoAssertion(),
+                files_analyzed=False,
+                primary_package_purpose=PackagePurpose.OPERATING_SYSTEM,
+                summary=release.pretty_name,
+            )
+        )
+        relationships.append(
+            Relationship("SPDXRef-Image", RelationshipType.CONTAINS, "SPDXRef-OperatingSystem")
+        )
     licenses = _Licenses()
     for index, package in enumerate(analysis.packages):
         spdx_id = f"SPDXRef-Package-{package.manager}-{index}"
