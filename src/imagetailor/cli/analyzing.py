@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from imagetailor.analysis.filetree import ImageFiles
     from imagetailor.analysis.model import Analysis
+    from imagetailor.engine.endpoint import Endpoint
     from imagetailor.image.model import FetchProgress
 
 
@@ -87,14 +88,16 @@ def reading_progress(description: str) -> Iterator[tuple[FetchProgress | None, P
         yield fetched, update
 
 
-def analyze_reference(reference: str, platform: str | None) -> Analysis:
-    """Open ``reference`` and analyse it in one pass."""
+def analyze_reference(
+    reference: str, platform: str | None, endpoint: Endpoint | None = None
+) -> Analysis:
+    """Open ``reference`` and analyse it in one pass (``endpoint``: a docker-daemon: engine)."""
     # Imported here: commands that only read saved analyses need neither sources nor analyzers.
     from imagetailor.image import open_image
 
     with (
         reading_progress(f"reading {reference}") as (fetched, progress),
-        open_image(reference, platform, fetch_progress=fetched) as image,
+        open_image(reference, platform, fetch_progress=fetched, endpoint=endpoint) as image,
     ):
         return analyze(image, progress=progress)
 

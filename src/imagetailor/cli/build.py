@@ -11,9 +11,11 @@ from rich.table import Table
 
 from imagetailor.cli.options import (
     base_map_option,
+    builder_option,
     directory_option,
     emit,
     emit_rich,
+    engine_endpoint,
     engine_option,
     output_options,
     refuse_existing,
@@ -32,6 +34,7 @@ from imagetailor.project.model import load_project
 @base_map_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @engine_option
+@builder_option
 @directory_option
 @click.option(
     "--verbose",
@@ -66,6 +69,9 @@ def command(
     base_map: Path | None,
     fmt: str,
     engine: str,
+    engine_host: str | None,
+    engine_context: str | None,
+    builder: str | None,
     directory: Path,
     verbose: bool,
     no_run_ci: bool,
@@ -109,7 +115,13 @@ def command(
         from imagetailor.pipeline.publish import repository_name
 
         repository_name(push_repository)  # a bad REPO fails before the build, not after
-    client = select_client(engine, announce=verbose)
+    endpoint = engine_endpoint(engine_host, engine_context)
+    client = select_client(engine, announce=verbose, endpoint=endpoint, builder=builder)
+    if builder and not (directory / spec.generate.bake).is_file():
+        raise UsageError(
+            f"--builder bakes every purpose from {spec.generate.bake}, which does not exist: "
+            "run `tailor generate` first"
+        )
 
     def on_line(line: str) -> None:
         if verbose:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
 from imagetailor.cli.options import (
+    engine_location_options,
     output_options,
     platform_option,
     policy_config_option,
@@ -27,6 +29,9 @@ from imagetailor.report.output import write_output
 from imagetailor.rules import Severity
 
 SEVERITIES = tuple(s.value for s in Severity)
+
+if TYPE_CHECKING:
+    from imagetailor.engine.endpoint import Endpoint
 
 
 @click.command("check")
@@ -94,6 +99,7 @@ SEVERITIES = tuple(s.value for s in Severity)
     type=click.Choice(THRESHOLDS),
     help="Lowest advisory severity that makes the image unfit (default high); needs --vuln-db.",
 )
+@engine_location_options
 @policy_config_option
 @click.option(
     "--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True
@@ -127,6 +133,8 @@ def command(
     config_path: Path | None,
     fmt: str,
     verbose: bool,
+    engine_host: str | None,
+    engine_context: str | None,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -189,7 +197,7 @@ def command(
         diffed = (diff_images(compared, judged), compared.analysis)
     else:
         assert reference is not None
-        analysis = analyze_reference(reference, platform)
+        analysis = analyze_reference(reference, platform, _endpoint(engine_host, engine_context))
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     if analysis.vulnerability_scan is None:
         if fail_on_vuln is not None:
@@ -245,3 +253,12 @@ def _attached(
         width, color = terminal_style()
         click.echo(render_check(report, fmt, width=width, color=color, verbose=verbose), nl=False)
     return 0 if report.fit else 1
+
+
+def _endpoint(host: str | None, context: str | None) -> Endpoint | None:
+    """The engine a docker-daemon: reference is read from, when an option names one."""
+    if host is None and context is None:
+        return None  # the reader resolves DOCKER_HOST and contexts itself
+    from imagetailor.cli.options import engine_endpoint
+
+    return engine_endpoint(host, context)

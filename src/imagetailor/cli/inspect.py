@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
 from imagetailor.cli.options import (
+    engine_location_options,
     output_options,
     platform_option,
     refuse_existing,
@@ -18,6 +20,9 @@ from imagetailor.cli.vulnerable import with_vulnerabilities
 from imagetailor.errors import UsageError
 from imagetailor.report.formats import INSPECT_FORMATS
 from imagetailor.sbom import FORMATS as SBOM_FORMATS
+
+if TYPE_CHECKING:
+    from imagetailor.engine.endpoint import Endpoint
 
 
 @click.command("inspect")
@@ -52,6 +57,7 @@ from imagetailor.sbom import FORMATS as SBOM_FORMATS
     show_default=True,
     help="The --sbom document's format.",
 )
+@engine_location_options
 @vuln_options
 @output_options
 def command(
@@ -64,6 +70,8 @@ def command(
     vuln_db: Path | None,
     ignore_vuln: tuple[str, ...],
     vex: tuple[Path, ...],
+    engine_host: str | None,
+    engine_context: str | None,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -84,7 +92,7 @@ def command(
     refuse_existing(sbom_path, force)
     if sbom_path is not None and output is not None and sbom_path.absolute() == output.absolute():
         raise UsageError("--sbom and --output name the same file")
-    analysis = analyze_reference(reference, platform)
+    analysis = analyze_reference(reference, platform, _endpoint(engine_host, engine_context))
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     if sbom_path is not None:
         from imagetailor.report.output import write_output
@@ -103,3 +111,12 @@ def command(
     width, color = terminal_style()
     click.echo(render_inspect(analysis, fmt, top=top, width=width, color=color), nl=False)
     return 0
+
+
+def _endpoint(host: str | None, context: str | None) -> Endpoint | None:
+    """The engine a docker-daemon: reference is read from, when an option names one."""
+    if host is None and context is None:
+        return None  # the reader resolves DOCKER_HOST and contexts itself
+    from imagetailor.cli.options import engine_endpoint
+
+    return engine_endpoint(host, context)

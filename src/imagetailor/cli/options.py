@@ -8,9 +8,12 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from imagetailor.engine.endpoint import Endpoint
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -66,7 +69,46 @@ def base_map_option(func: F) -> F:
 
 
 def engine_option(func: F) -> F:
-    return click.option("--engine", type=click.Choice(ENGINES), default="docker")(func)
+    """``--engine`` (which kind of engine) with ``--engine-host``/``--engine-context`` (where)."""
+    func = engine_location_options(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="docker",
+        help="Which kind of engine builds and runs (default docker).",
+    )(func)
+
+
+def engine_location_options(func: F) -> F:
+    """Where the engine runs; without them, as the docker CLI resolves it (DOCKER_HOST,
+    DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, DOCKER_CONTEXT, the config's current context)."""
+    func = click.option(
+        "--engine-context",
+        metavar="NAME",
+        help="A docker context (`docker context ls`) naming the engine's host and TLS files.",
+    )(func)
+    return click.option(
+        "--engine-host",
+        metavar="URL",
+        help="The engine's address: unix:///PATH, tcp://HOST:PORT (TLS from DOCKER_TLS_VERIFY "
+        "and DOCKER_CERT_PATH) or ssh://[USER@]HOST; default DOCKER_HOST, else the local socket.",
+    )(func)
+
+
+def builder_option(func: F) -> F:
+    return click.option(
+        "--builder",
+        metavar="NAME",
+        help="A buildx builder (`docker buildx ls`): a remote or Kubernetes BuildKit; needs "
+        "buildx, and `tailor build` then bakes every purpose in one go.",
+    )(func)
+
+
+def engine_endpoint(host: str | None, context: str | None) -> Endpoint:
+    """The endpoint these options (or the environment) name."""
+    from imagetailor.engine.endpoint import resolve_endpoint
+
+    return resolve_endpoint(host, context)
 
 
 def refuse_existing(output: Path | None, force: bool) -> None:

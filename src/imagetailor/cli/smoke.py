@@ -12,6 +12,7 @@ from rich.console import Console
 from imagetailor.cli.options import (
     directory_option,
     emit,
+    engine_endpoint,
     engine_option,
     output_options,
     refuse_existing,
@@ -56,6 +57,8 @@ def command(
     timeout: float,
     running: float,
     engine: str,
+    engine_host: str | None,
+    engine_context: str | None,
     directory: Path,
     fmt: str,
     verbose: bool,
@@ -84,7 +87,8 @@ def command(
         port = port or (spec.app.port if spec.app.kind != "fastcgi" else None)
     kind = kind or "web"
     environment = parse_env(env)
-    client = select_client(engine, announce=verbose)
+    endpoint = engine_endpoint(engine_host, engine_context)
+    client = select_client(engine, announce=verbose, endpoint=endpoint)
     if kind == "fastcgi":
         if spec is None or port is None:
             raise UsageError("--kind fastcgi needs the project's tailor.toml and --port (nginx's)")

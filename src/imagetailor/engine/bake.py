@@ -21,7 +21,7 @@ def bake_argv(
 ) -> list[str]:
     """`docker buildx bake` for the purposes' targets of the generated docker-bake.hcl, with the
     base map's images as overrides of every target's args."""
-    argv = [client.binary, "buildx", "bake", "--file", str(project / "docker-bake.hcl")]
+    argv = [*client.buildx("bake"), "--file", str(project / "docker-bake.hcl")]
     argv += ["--load", "--progress", "plain"]
     for name, value in sorted(build_args.items()):
         argv += ["--set", f"*.args.{name}={value}"]

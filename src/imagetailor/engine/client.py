@@ -17,10 +17,11 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from imagetailor.engine.capture import OutputTooLarge, run_captured
+from imagetailor.engine.endpoint import Endpoint
 from imagetailor.errors import SourceUnavailableError, UsageError, one_line, summarise
 
 DOCKER_ENV = "TAILOR_DOCKER"
@@ -43,6 +44,10 @@ class EngineClient:
     version: str = ""
     reason: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    # Where the engine runs (None: wherever the client's own defaults say) and, for buildx,
+    # which BuildKit builder builds (None: the client's current one).
+    endpoint: Endpoint | None = None
+    builder: str | None = None
 
     @property
     def name(self) -> str:
@@ -52,17 +57,30 @@ class EngineClient:
     def can_bake(self) -> bool:
         return self.mode == "buildx"
 
+    def global_options(self) -> list[str]:
+        """Options before the subcommand that point the client at the endpoint."""
+        if self.endpoint is None or self.endpoint.is_default:
+            return []
+        if self.mode == "podman":
+            return ["--url", self.endpoint.host]  # podman's remote client (no contexts)
+        return self.endpoint.client_options()
+
     def argv(self, *args: str) -> list[str]:
-        return [self.binary, *args]
+        return [self.binary, *self.global_options(), *args]
+
+    def buildx(self, command: str) -> list[str]:
+        """``docker buildx COMMAND [--builder NAME]``."""
+        argv = self.argv("buildx", command)
+        return [*argv, "--builder", self.builder] if self.builder else argv
 
     def build_prefix(self) -> list[str]:
         """The start of a build command line, up to the first option."""
         if self.mode == "buildx":
-            return [self.binary, "buildx", "build", "--load", "--progress", "plain"]
+            return [*self.buildx("build"), "--load", "--progress", "plain"]
         if self.mode == "classic":
-            return [self.binary, "build", "--progress", "plain"]
+            return [*self.argv("build"), "--progress", "plain"]
         # Podman prints buildah's step log, has no --progress; --layers keeps its layer cache.
-        return [self.binary, "build", "--layers"]
+        return [*self.argv("build"), "--layers"]
 
     def process_env(self) -> dict[str, str]:
         return {**os.environ, **self.env}
@@ -74,7 +92,12 @@ class EngineClient:
             "podman": "podman build",
         }[self.mode]
         version = f" {self.version}" if self.version else ""
-        return f"{self.binary} ({self.name}{version}, {how}): {self.reason}"
+        where = ""
+        if self.endpoint is not None and not self.endpoint.is_default:
+            where = f", engine at {self.endpoint.describe()}"
+        if self.builder:
+            where += f", builder {self.builder}"
+        return f"{self.binary} ({self.name}{version}, {how}{where}): {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -149,19 +172,29 @@ def docker_candidates(configured: str | None = None) -> list[str]:
     return result
 
 
-_CHOSEN: dict[tuple[str, str], EngineClient] = {}
+_CHOSEN: dict[tuple[str, str, Endpoint | None, str], EngineClient] = {}
 
 
 def select_client(
-    engine: str = "docker", configured: str | None = None, *, announce: bool = False
+    engine: str = "docker",
+    configured: str | None = None,
+    *,
+    announce: bool = False,
+    endpoint: Endpoint | None = None,
+    builder: str | None = None,
 ) -> EngineClient:
     """The client to build with. With ``announce`` (a command's -v), says the choice and the
     rejected candidates on stderr; the choice is made once per process, so they are said once.
 
     ``configured`` (or ``TAILOR_DOCKER`` / ``TAILOR_PODMAN``) is an explicit choice: when it cannot
-    build, that is an error, not a reason to quietly use another client.
+    build, that is an error, not a reason to quietly use another client. ``endpoint``: where the
+    engine runs (engine/endpoint.py); ``builder``: a buildx builder (remote, Kubernetes...).
     """
-    key = (engine, configured or "")
+    if endpoint is not None and endpoint.context is not None and engine == "podman":
+        raise UsageError(
+            "docker contexts are docker's; fix: give podman its engine with --engine-host URL"
+        )
+    key = (engine, configured or "", endpoint, builder or "")
     if key in _CHOSEN:
         return _CHOSEN[key]
     if engine == "podman":
@@ -170,6 +203,12 @@ def select_client(
         client = _select_docker(configured, announce)
     else:
         raise UsageError(f"unknown engine {engine!r}; fix: use --engine docker or --engine podman")
+    if builder and client.mode != "buildx":
+        raise UsageError(
+            f"--builder {builder} needs docker buildx, and {client.binary} has no buildx plugin; "
+            "fix: install buildx or leave --builder out"
+        )
+    client = replace(client, endpoint=endpoint, builder=builder or None)
     if announce:
         print(f"engine: using {client.describe()}", file=sys.stderr)
     _CHOSEN[key] = client

@@ -1,4 +1,9 @@
-"""``docker-daemon:NAME[:TAG]``: an image in the local engine, fetched over its API.
+"""``docker-daemon:NAME[:TAG]``: an image in an engine, fetched over its API.
+
+The engine is the one the endpoint names (engine/endpoint.py: --engine-host, --engine-context,
+DOCKER_HOST with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, DOCKER_CONTEXT, the config's current
+context), the same one `tailor build` built in: a unix socket, TCP (TLS with client
+certificates), or ssh (through ``docker system dial-stdio`` on the remote host).
 
 The engine API has no random access to layers; ``GET /images/get`` streams the ``docker save``
 archive. It is spooled into a private temp directory (bounded by the image's size, the free space
@@ -8,8 +13,8 @@ and ``MAX_SPOOL_BYTES``), read in place as a docker-archive, and removed when th
 from __future__ import annotations
 
 import json
-import os
 import shutil
+import ssl
 import tempfile
 import weakref
 from pathlib import Path
@@ -18,6 +23,7 @@ from typing import Any
 import httpx
 
 from imagetailor.deadline import Deadline, configured_deadline
+from imagetailor.engine.endpoint import Endpoint, Tls, resolve_endpoint
 from imagetailor.errors import (
     BadImageError,
     SourceUnavailableError,
@@ -26,13 +32,13 @@ from imagetailor.errors import (
     dead_engine_fix,
     one_line,
 )
+from imagetailor.image.dialstdio import DialStdioBridge
 from imagetailor.image.docker_archive import open_docker_archive
 from imagetailor.image.http import Operation, guarded_client, iter_body, read_bounded
 from imagetailor.image.model import FetchProgress, Image
 from imagetailor.image.platforms import Platform
 from imagetailor.image.reference import ImageReference, parse_name
 
-DEFAULT_SOCKET = "/var/run/docker.sock"
 MAX_SPOOL_BYTES = 256 * 1024**3
 # The archive adds tar headers and JSON to the image's own size.
 ARCHIVE_OVERHEAD = 1.05
@@ -41,18 +47,47 @@ ARCHIVE_SLACK = 16 * 1024 * 1024
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 
-def engine_client(timeout: float, operation: Operation) -> tuple[httpx.Client, str]:
-    """An HTTP client talking to the engine named by DOCKER_HOST (default: the unix socket),
-    every wait bounded by ``operation``'s deadline."""
-    host = os.environ.get("DOCKER_HOST", "") or f"unix://{DEFAULT_SOCKET}"
-    if host.startswith("unix://"):
-        socket_path = host.removeprefix("unix://")
-        client = guarded_client(operation, timeout, uds=socket_path, base_url="http://docker")
-        return client, host
-    if host.startswith("tcp://"):
-        base = "http://" + host.removeprefix("tcp://")
-        return guarded_client(operation, timeout, proxy_for=base, base_url=base), host
-    raise UsageError(f"DOCKER_HOST={host[:100]} is not supported (use unix:// or tcp://)")
+def tls_context(tls: Tls) -> ssl.SSLContext:
+    """The client side of the engine's TLS: its CA (or none, unverified) and our certificate."""
+    try:
+        context = ssl.create_default_context(cafile=str(tls.ca) if tls.ca else None)
+        if not tls.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if tls.cert is not None and tls.key is not None:
+            context.load_cert_chain(str(tls.cert), str(tls.key))
+    except (ssl.SSLError, OSError) as error:
+        reason = one_line(str(error), 160)
+        raise UsageError(f"cannot use the engine's TLS files: {reason}") from None
+    return context
+
+
+def engine_client(
+    timeout: float, operation: Operation, endpoint: Endpoint | None = None
+) -> tuple[httpx.Client, str, DialStdioBridge | None]:
+    """An HTTP client talking to the engine at ``endpoint`` (default: resolved as the docker
+    CLI would), every wait bounded by ``operation``'s deadline; the ssh bridge to close, if any."""
+    endpoint = endpoint or resolve_endpoint()
+    where = endpoint.describe()
+    if endpoint.scheme == "unix":
+        uds = endpoint.socket_path()
+        client = guarded_client(operation, timeout, uds=uds, base_url="http://docker")
+        return client, where, None
+    if endpoint.scheme == "tcp":
+        host, port = endpoint.tcp_address()
+        if endpoint.tls is None:
+            base = f"http://{host}:{port}"
+            return guarded_client(operation, timeout, proxy_for=base, base_url=base), where, None
+        base = f"https://{host}:{port}"
+        client = guarded_client(
+            operation, timeout, proxy_for=base, base_url=base, verify=tls_context(endpoint.tls)
+        )
+        return client, where, None
+    if endpoint.scheme == "ssh":
+        bridge = DialStdioBridge(endpoint.ssh_argv())
+        client = guarded_client(operation, timeout, uds=bridge.path, base_url="http://docker")
+        return client, where, bridge
+    raise UsageError(f"engine host {endpoint.host[:100]} is not supported")
 
 
 def _engine_name(reference: ImageReference) -> str:
@@ -79,10 +114,20 @@ def _message(response: httpx.Response) -> str:
 class _Engine:
     """One client and the deadline of the operation it is doing."""
 
-    def __init__(self, timeout: float, deadline: float | None) -> None:
+    def __init__(
+        self, timeout: float, deadline: float | None, endpoint: Endpoint | None = None
+    ) -> None:
         self.operation = Operation()
-        self.client, self.host = engine_client(timeout, self.operation)
+        self.client, self.host, self._bridge = engine_client(timeout, self.operation, endpoint)
         self.seconds = configured_deadline() if deadline is None else deadline
+
+    def __enter__(self) -> _Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        if self._bridge is not None:
+            self._bridge.close()
 
     def start(self) -> Deadline:
         self.operation.deadline = Deadline(self.seconds)
@@ -111,12 +156,13 @@ def open_daemon_image(
     max_bytes: int = MAX_SPOOL_BYTES,
     fetch_progress: FetchProgress | None = None,
     deadline: float | None = None,
+    endpoint: Endpoint | None = None,
 ) -> Image:
     name = _engine_name(reference)
-    engine = _Engine(timeout, deadline)
+    engine = _Engine(timeout, deadline, endpoint)
     spool = Path(tempfile.mkdtemp(prefix="imagetailor-daemon-"))
     try:
-        with engine.client:
+        with engine:
             size = _inspect_size(engine, name)
             if size > max_bytes:
                 raise SourceUnavailableError(
@@ -166,17 +212,21 @@ def _inspect_size(engine: _Engine, name: str) -> int:
 
 
 def open_daemon_images(
-    names: list[str], *, timeout: float = 30.0, max_bytes: int = MAX_SPOOL_BYTES
+    names: list[str],
+    *,
+    timeout: float = 30.0,
+    max_bytes: int = MAX_SPOOL_BYTES,
+    endpoint: Endpoint | None = None,
 ) -> dict[str, Image]:
     """Several engine images from ONE export: `docker save a b c` writes each shared layer once
     (a ci and a dev image share the whole toolchain), so the engine's export, the slowest part
     of checking freshly built images, is paid once. The images share the spool; each one's
     close() removes it when the last is closed."""
-    engine = _Engine(timeout, None)
+    engine = _Engine(timeout, None, endpoint)
     spool = Path(tempfile.mkdtemp(prefix="imagetailor-daemon-"))
     images: dict[str, Image] = {}
     try:
-        with engine.client:
+        with engine:
             size = sum(_inspect_size(engine, name) for name in names)  # shared layers counted twice
             if size > max_bytes:
                 raise SourceUnavailableError(f"images of {size} bytes, more than {max_bytes}")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imagetailor.errors import UsageError
 from imagetailor.image.model import FetchProgress, Image
 from imagetailor.image.platforms import Platform, parse_platform
 from imagetailor.image.reference import ImageReference, parse_reference
+
+if TYPE_CHECKING:
+    from imagetailor.engine.endpoint import Endpoint
 
 
 def open_image(
@@ -18,6 +22,7 @@ def open_image(
     timeout: float = 30.0,
     fetch_progress: FetchProgress | None = None,
     deadline: float | None = None,
+    endpoint: Endpoint | None = None,
 ) -> Image:
     """Resolve ``reference`` to a single-platform image.
 
@@ -28,10 +33,12 @@ def open_image(
     (or use it as a context manager) to release temp files and connections.
     ``fetch_progress(bytes_done, bytes_expected)`` hears about work done before the image can be
     read at all (the engine exporting an image), so a caller can show it.
+    ``endpoint``: the engine ``docker-daemon:`` reads from (default: as the docker CLI resolves
+    it, engine/endpoint.py).
     """
     parsed = parse_reference(reference)
     wanted = parse_platform(platform) if platform else None
-    image = _open(parsed, wanted, docker_config, timeout, fetch_progress, deadline)
+    image = _open(parsed, wanted, docker_config, timeout, fetch_progress, deadline, endpoint)
     if wanted is not None:
         _check_platform(image, wanted)
     return image
@@ -44,6 +51,7 @@ def _open(
     timeout: float,
     fetch_progress: FetchProgress | None,
     deadline: float | None,
+    endpoint: Endpoint | None = None,
 ) -> Image:
     # Sources are imported lazily: reading an archive needs no HTTP client, and vice versa.
     if parsed.transport == "docker-archive":
@@ -65,7 +73,12 @@ def _open(
         from imagetailor.image.daemon import open_daemon_image
 
         return open_daemon_image(
-            parsed, wanted, timeout=timeout, fetch_progress=fetch_progress, deadline=deadline
+            parsed,
+            wanted,
+            timeout=timeout,
+            fetch_progress=fetch_progress,
+            deadline=deadline,
+            endpoint=endpoint,
         )
     from imagetailor.image.registry import open_registry_image
 

@@ -234,7 +234,7 @@ def build_purposes(
     # Every image is built before any is checked: one export of all of them writes each shared
     # layer once, and each layer is read once for all the images that have it.
     export_started = time.monotonic()
-    images = _export([spec.tag(p) for p in wanted]) if check else {}
+    images = _export([spec.tag(p) for p in wanted], client) if check else {}
     export_seconds = time.monotonic() - export_started  # counted in the first check's time
     cache = LayerCache()
     # Local images are proven to be the deploy image plus allowed tools (`check --compare`):
@@ -276,8 +276,9 @@ def build_purposes(
     return results
 
 
-def _export(tags: list[str]) -> dict[str, Image]:
-    """The built images from one engine export (each opened by tag from it)."""
+def _export(tags: list[str], client: EngineClient) -> dict[str, Image]:
+    """The built images from one export of the engine they were built in (each opened by tag
+    from it): a remote engine's (engine/endpoint.py) as much as the local one's."""
     from imagetailor.image.daemon import open_daemon_images
 
-    return open_daemon_images(tags)
+    return open_daemon_images(tags, endpoint=client.endpoint)
