@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 import sys
 import time
 import urllib.request
@@ -106,12 +107,14 @@ def guarded_client(
     *,
     uds: str | None = None,
     proxy_for: str = "",
+    verify: ssl.SSLContext | bool = True,
     **options: Any,
 ) -> httpx.Client:
     """An httpx client whose every socket wait is bounded by ``operation``'s deadline;
-    ``proxy_for`` is the base URL whose proxy (from the environment) it goes through."""
+    ``proxy_for`` is the base URL whose proxy (from the environment) it goes through;
+    ``verify`` the TLS context (a transport of ours is not given the client's)."""
     proxy = None if uds else _environment_proxy(proxy_for)
-    transport = httpx.HTTPTransport(uds=uds, proxy=proxy)
+    transport = httpx.HTTPTransport(uds=uds, proxy=proxy, verify=verify)
     # httpx builds the httpcore pool itself and offers no way to hand it a network backend;
     # the pool keeps it in one attribute, wrapped here (tests prove the trickle is cut off).
     pool: Any = transport._pool
