@@ -19,7 +19,7 @@ from imagetailor.errors import MAX_MESSAGE_CHARS, TailorError, did_you_mean, one
 # `tailor lint` does not pay for the registry client and the analysis code at start-up.
 COMMAND_MODULES = (
     "rules", "lint", "inspect", "check", "report", "explore", "init", "generate", "build",
-    "smoke", "completion", "diff", "push", "sbom",
+    "smoke", "completion", "diff", "push", "sbom", "audit",
 )  # fmt: skip
 
 
