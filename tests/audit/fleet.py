@@ -12,12 +12,14 @@ import httpx
 from tests.imagefactory import OCI_MANIFEST, BuiltImage, Dir, File, ImageSpec, LayerSpec, build
 
 PURPOSES = ("deploy", "ci", "local", "dev")
+PASSWD = "root:x:0:0:root:/root:/sbin/nologin\napp:x:10001:10001::/:/sbin/nologin\n"
 
 
 def push(registry: str, repository: str, tag: str, image: BuiltImage) -> None:
     base = f"http://{registry}/v2/{repository}"
     with httpx.Client(timeout=30) as client:
-        blobs = [(image.config_digest, image.config)] + [(l.digest, l.blob) for l in image.layers]
+        layers = [(layer.digest, layer.blob) for layer in image.layers]
+        blobs = [(image.config_digest, image.config), *layers]
         for digest, data in blobs:
             if client.head(f"{base}/blobs/{digest}").status_code == 200:
                 continue  # pushed with another image of the family
@@ -47,16 +49,17 @@ def _filler(seed: str, size: int) -> bytes:
 
 def base_layers(family: str, files: int, file_bytes: int) -> list[LayerSpec]:
     """Two base layers: an OS-like tree and a runtime, ``files`` files of ``file_bytes`` each."""
-    os_layer = [Dir("etc"), Dir("usr"), Dir("usr/lib"),
-                File("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\napp:x:10001:10001::/:/sbin/nologin\n"),
+    os_layer = [Dir("etc"), Dir("usr"), Dir("usr/lib"), File("etc/passwd", PASSWD),
                 File("etc/os-release", f'ID={family}\nVERSION_ID="1"\n')]  # fmt: skip
     os_layer += [File(f"usr/lib/{family}-lib{i}.so", _filler(f"{family}-os{i}", file_bytes))
                  for i in range(files)]  # fmt: skip
     runtime = [Dir("opt"), Dir(f"opt/{family}")]
     runtime += [File(f"opt/{family}/mod{i}.dat", _filler(f"{family}-rt{i}", file_bytes))
                 for i in range(files)]  # fmt: skip
-    return [LayerSpec(os_layer, f"/bin/sh -c #(nop) ADD {family}-os.tar /"),
-            LayerSpec(runtime, f"/bin/sh -c #(nop) COPY {family}-runtime /opt", "gzip")]  # fmt: skip
+    return [
+        LayerSpec(os_layer, f"/bin/sh -c #(nop) ADD {family}-os.tar /"),
+        LayerSpec(runtime, f"/bin/sh -c #(nop) COPY {family}-runtime /opt", "gzip"),
+    ]
 
 
 @dataclass

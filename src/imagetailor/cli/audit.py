@@ -120,18 +120,21 @@ def command(
     if fmt == "json":
         emit(json.dumps(data, indent=2) + "\n", output, force)
     else:
-        emit_rich(_table(data), None, output, force)
+        shown = f"docker://{split_target(target)[0]}/" if target else "docker://"
+        emit_rich(_table(data, target or str(from_file), shown), None, output, force)
     return 0 if all(row.fit for row in result.rows) else 1
 
 
-def _table(data: dict[str, Any]) -> object:
+def _table(data: dict[str, Any], audited: str, strip: str) -> object:
+    """The summary as the title, then one row per image (named without ``strip``, the
+    registry the title already names)."""
     from rich.table import Table
 
     from imagetailor.policy.sizes import format_size
 
     summary = data["summary"]
     title = (
-        f"{summary['fit']} of {summary['images']} images fit their purpose"
+        f"{audited}: {summary['fit']} of {summary['images']} images fit their purpose"
         + (f", {summary['unreadable']} unreadable" if summary["unreadable"] else "")
         + f"; {summary['unique_layers']} unique layers in {summary['layer_uses']} uses, "
         f"{summary['layers_read']} read, {summary['cached_images']} verdicts from the cache, "
@@ -157,7 +160,7 @@ def _table(data: dict[str, Any]) -> object:
         if row["purpose_from"] == "default" and row["purpose"]:
             purpose += " (default)"
         table.add_row(
-            row["reference"].removeprefix("docker://"), purpose, verdict,
+            row["reference"].removeprefix(strip), purpose, verdict,
             str(row["errors"]), size(row["size_bytes"]), size(row["wasted_bytes"]),
             size(row["needed_bytes"]),
         )  # fmt: skip
