@@ -5,11 +5,26 @@ benchmarks/audit read. Every byte is chosen here, so every figure is known."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 import httpx
 
-from tests.imagefactory import OCI_MANIFEST, BuiltImage, Dir, File, ImageSpec, LayerSpec, build
+from tests.imagefactory import (
+    LAYER_MEDIA_TYPES,
+    OCI_CONFIG,
+    OCI_MANIFEST,
+    BuiltImage,
+    BuiltLayer,
+    Dir,
+    File,
+    ImageSpec,
+    LayerSpec,
+    compress,
+    config_dict,
+    layer_tar,
+    sha256,
+)
 
 PURPOSES = ("deploy", "ci", "local", "dev")
 PASSWD = "root:x:0:0:root:/root:/sbin/nologin\napp:x:10001:10001::/:/sbin/nologin\n"
@@ -75,6 +90,7 @@ def fleet(count: int, families: int = 2, files: int = 40, file_bytes: int = 16 *
     """``count`` images over ``families`` bases (two layers each), each adding one small app
     layer; purposes cycle through deploy, ci, local, dev and unlabelled."""
     bases = [base_layers(f"fam{f}", files, file_bytes) for f in range(families)]
+    built_bases = [[_layer(layer) for layer in base] for base in bases]  # built once, shared
     images = []
     for n in range(count):
         family = n % families
@@ -86,8 +102,28 @@ def fleet(count: int, families: int = 2, files: int = 40, file_bytes: int = 16 *
             [*bases[family], app], user="10001", entrypoint=["/app/server"],
             labels={"dev.imagetailor.purpose": purpose} if purpose else {},
         )  # fmt: skip
-        images.append(FleetImage(f"{prefix}/app{n}", "1.0", purpose, build(spec)))
+        built = _image(spec, [*built_bases[family], _layer(app)])
+        images.append(FleetImage(f"{prefix}/app{n}", "1.0", purpose, built))
     return images
+
+
+def _layer(layer: LayerSpec) -> BuiltLayer:
+    tar = layer_tar(layer.entries)
+    blob = compress(tar, layer.compression)
+    return BuiltLayer(blob, LAYER_MEDIA_TYPES[layer.compression], sha256(blob), sha256(tar), tar)
+
+
+def _image(spec: ImageSpec, layers: list[BuiltLayer]) -> BuiltImage:
+    """As imagefactory.build, with layers built before (a fleet's bases are built once: forty
+    copies of a 50 MB base would not fit in memory)."""
+    config = json.dumps(config_dict(spec, [layer.diff_id for layer in layers])).encode()
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": OCI_CONFIG, "digest": sha256(config), "size": len(config)},
+        "layers": [{"mediaType": layer.media_type, "digest": layer.digest, "size": len(layer.blob)}
+                   for layer in layers],
+    }).encode()  # fmt: skip
+    return BuiltImage(config, sha256(config), layers, manifest, sha256(manifest))
 
 
 def push_fleet(registry: str, images: list[FleetImage]) -> None:
