@@ -175,3 +175,20 @@ def test_ssh_host_for_the_reader_and_the_client(built: str, fake_ssh: Path):
     assert calls[0] == "-l tester -- far.example docker system dial-stdio"
     assert any(line.endswith("far.example docker system dial-stdio") for line in calls[1:])
     assert not _local_has(built)
+
+
+def test_one_export_of_several_images_from_the_remote_engine(
+    remote_engine: RemoteEngine, remote_client: EngineClient, built: str
+):
+    """What `tailor build` checks after building (pipeline/images.py's export): the engine the
+    client built in, not the local one."""
+    from imagetailor.image.daemon import open_daemon_images
+
+    remote_engine.docker("tag", built, f"{built}-copy")
+    images = open_daemon_images([built, f"{built}-copy"], endpoint=remote_client.endpoint)
+    try:
+        assert {i.config_digest for i in images.values()} == {images[built].config_digest}
+    finally:
+        for image in images.values():
+            image.close()
+        remote_engine.docker("image", "rm", f"{built}-copy", check=False)
