@@ -174,7 +174,7 @@ def command(
         checked = {p: rep for p, rep in reports.items() if isinstance(rep, CheckReport)}
         push_purposes(
             spec, directory, push_repository, [r.purpose for r in results], checked,
-            on_pushed=say_pushed,
+            on_pushed=say_pushed, endpoint=endpoint,
         )  # fmt: skip
     if report_dir is not None:
         from imagetailor.cli.report import write_built_reports

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from imagetailor.cli.options import directory_option, emit, output_options, refuse_existing
+from imagetailor.cli.options import (
+    directory_option,
+    emit,
+    engine_endpoint,
+    engine_location_options,
+    output_options,
+    refuse_existing,
+)
 from imagetailor.pipeline.publish import PushedPurpose, push_purposes
 from imagetailor.project.model import load_project
 
@@ -36,12 +43,15 @@ def render_pushed(results: list[PushedPurpose], fmt: str) -> str:
 @click.argument("repository", metavar="REPO")
 @click.argument("purposes", nargs=-1)
 @directory_option
+@engine_location_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @output_options
 def command(
     repository: str,
     purposes: tuple[str, ...],
     directory: Path,
+    engine_host: str | None,
+    engine_context: str | None,
     fmt: str,
     output: Path | None,
     force: bool,
@@ -59,6 +69,9 @@ def command(
     """
     refuse_existing(output, force)
     spec, _bases = load_project(directory)
-    results = push_purposes(spec, directory, repository, list(purposes), on_pushed=say_pushed)
+    endpoint = engine_endpoint(engine_host, engine_context)
+    results = push_purposes(
+        spec, directory, repository, list(purposes), on_pushed=say_pushed, endpoint=endpoint
+    )
     emit(render_pushed(results, fmt), output, force)
     return 0

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from imagetailor.engine.endpoint import Endpoint
 from imagetailor.errors import BadImageError, SourceUnavailableError, TailorError, UsageError
 from imagetailor.image.credentials import find_credentials
 from imagetailor.image.model import Image
@@ -80,7 +81,10 @@ def push_purposes(
     *,
     docker_config: Path | None = None,
     on_pushed: Callable[[PushedPurpose], None] | None = None,
+    endpoint: Endpoint | None = None,
 ) -> list[PushedPurpose]:
+    """``endpoint``: the engine that holds the images (engine/endpoint.py; default as the docker
+    CLI resolves it), the one `tailor build` built them in."""
     from imagetailor.image.daemon import open_daemon_images
     from imagetailor.pipeline.images import check_image
 
@@ -88,7 +92,7 @@ def push_purposes(
     wanted = purposes or spec.all_purposes()
     for purpose in wanted:
         spec.base_purpose(purpose)
-    images = open_daemon_images([spec.tag(p) for p in wanted])
+    images = open_daemon_images([spec.tag(p) for p in wanted], endpoint=endpoint)
     try:
         judged: dict[str, tuple[Image, CheckReport]] = {}
         for purpose in wanted:  # every image judged before any is pushed: all or none
