@@ -95,7 +95,10 @@ def test_an_unreadable_image_is_a_row_not_the_end(pushed, tmp_path: Path):
     assert result.rows[1].fit is None and "has no manifest" in (result.rows[1].problem or "")
 
 
-def test_cli_json_text_and_exit_codes(pushed, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_cli_json_text_and_exit_codes(
+    pushed, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("COLUMNS", "400")  # the title holds a long temp path; keep it on one line
     registry, _ = pushed
     cache = tmp_path / "verdicts"
     code = main(["audit", f"{registry}/audit", "--format", "json", "--cache-dir", str(cache)])
