@@ -26,7 +26,6 @@ from imagetailor.engine.client import EngineClient, forget_choice, select_client
 from imagetailor.engine.endpoint import Endpoint, Tls, resolve_endpoint
 from imagetailor.errors import SourceUnavailableError
 from imagetailor.image import open_image
-from tests.conftest import docker
 from tests.engine.remote import CLIENT, RemoteEngine
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
@@ -40,7 +39,11 @@ CMD ["/bin/busybox", "cat", "/hello.txt"]
 
 
 def _local_has(ref: str) -> bool:
-    return docker("image", "inspect", ref, check=False).returncode == 0
+    """Whether the machine's own engine has ``ref`` (whatever DOCKER_* a test has set)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+    found = subprocess.run([CLIENT, "--host", "unix:///var/run/docker.sock", "image", "inspect",
+                            ref], env=env, capture_output=True, check=False)  # fmt: skip
+    return found.returncode == 0
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +195,36 @@ def test_one_export_of_several_images_from_the_remote_engine(
         for image in images.values():
             image.close()
         remote_engine.docker("image", "rm", f"{built}-copy", check=False)
+
+
+def test_tailor_build_builds_and_checks_in_the_remote_engine(
+    remote_engine: RemoteEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):  # fmt: skip
+    """The whole `tailor build` against the second engine: built there, exported from there and
+    checked, never in the local engine. The project's Dockerfile is replaced by one FROM scratch
+    (the second engine has no base images, and this is what is on disk that gets built)."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "main.py").write_text("print('hello')\n")
+    monkeypatch.chdir(root)
+    assert main(["init", "--yes", "--set", "app.start=python main.py"]) == 0
+    assert main(["generate"]) == 0
+    shutil.copy("/bin/busybox", root / "busybox")
+    (root / "hello.txt").write_text("hello\n")
+    (root / "Dockerfile").write_text(DOCKERFILE.replace("FROM scratch", "FROM scratch AS deploy"))
+    (root / ".dockerignore").write_text("")
+    for name, value in remote_engine.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TAILOR_DOCKER", CLIENT)
+    forget_choice()
+    capsys.readouterr()
+    code = main(["build", "deploy", "--no-run-ci", "--format", "json"])
+    results = json.loads(capsys.readouterr().out)
+    assert code == 1  # busybox is a shell: not fit for deploy, judged on the remote image
+    tag = results[0]["tag"]
+    assert results[0]["failed_rules"]  # the shell (busybox) in a deploy image
+    assert remote_engine.docker("image", "inspect", tag, check=False).returncode == 0
+    assert not _local_has(tag)
+    remote_engine.docker("image", "rm", tag, check=False)
+    forget_choice()
