@@ -98,6 +98,18 @@ def test_unsupported_hosts_are_usage_errors(host: str):
         resolve_endpoint(env={"DOCKER_HOST": host})
 
 
+def test_ssh_hosts_cannot_smuggle_options_or_shell_commands():
+    # A user or host that looks like an option stays an argument: -l takes the next word, and
+    # the host comes after "--".
+    assert Endpoint("ssh://-oProxyCommand=x@h").ssh_argv()[:5] == [
+        "ssh", "-l", "-oProxyCommand=x", "--", "h"
+    ]  # fmt: skip
+    with pytest.raises(UsageError, match="remote socket path"):
+        resolve_endpoint("ssh://h/run/x.sock;touch%20/tmp/pwned", None, env={})
+    with pytest.raises(UsageError, match="remote socket path"):
+        resolve_endpoint(env={"DOCKER_HOST": "ssh://h/$(id)"})
+
+
 def test_host_and_context_together_are_refused():
     with pytest.raises(UsageError, match="not both"):
         resolve_endpoint("tcp://h:1", "far", env={})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ DEFAULT_SOCKET = "/var/run/docker.sock"
 SCHEMES = ("unix", "tcp", "ssh")
 MAX_META_BYTES = 1024 * 1024  # a context's meta.json is a few hundred bytes
 DEFAULT_CONTEXT = "default"
+
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/-]*$")
 
 Source = Literal["option", "context-option", "DOCKER_HOST", "DOCKER_CONTEXT", "config", "default"]
 
@@ -137,6 +140,13 @@ def check_host(host: str, what: str) -> str:
             raise UsageError(f"{what} {one_line(host, 100)!r} has a bad port") from None
         if not parts.hostname:
             raise UsageError(f"{what} {one_line(host, 100)!r} names no host")
+        # ssh hands the remote command to the remote user's shell as one line: a socket path
+        # is passed there, so it may hold no character a shell would act on.
+        if scheme == "ssh" and not _SAFE_PATH.match(parts.path or "/"):
+            raise UsageError(
+                f"{what} {one_line(host, 100)!r}: the remote socket path may hold only letters, "
+                "digits and ._-/"
+            )
     return host
 
 
