@@ -128,6 +128,7 @@ def command(
 def _table(data: dict[str, Any], audited: str, strip: str) -> object:
     """The summary as the title, then one row per image (named without ``strip``, the
     registry the title already names)."""
+    from rich import box
     from rich.table import Table
 
     from imagetailor.policy.sizes import format_size
@@ -140,11 +141,15 @@ def _table(data: dict[str, Any], audited: str, strip: str) -> object:
         f"{summary['layers_read']} read, {summary['cached_images']} verdicts from the cache, "
         f"{summary['seconds']:.1f}s"
     )
-    table = Table(title=title, title_justify="left")
+    # No column rules: at 80 columns the room goes to the names, not to borders.
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for column, justify in (("image", "left"), ("purpose", "left"), ("fit", "left"),
                             ("errors", "right"), ("size", "right"), ("wasted", "right"),
                             ("needed", "right")):  # fmt: skip
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        # Figures keep their width; the rest is shared out, the name getting most of it.
+        figure = justify == "right"
+        ratio = None if figure else {"image": 3}.get(column, 2)
+        table.add_column(column, justify=justify, overflow="fold", no_wrap=figure, ratio=ratio)  # type: ignore[arg-type]
 
     def size(value: object) -> str:
         return format_size(value) if isinstance(value, int) else "-"
