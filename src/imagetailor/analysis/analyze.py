@@ -195,7 +195,8 @@ def _analyze(
 
     from imagetailor.analysis import packages as package_db
     from imagetailor.analysis.catalog import tool_catalogue
-    from imagetailor.analysis.config import image_path, summarize_config
+    from imagetailor.analysis.closure import needed_figures
+    from imagetailor.analysis.config import env_pairs, image_path, summarize_config
     from imagetailor.analysis.hygiene import image_hygiene
     from imagetailor.analysis.model import (
         Analysis,
@@ -251,6 +252,8 @@ def _analyze(
     warnings += [printable(w) for w in package_warnings[: max(0, MAX_WARNINGS - len(warnings))]]
     inventory, tool_hits = find_tools(tree, tool_catalogue(), image_path(image.config), installed)
     created_by = {info.index: info.created_by for info in layers}
+    config = summarize_config(image.config, tree, scanner)
+    needed = needed_figures(config, dict(env_pairs(image.config)), image_path(image.config), tree)
     hidden_sorted = sorted(tree.hidden, key=lambda h: (-h.size, h.path))
     figures = dive.result()
     return Analysis(
@@ -298,7 +301,8 @@ def _analyze(
         packages=installed,
         os_release=os_release(tree),
         secrets=[s.model_copy(update={"path": _printable_or_none(s.path)}) for s in secrets],
-        config=summarize_config(image.config, tree, scanner),
+        config=config,
+        needed=needed,
         biggest_files=_biggest(tree, top_files),
         hygiene=image_hygiene(tree),
         warnings=warnings,

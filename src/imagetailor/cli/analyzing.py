@@ -87,16 +87,17 @@ def reading_progress(description: str) -> Iterator[tuple[FetchProgress | None, P
         yield fetched, update
 
 
-def analyze_reference(reference: str, platform: str | None) -> Analysis:
-    """Open ``reference`` and analyse it in one pass."""
+def analyze_reference(reference: str, platform: str | None, cache: bool = True) -> Analysis:
+    """Open ``reference`` and analyse it in one pass (``cache``: with the disk layer cache)."""
     # Imported here: commands that only read saved analyses need neither sources nor analyzers.
+    from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image
 
     with (
         reading_progress(f"reading {reference}") as (fetched, progress),
         open_image(reference, platform, fetch_progress=fetched) as image,
     ):
-        return analyze(image, progress=progress)
+        return analyze(image, progress=progress, layer_cache=persistent_cache(cache))
 
 
 def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analysis, ImageFiles]:

@@ -10,6 +10,7 @@ import click
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
 from imagetailor.cli.options import (
+    cache_option,
     output_options,
     platform_option,
     policy_config_option,
@@ -104,6 +105,7 @@ SEVERITIES = tuple(s.value for s in Severity)
     is_flag=True,
     help="Text: every finding with its path and layer, after the summary by rule.",
 )
+@cache_option
 @output_options
 def command(
     reference: str | None,
@@ -127,6 +129,7 @@ def command(
     config_path: Path | None,
     fmt: str,
     verbose: bool,
+    no_cache: bool,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -179,17 +182,17 @@ def command(
         analysis = load_analysis(analysis_file)
     elif compare_reference is not None:
         assert reference is not None
-        from imagetailor.analysis.layercache import LayerCache
+        from imagetailor.analysis.layercache import persistent_cache
         from imagetailor.diff.compare import diff_images, read_for_diff
 
-        cache = LayerCache()  # the layers both share are read once
+        cache = persistent_cache(not no_cache)  # the layers both share are read once
         compared = read_for_diff(compare_reference, platform, cache)
         judged = read_for_diff(reference, platform, cache)
         analysis = judged.analysis
         diffed = (diff_images(compared, judged), compared.analysis)
     else:
         assert reference is not None
-        analysis = analyze_reference(reference, platform)
+        analysis = analyze_reference(reference, platform, cache=not no_cache)
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     if analysis.vulnerability_scan is None:
         if fail_on_vuln is not None:

@@ -8,6 +8,7 @@ import click
 
 from imagetailor.cli.analyzing import analyze_reference
 from imagetailor.cli.options import (
+    cache_option,
     output_options,
     platform_option,
     refuse_existing,
@@ -53,6 +54,7 @@ from imagetailor.sbom import FORMATS as SBOM_FORMATS
     help="The --sbom document's format.",
 )
 @vuln_options
+@cache_option
 @output_options
 def command(
     reference: str,
@@ -64,6 +66,7 @@ def command(
     vuln_db: Path | None,
     ignore_vuln: tuple[str, ...],
     vex: tuple[Path, ...],
+    no_cache: bool,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -84,7 +87,7 @@ def command(
     refuse_existing(sbom_path, force)
     if sbom_path is not None and output is not None and sbom_path.absolute() == output.absolute():
         raise UsageError("--sbom and --output name the same file")
-    analysis = analyze_reference(reference, platform)
+    analysis = analyze_reference(reference, platform, cache=not no_cache)
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     if sbom_path is not None:
         from imagetailor.report.output import write_output

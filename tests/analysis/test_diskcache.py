@@ -1,0 +1,151 @@
+"""The layer cache on disk (analysis/diskcache.py): a warm run reads no layer and finds the same
+things, damaged entries are misses that get rewritten, the size bound evicts the least recently
+used, --no-cache leaves the cache alone, and the key follows the catalogues."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from imagetailor.analysis import analyze
+from imagetailor.analysis.diskcache import DiskCache, cache_dir, cache_max
+from imagetailor.analysis.layercache import persistent_cache
+from imagetailor.analysis.layerscan import LayerScan
+from imagetailor.image import open_image
+from tests.imagefactory import Dir, File, ImageSpec, LayerSpec, Symlink, write_docker_archive
+
+
+def spec() -> ImageSpec:
+    layers = [
+        LayerSpec([Dir("etc"), File("etc/os-release", b"ID=debian\nVERSION_ID=12\n")]),
+        LayerSpec([Dir("app"), File("app/.env", b"GITHUB_TOKEN=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n"),
+                   File("app/x.bin", b"x" * 5000), Symlink("app/y", "x.bin")]),
+        LayerSpec([Dir("srv"), File("srv/z", b"z" * 300)]),
+    ]  # fmt: skip
+    return ImageSpec(layers, entrypoint=["/app/x.bin"])
+
+
+def result(reference: str, **kwargs: Any) -> dict[str, Any]:
+    with open_image(reference) as image:
+        if kwargs.pop("forbid_reads", False):
+            for layer in image.layers:
+
+                def refuse() -> None:
+                    raise AssertionError("a layer was read")
+
+                layer.open = refuse  # type: ignore[method-assign]
+        return analyze(image, layer_cache=persistent_cache(**kwargs)).model_dump(mode="json")
+
+
+@pytest.fixture()
+def archive(tmp_path: Path) -> str:
+    write_docker_archive(spec(), tmp_path / "image.tar")
+    return f"docker-archive:{tmp_path / 'image.tar'}"
+
+
+def entries() -> list[Path]:
+    return sorted(cache_dir().glob("*.scan"))
+
+
+def test_a_warm_run_reads_no_layer_and_finds_the_same(archive: str) -> None:
+    cold = result(archive)
+    assert len(entries()) == 3
+    assert result(archive, forbid_reads=True) == cold
+    assert cold["secrets"] and cold["needed"]["needed_bytes"] == 5000 + 24  # and os-release
+
+
+def test_no_cache_neither_reads_nor_writes(archive: str) -> None:
+    result(archive, enabled=False)
+    assert entries() == []
+    tailor = Path(sys.executable).parent / "tailor"
+    done = subprocess.run([tailor, "inspect", "--no-cache", archive, "--format", "json"],
+                          capture_output=True)  # fmt: skip
+    assert done.returncode == 0 and entries() == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty"])
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(archive: str, damage: str) -> None:
+    cold = result(archive)
+    sizes = {p: p.stat().st_size for p in entries()}
+    for path in entries():
+        data = path.read_bytes()
+        path.write_bytes(
+            {"truncate": data[: len(data) // 2], "garbage": os.urandom(len(data)), "empty": b"",
+             "flip": data[:40] + bytes([data[40] ^ 1]) + data[41:]}[damage]
+        )  # fmt: skip
+    assert result(archive) == cold
+    assert {p: p.stat().st_size for p in entries()} == sizes
+    assert result(archive, forbid_reads=True) == cold
+
+
+def test_the_bound_evicts_the_least_recently_used(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, 1 << 20, "salt")
+    for number in range(4):
+        writer = cache.writer(f"sha256:{number}")
+        assert writer is not None
+        writer.add([(f"f{number}", "file", 1, 0o644, 0, 0, "", b"", b"d" * 900)])
+        writer.finish(LayerScan(0, tar_bytes=1024))
+        old = time.time() - 100 + number
+        os.utime(cache._path(f"sha256:{number}"), (old, old))
+    cache.load("sha256:0")  # used: now the most recent
+    cache.max_bytes = 4000
+    cache.evict()
+    kept = {n for n in range(4) if cache._path(f"sha256:{n}").exists()}
+    assert 0 in kept and 1 not in kept and sum(p.stat().st_size for p in tmp_path.iterdir()) <= 4000
+
+
+def test_an_entry_larger_than_a_quarter_of_the_bound_is_not_kept(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, 4000, "salt")
+    writer = cache.writer("sha256:big")
+    assert writer is not None
+    writer.add([("f", "file", 1, 0o644, 0, 0, "", b"", b"d" * 2000)])
+    writer.finish(LayerScan(0))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_writers_of_one_entry_leave_one_whole_entry(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path, 1 << 20, "salt")
+    first, second = cache.writer("sha256:a"), cache.writer("sha256:a")
+    assert first is not None and second is not None
+    for writer in (first, second):
+        writer.add([("f", "file", 1, 0o644, 0, 0, "", b"", None)])
+    second.finish(LayerScan(0, tar_bytes=2))
+    first.finish(LayerScan(0, tar_bytes=1))
+    found = cache.load("sha256:a")
+    assert found is not None and found[1].tar_bytes == 1
+    assert [p.name for p in tmp_path.iterdir()] == [cache._path("sha256:a").name]
+
+
+def test_the_key_follows_the_secret_catalogue(archive: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    result(archive)
+    extra = tmp_path / "secrets.toml"
+    extra.write_text('candidate_files = ["*.bin"]\n')
+    monkeypatch.setenv("TAILOR_SECRETS", str(extra))
+    result(archive)
+    assert len(entries()) == 6  # the same layers under a second key
+
+
+def test_digests_are_read_when_a_comparison_needs_them(archive: str) -> None:
+    from imagetailor.diff.compare import read_for_diff
+
+    result(archive)
+    compared = read_for_diff(archive, None, persistent_cache())
+    assert compared.files["app/x.bin"].digest is not None
+    again = read_for_diff(archive, None, persistent_cache())
+    assert again.files == compared.files
+
+
+def test_settings() -> None:
+    assert cache_max({"TAILOR_CACHE_MAX": "512M"}) == 512 << 20
+    assert cache_max({"TAILOR_CACHE_MAX": "3GiB"}) == 3 << 30
+    assert cache_max({"TAILOR_CACHE_MAX": "0"}) == 0
+    assert cache_max({"TAILOR_CACHE_MAX": "lots"}) == 2 << 30
+    assert cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/imagetailor/layers")
+    assert cache_dir({"HOME": "/h"}).name == "layers"
