@@ -20,11 +20,13 @@ from imagetailor.analysis.layerscan import LayerScan
 from imagetailor.image import open_image
 from tests.imagefactory import Dir, File, ImageSpec, LayerSpec, Symlink, write_docker_archive
 
+TOKEN = b"GITHUB_TOKEN=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n"
+
 
 def spec() -> ImageSpec:
     layers = [
         LayerSpec([Dir("etc"), File("etc/os-release", b"ID=debian\nVERSION_ID=12\n")]),
-        LayerSpec([Dir("app"), File("app/.env", b"GITHUB_TOKEN=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n"),
+        LayerSpec([Dir("app"), File("app/.env", TOKEN),
                    File("app/x.bin", b"x" * 5000), Symlink("app/y", "x.bin")]),
         LayerSpec([Dir("srv"), File("srv/z", b"z" * 300)]),
     ]  # fmt: skip
