@@ -3,8 +3,14 @@ test chose, with ELF files written from the spec (tests/elffactory.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from imagetailor.analysis import analyze
+from imagetailor.analysis.closure import closure_data
 from imagetailor.analysis.model import NeededBytes
+from imagetailor.errors import UsageError
 from imagetailor.report.inspect import render_inspect
 from tests.elffactory import elf
 from tests.imagefactory import Dir, File, Hardlink, ImageSpec, LayerSpec, Symlink, memory_image
@@ -205,3 +211,13 @@ def test_no_command_no_figure_and_a_missing_program() -> None:
     spec.entrypoint = ["/nowhere"]
     needed = needed_of(spec)
     assert needed.needed_bytes == 0 and needed.smallest_base is None
+
+
+def test_a_bad_pattern_in_the_users_closure_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "closure.toml"
+    bad.write_text("[runtimes.python]\nprograms = ['(']\n")
+    monkeypatch.setenv("TAILOR_CLOSURE", str(bad))
+    with pytest.raises(UsageError, match="closure catalogue: runtime 'python'"):
+        closure_data()

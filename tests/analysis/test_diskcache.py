@@ -51,8 +51,8 @@ def archive(tmp_path: Path) -> str:
     return f"docker-archive:{tmp_path / 'image.tar'}"
 
 
-def entries() -> list[Path]:
-    return sorted(cache_dir().glob("*.scan"))
+def entries(kind: str = "scan") -> list[Path]:
+    return sorted(cache_dir().glob(f"*.{kind}"))
 
 
 def test_a_warm_run_reads_no_layer_and_finds_the_same(archive: str) -> None:
@@ -60,6 +60,16 @@ def test_a_warm_run_reads_no_layer_and_finds_the_same(archive: str) -> None:
     assert len(entries()) == 3
     assert result(archive, forbid_reads=True) == cold
     assert cold["secrets"] and cold["needed"]["needed_bytes"] == 5000 + 24  # and os-release
+
+
+def test_a_second_process_uses_the_entries(archive: str) -> None:
+    tailor = Path(sys.executable).parent / "tailor"
+    argv = [str(tailor), "inspect", archive, "--format", "json"]
+    cold = subprocess.run(argv, capture_output=True, check=True).stdout
+    written = {p: p.stat().st_ino for p in entries()}
+    assert len(written) == 3
+    assert subprocess.run(argv, capture_output=True, check=True).stdout == cold
+    assert {p: p.stat().st_ino for p in entries()} == written  # read, not rewritten
 
 
 def test_no_cache_neither_reads_nor_writes(archive: str) -> None:
@@ -74,16 +84,33 @@ def test_no_cache_neither_reads_nor_writes(archive: str) -> None:
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty"])
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(archive: str, damage: str) -> None:
     cold = result(archive)
-    sizes = {p: p.stat().st_size for p in entries()}
-    for path in entries():
+    damaged = entries() + entries("result")
+    sizes = {p: p.stat().st_size for p in damaged}
+    for path in damaged:
         data = path.read_bytes()
         path.write_bytes(
             {"truncate": data[: len(data) // 2], "garbage": os.urandom(len(data)), "empty": b"",
              "flip": data[:40] + bytes([data[40] ^ 1]) + data[41:]}[damage]
         )  # fmt: skip
     assert result(archive) == cold
-    assert {p: p.stat().st_size for p in entries()} == sizes
+    assert {p: p.stat().st_size for p in damaged} == sizes
     assert result(archive, forbid_reads=True) == cold
+
+
+def test_a_stored_analysis_spares_the_merge_and_a_setting_change_does_not_use_it(
+    archive: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = result(archive)
+    for path in entries():
+        path.unlink()  # only the whole analysis is left
+    assert len(entries("result")) == 1
+    assert result(archive, forbid_reads=True) == cold
+    closure = tmp_path / "closure.toml"
+    closure.write_text('always = ["/srv/z"]\n')
+    monkeypatch.setenv("TAILOR_CLOSURE", str(closure))
+    changed = result(archive)  # layers read again (their entries are gone), a new analysis
+    assert changed["needed"]["needed_bytes"] == cold["needed"]["needed_bytes"] + 300
+    assert len(entries("result")) == 2
 
 
 def test_the_bound_evicts_the_least_recently_used(tmp_path: Path) -> None:

@@ -57,11 +57,24 @@ def analyze(
     files: FileTreeRecorder | None = None,
     contents: ContentRecorder | None = None,
 ) -> Analysis:
-    """``layer_cache``: layers of other images of this run (see analysis/layercache.py).
+    """``layer_cache``: layers of other images of this run (see analysis/layercache.py); with
+    a disk cache, also layers and whole analyses of earlier runs (diskcache.py, resultcache.py).
     ``files``: records every path per layer for the views that show them (analysis/filetree.py).
     ``contents``: hashes every file and keeps the final paths for comparisons (contents.py)."""
+    disk = layer_cache.disk if layer_cache is not None else None
+    key = None
+    if disk is not None and files is None and contents is None:
+        from imagetailor.analysis import resultcache
+
+        key = resultcache.result_key(image, top_files)
+        found = resultcache.load(disk, key, image)
+        if found is not None:
+            return found  # the same image analysed before: nothing to read or merge
     with _cyclic_gc_paused():
-        return _analyze(image, progress, top_files, layer_cache, files, contents)
+        analysis = _analyze(image, progress, top_files, layer_cache, files, contents)
+    if disk is not None and key is not None:
+        resultcache.store(disk, key, analysis)
+    return analysis
 
 
 # Modules the merge does not need; _Imports loads them while the layer workers read.

@@ -25,6 +25,7 @@ from imagetailor.analysis import loader
 from imagetailor.analysis.tree import MergedTree, Node
 from imagetailor.analysis.treeview import TreeView
 from imagetailor.catalogues import load_catalogue
+from imagetailor.errors import UsageError
 
 if TYPE_CHECKING:
     from imagetailor.analysis.model import ConfigSummary, NeededBytes
@@ -66,10 +67,14 @@ def closure_data() -> ClosureData:
     for name, spec in sorted((data.get("runtimes") or {}).items()):
         if isinstance(spec, dict):
             base = spec.get("base")
+            try:
+                programs = [re.compile(p) for p in strings(spec.get("programs"))]
+            except re.error as error:
+                raise UsageError(f"closure catalogue: runtime {name!r}: {error}") from None
             runtimes.append(
                 Runtime(
                     name,
-                    [re.compile(p) for p in strings(spec.get("programs"))],
+                    programs,
                     strings(spec.get("dirs")),
                     strings(spec.get("env")),
                     str(base) if base else None,

@@ -32,6 +32,7 @@ from typing import IO, Any
 from imagetailor.analysis.layerscan import LayerScan, ScannedEntry
 
 MAGIC = b"imagetailor-layer-scan 1\n"
+RESULT_MAGIC = b"imagetailor-result 1\n"
 DEFAULT_MAX = 2 << 30
 _DIGEST = 32
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
@@ -62,9 +63,12 @@ def cache_dir(env: dict[str, str] | None = None) -> Path:
     return Path(base) / "imagetailor" / "layers"
 
 
-def fingerprint(catalogue: object, read_elf: bool = True) -> str:
-    """What, besides the layer's bytes, a scan depends on."""
+def fingerprint(catalogue: dict[str, Any], read_elf: bool = True) -> str:
+    """What, besides the layer's bytes, a scan depends on. ``catalogue``: the secret catalogue's
+    data as loaded (a repr of the compiled one would not do: a frozenset's order changes from
+    one process to the next)."""
     import importlib
+    import json
 
     hasher = hashlib.sha256(b"%d" % read_elf)
     names = list(SCAN_MODULES)
@@ -81,7 +85,7 @@ def fingerprint(catalogue: object, read_elf: bool = True) -> str:
     for name in names:
         module = importlib.import_module(name)
         hasher.update(name.encode() + Path(str(module.__file__)).read_bytes())
-    hasher.update(repr(catalogue).encode())
+    hasher.update(json.dumps(catalogue, sort_keys=True, default=str).encode())
     return hasher.hexdigest()
 
 
@@ -119,6 +123,40 @@ class DiskCache:
             os.utime(path)  # most recently used
         return found
 
+    def get_blob(self, name: str) -> bytes | None:
+        """A whole-value entry (``put_blob``), checksum verified; None when absent or damaged."""
+        path = self.root / f"{name}.result"
+        try:
+            with open(path, "rb") as handle:
+                blob = handle.read(self.max_entry + 1)
+        except OSError:
+            return None
+        body, digest = blob[:-_DIGEST], blob[-_DIGEST:]
+        if not body.startswith(RESULT_MAGIC) or hashlib.sha256(body).digest() != digest:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return body[len(RESULT_MAGIC) :]
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        body = RESULT_MAGIC + data
+        if len(body) + _DIGEST > self.max_entry:
+            return
+        path = self.root / f"{name}.result"
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with open(temp, "xb") as handle:
+                handle.write(body + hashlib.sha256(body).digest())
+            os.replace(temp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            return
+        self.evict()
+
     def writer(self, diff_id: str) -> _Writer | None:
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,7 +170,7 @@ class DiskCache:
         entries = []
         try:
             for item in os.scandir(self.root):
-                if item.name.endswith(".scan") and item.is_file(follow_symlinks=False):
+                if item.name.endswith((".scan", ".result")) and item.is_file(follow_symlinks=False):
                     stat = item.stat(follow_symlinks=False)
                     entries.append((stat.st_mtime, stat.st_size, item.path))
         except OSError:

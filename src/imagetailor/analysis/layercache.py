@@ -106,7 +106,7 @@ def persistent_cache(enabled: bool = True) -> LayerCache:
     limit = diskcache.cache_max()
     if not enabled or limit <= 0:
         return LayerCache()
-    from imagetailor.analysis.catalog import secret_catalogue
+    from imagetailor.catalogues import load_catalogue
 
-    salt = diskcache.fingerprint(secret_catalogue())
+    salt = diskcache.fingerprint(load_catalogue("secrets.toml", "TAILOR_SECRETS"))
     return LayerCache(disk=diskcache.DiskCache(diskcache.cache_dir(), limit, salt))
