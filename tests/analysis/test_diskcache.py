@@ -72,6 +72,35 @@ def test_a_second_process_uses_the_entries(archive: str) -> None:
     assert {p: p.stat().st_ino for p in entries()} == written  # read, not rewritten
 
 
+def test_a_warm_json_document_is_spliced_not_rendered(archive: str) -> None:
+    from imagetailor.analysis.resultcache import stored_json
+    from imagetailor.report.inspect import render_inspect_json
+
+    with open_image(archive) as image:
+        assert stored_json(image) is None
+        cold = analyze(image, layer_cache=persistent_cache())
+        assert stored_json(image) == render_inspect_json(cold)
+
+
+def test_the_stored_document_is_the_cold_document_under_another_reference(
+    archive: str, tmp_path: Path
+) -> None:
+    """The warm `inspect --format json` splices the reference into the stored document: it
+    must equal, byte for byte, what a cold run under that reference prints."""
+    tailor = str(Path(sys.executable).parent / "tailor")
+    subprocess.run(
+        [tailor, "inspect", archive, "--format", "json"], check=True, capture_output=True
+    )
+    moved = tmp_path / 'other "name" \u00e9.tar'
+    moved.write_bytes(Path(archive.removeprefix("docker-archive:")).read_bytes())
+    other = f"docker-archive:{moved}"
+    warm = subprocess.run([tailor, "inspect", other, "--format", "json"], capture_output=True)
+    cold = subprocess.run([tailor, "inspect", other, "--format", "json", "--no-cache"],
+                          capture_output=True)  # fmt: skip
+    assert warm.returncode == cold.returncode == 0
+    assert warm.stdout == cold.stdout and b'other \\"name\\" \\u00e9.tar' in warm.stdout
+
+
 def test_no_cache_neither_reads_nor_writes(archive: str) -> None:
     result(archive, enabled=False)
     assert entries() == []
@@ -178,3 +207,13 @@ def test_settings() -> None:
     assert cache_max({"TAILOR_CACHE_MAX": "lots"}) == 2 << 30
     assert cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/imagetailor/layers")
     assert cache_dir({"HOME": "/h"}).name == "layers"
+
+
+def test_every_field_of_a_layer_scan_is_stored() -> None:
+    """A field added to LayerScan must be added to the entry format (diskcache's finish and
+    _decode) and MAGIC's version raised; this test names the fields the format holds."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(LayerScan)}
+    stored = {"tar_bytes", "regular_bytes", "secret_files", "warnings", "digests"}
+    assert names == stored | {"index", "entries"}  # the index is the reader's; entries: frames

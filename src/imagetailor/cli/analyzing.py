@@ -89,6 +89,18 @@ def reading_progress(description: str) -> Iterator[tuple[FetchProgress | None, P
 
 def analyze_reference(reference: str, platform: str | None, cache: bool = True) -> Analysis:
     """Open ``reference`` and analyse it in one pass (``cache``: with the disk layer cache)."""
+    found = _analyzed(reference, platform, cache, stored=False)
+    assert not isinstance(found, str)
+    return found
+
+
+def inspect_json_or_analysis(reference: str, platform: str | None) -> str | Analysis:
+    """`tailor inspect --format json`'s document of an image analysed before, straight from the
+    cache (no models built: docs/cache.md), else the analysis, from the one opening."""
+    return _analyzed(reference, platform, cache=True, stored=True)
+
+
+def _analyzed(reference: str, platform: str | None, cache: bool, stored: bool) -> str | Analysis:
     # Imported here: commands that only read saved analyses need neither sources nor analyzers.
     from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image
@@ -97,6 +109,12 @@ def analyze_reference(reference: str, platform: str | None, cache: bool = True) 
         reading_progress(f"reading {reference}") as (fetched, progress),
         open_image(reference, platform, fetch_progress=fetched) as image,
     ):
+        if stored:
+            from imagetailor.analysis.resultcache import stored_json
+
+            document = stored_json(image)
+            if document is not None:
+                return document
         return analyze(image, progress=progress, layer_cache=persistent_cache(cache))
 
 
