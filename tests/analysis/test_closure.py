@@ -136,6 +136,34 @@ def test_a_script_entrypoint_follows_its_shebang() -> None:
     assert needed.needed_bytes == 13400 + len(b"#!/usr/local/bin/python3\nimport sys\n")
 
 
+def test_java_its_jre_and_a_library_the_launcher_opens_itself() -> None:
+    """libjava.so needs libjvm.so, which is in lib/server: found because the launcher loaded
+    it (dlopen by path), as ld.so reuses a loaded object of that name."""
+    jre = "usr/lib/jvm/jre"
+    runtime = [
+        Dir("usr/bin"), Dir("usr/lib/jvm"), Dir(jre), Dir(f"{jre}/bin"), Dir(f"{jre}/lib"),
+        Dir(f"{jre}/lib/server"),
+        File(f"{jre}/bin/java", elf(interp=LD, needed=("libjli.so", "libc.so.6"),
+             runpath="$ORIGIN/../lib", size=1000), 0o755),
+        Symlink("usr/bin/java", f"/{jre}/bin/java"),
+        File(f"{jre}/lib/libjli.so", elf(shared=True, needed=("libc.so.6",), size=700)),
+        File(f"{jre}/lib/libjava.so", elf(shared=True, needed=("libjvm.so",), runpath="$ORIGIN",
+             size=800)),
+        File(f"{jre}/lib/server/libjvm.so", elf(shared=True, needed=("libstdc++.so.6",),
+             size=9000)),
+        File(f"{jre}/lib/modules", b"m" * 3000),
+    ]  # fmt: skip
+    app = [Dir("app"), File("app/app.jar", b"j" * 500)]
+    layers = [LayerSpec(glibc(("libstdc++.so.6",))), LayerSpec([*runtime, *app, *docs()])]
+    spec = ImageSpec(layers, entrypoint=["java", "-jar", "app.jar"], workdir="/app")
+    needed = needed_of(spec)
+    assert needed.runtime == "java" and needed.unresolved == []
+    assert needed.smallest_base == "gcr.io/distroless/java17-debian12"
+    # the JRE 14500, the jar 500, libstdc++ 500, libc 1000, the loader 900
+    assert needed.needed_bytes == 14500 + 500 + 500 + 1000 + 900
+    assert needed.libraries == ["libc.so.6", "libjli.so", "libjvm.so", "libstdc++.so.6"]
+
+
 def test_a_kitchen_image_needs_a_fraction() -> None:
     """A Debian-like build image shipped as is: gcc, headers and docs are not needed."""
     toolchain = [

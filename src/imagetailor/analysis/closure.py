@@ -212,15 +212,16 @@ def needed(
         found.system_files |= found.add(path) is not None
     main = found.roots[0] if found.roots else ""
     objects = [o for d in sorted(found.dirs) for o in loader.objects(found.view, d)]
-    walked = loader.walk(
-        [*found.roots, *loader.loadable(found.view, main, objects)], env, found.view
-    )
+    objects = loader.loadable(found.view, main, objects)
+    preloaded = {posixpath.basename(o): o for o in objects}
+    walked = loader.walk([*found.roots, *objects], env, found.view, preloaded)
     found.files.update(walked.loaded)
     result = Closure(runtime=found.runtimes[0].name if found.runtimes else None)
     result.complete = not walked.incomplete
     result.unresolved = sorted({name for _, name, _ in walked.missing})
-    roots = set(found.roots) | set(walked.loaders)
-    result.libraries = sorted({posixpath.basename(p) for p in walked.loaded if p not in roots})
+    # Sonames as the objects ask for them (libssl.so.3, not the file libssl.so.3.0.11).
+    loaders = set(walked.loaders)
+    result.libraries = sorted({n for p, n in walked.sonames.items() if p not in loaders})
     _sizes(tree, found.files, found.dirs, result)
     _choose_base(found, walked, data, result)
     return result
@@ -287,7 +288,8 @@ def _choose_base(
     infos = [found.view.elf(p) for p in walked.loaded]
     elves = [i for i in infos if i is not None]
     flavours = {loader.flavour(i) for i in elves} - {""}
-    dynamic = bool(walked.loaders) or any(i.needed or i.interpreter for i in elves)
+    loaders = set(walked.loaders)
+    dynamic = bool(loaders) or any(i.needed or i.interpreter for i in elves)
     runtime = found.runtimes[0] if found.runtimes else None
     if runtime is not None and runtime.base:
         result.smallest_base = runtime.base
@@ -320,9 +322,9 @@ def _choose_base(
             return all(any(fnmatch.fnmatchcase(n, p) for p in patterns) for n in names)
 
         # The system's libraries decide; the app's own (beside it, by RUNPATH) come with it.
-        libs = sorted({posixpath.basename(p) for p in walked.loaded
+        libs = sorted({name for p, name in walked.sonames.items()
                        if p.startswith(_SYSTEM_LIBS) and p not in found.roots
-                       and not _under(p, found.dirs)})  # fmt: skip
+                       and p not in loaders and not _under(p, found.dirs)})  # fmt: skip
         if only(libs, data.base_libraries):
             result.smallest_base = bases.get("base")
             result.base_reason = "glibc (and libssl) only"

@@ -28,8 +28,9 @@ def wanted(path: str, mode: int) -> bool:
     base = path[path.rfind("/") + 1 :]
     if base.endswith((".so", ".node")) or ".so." in base:
         return True
-    # At the root too: a static program copied into scratch (/server, /app) is its whole image.
-    return bool(mode & 0o111) and (path.startswith(_BIN_DIRS) or "/" not in path)
+    # At the root too: a static program copied into scratch (/server, /app) is its whole image;
+    # and in any bin/ folder (a JRE's /usr/lib/jvm/X/bin/java, which /usr/bin/java links to).
+    return bool(mode & 0o111) and (path.startswith(_BIN_DIRS) or "/" not in path or "/bin/" in path)
 
 
 def shebang_line(data: bytes) -> bytes:

@@ -33,6 +33,7 @@ class LoadWalk:
     # What does not resolve, in the order met: ("interpreter" | "library", name, needed by).
     missing: list[tuple[str, str, str]] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)  # ELF objects whose summary is partial
+    sonames: dict[str, str] = field(default_factory=dict)  # resolved object -> the name needed
 
 
 def objects(view: TreeView, folder: str) -> Iterator[str]:
@@ -108,8 +109,15 @@ def ld_conf(view: TreeView) -> list[str]:
     return found
 
 
-def walk(roots: list[str], env: dict[str, str], view: TreeView) -> LoadWalk:
-    """Follow PT_INTERP and DT_NEEDED from ``roots`` (paths in the image), breadth first."""
+def walk(
+    roots: list[str], env: dict[str, str], view: TreeView, preloaded: dict[str, str] | None = None
+) -> LoadWalk:
+    """Follow PT_INTERP and DT_NEEDED from ``roots`` (paths in the image), breadth first.
+
+    ``preloaded``: file name -> object the program opens itself (a JRE's launcher dlopens
+    lib/server/libjvm.so): a DT_NEEDED of that name is that object, as ld.so reuses a loaded
+    object whose name matches instead of searching."""
+    preloaded = preloaded or {}
     conf = ld_conf(view)
     result = LoadWalk()
     seen: set[str] = set()
@@ -144,6 +152,10 @@ def walk(roots: list[str], env: dict[str, str], view: TreeView) -> LoadWalk:
                 (p for d in dirs if (p := view.find(posixpath.join(d, library))) is not None),
                 None,
             )
+            if found is None and library in preloaded:
+                found = view.find(preloaded[library])
+            if found is not None:
+                result.sonames.setdefault(found, library)
             if found is None and library not in reported:
                 reported.add(library)
                 result.missing.append(("library", library, resolved))
