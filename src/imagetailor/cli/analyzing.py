@@ -121,6 +121,7 @@ def _analyzed(reference: str, platform: str | None, cache: bool, stored: bool) -
 def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analysis, ImageFiles]:
     """As ``analyze_reference``, with every path of every layer (`tailor explore`, `report`)."""
     from imagetailor.analysis.filetree import FileTreeRecorder
+    from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image
 
     recorder = FileTreeRecorder()
@@ -128,7 +129,7 @@ def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analy
         reading_progress(f"reading {reference}") as (fetched, progress),
         open_image(reference, platform, fetch_progress=fetched) as image,
     ):
-        analysis = analyze(image, progress=progress, files=recorder)
+        analysis = analyze(image, progress=progress, files=recorder, layer_cache=persistent_cache())
     assert recorder.files is not None  # analyze() always finishes what it was fed
     return analysis, recorder.files
 

@@ -53,8 +53,8 @@ def _summary(analysis: Analysis) -> Table:
         rows.append(
             (
                 "needed (estimate)",
-                f"{_size(needed.needed_bytes)} of {_size(analysis.final_size_bytes)}"
-                f" ({needed.needed_bytes} bytes); smallest base: {base}",
+                f"{_size(needed.needed_bytes)} of {_size(analysis.final_size_bytes)};"
+                f" smallest base {base}",
             )
         )
     for field, value in rows:
