@@ -217,3 +217,16 @@ def test_every_field_of_a_layer_scan_is_stored() -> None:
     names = {f.name for f in dataclasses.fields(LayerScan)}
     stored = {"tar_bytes", "regular_bytes", "secret_files", "warnings", "digests"}
     assert names == stored | {"index", "entries"}  # the index is the reader's; entries: frames
+
+
+def test_the_key_follows_the_analyzer_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from imagetailor.analysis.analyzers import registry
+    from imagetailor.analysis.diskcache import fingerprint
+
+    before = fingerprint({})
+    first, *rest = registry.REGISTRY.analyzers
+    bumped = dataclasses.replace(first, version=first.version + 1)
+    monkeypatch.setattr(registry.REGISTRY, "analyzers", (bumped, *rest))
+    assert fingerprint({}) != before
