@@ -24,6 +24,14 @@ DOCKER = (
 BUSYBOX_IMAGE = "imagetailor-test/busybox:1"
 
 
+@pytest.fixture(autouse=True)
+def _private_layer_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own layer cache (analysis/diskcache.py): never the user's, never shared."""
+    monkeypatch.setenv("TAILOR_CACHE_DIR", str(tmp_path_factory.mktemp("layer-cache")))
+
+
 def docker(
     *args: str, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[bytes]:

@@ -57,11 +57,24 @@ def analyze(
     files: FileTreeRecorder | None = None,
     contents: ContentRecorder | None = None,
 ) -> Analysis:
-    """``layer_cache``: layers of other images of this run (see analysis/layercache.py).
+    """``layer_cache``: layers of other images of this run (see analysis/layercache.py); with
+    a disk cache, also layers and whole analyses of earlier runs (diskcache.py, resultcache.py).
     ``files``: records every path per layer for the views that show them (analysis/filetree.py).
     ``contents``: hashes every file and keeps the final paths for comparisons (contents.py)."""
+    disk = layer_cache.disk if layer_cache is not None else None
+    key = None
+    if disk is not None and files is None and contents is None:
+        from imagetailor.analysis import resultcache
+
+        key = resultcache.result_key(image, top_files)
+        found = resultcache.load(disk, key, image)
+        if found is not None:
+            return found  # the same image analysed before: nothing to read or merge
     with _cyclic_gc_paused():
-        return _analyze(image, progress, top_files, layer_cache, files, contents)
+        analysis = _analyze(image, progress, top_files, layer_cache, files, contents)
+    if disk is not None and key is not None:
+        resultcache.store(disk, key, analysis)
+    return analysis
 
 
 # Modules the merge does not need; _Imports loads them while the layer workers read.
@@ -195,7 +208,8 @@ def _analyze(
 
     from imagetailor.analysis import packages as package_db
     from imagetailor.analysis.catalog import tool_catalogue
-    from imagetailor.analysis.config import image_path, summarize_config
+    from imagetailor.analysis.closure import needed_figures
+    from imagetailor.analysis.config import env_pairs, image_path, summarize_config
     from imagetailor.analysis.hygiene import image_hygiene
     from imagetailor.analysis.model import (
         Analysis,
@@ -251,6 +265,8 @@ def _analyze(
     warnings += [printable(w) for w in package_warnings[: max(0, MAX_WARNINGS - len(warnings))]]
     inventory, tool_hits = find_tools(tree, tool_catalogue(), image_path(image.config), installed)
     created_by = {info.index: info.created_by for info in layers}
+    config = summarize_config(image.config, tree, scanner)
+    needed = needed_figures(config, dict(env_pairs(image.config)), image_path(image.config), tree)
     hidden_sorted = sorted(tree.hidden, key=lambda h: (-h.size, h.path))
     figures = dive.result()
     return Analysis(
@@ -298,7 +314,8 @@ def _analyze(
         packages=installed,
         os_release=os_release(tree),
         secrets=[s.model_copy(update={"path": _printable_or_none(s.path)}) for s in secrets],
-        config=summarize_config(image.config, tree, scanner),
+        config=config,
+        needed=needed,
         biggest_files=_biggest(tree, top_files),
         hygiene=image_hygiene(tree),
         warnings=warnings,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 MAX_ELF_BYTES = 64 << 20  # larger files are judged from what this much shows (often all of it)
 SUMMARY_MARK = b"\x7fELF-summary\n"
+MAX_SHEBANG = 256  # bytes of a script's head read for its #! line
 _BIN_DIRS = ("bin/", "sbin/", "usr/bin/", "usr/sbin/", "usr/local/bin/", "usr/local/sbin/",
              "nodejs/bin/", "app/", "opt/")  # fmt: skip
 
@@ -27,7 +28,14 @@ def wanted(path: str, mode: int) -> bool:
     base = path[path.rfind("/") + 1 :]
     if base.endswith((".so", ".node")) or ".so." in base:
         return True
-    return bool(mode & 0o111) and path.startswith(_BIN_DIRS)
+    # At the root too: a static program copied into scratch (/server, /app) is its whole image;
+    # and in any bin/ folder (a JRE's /usr/lib/jvm/X/bin/java, which /usr/bin/java links to).
+    return bool(mode & 0o111) and (path.startswith(_BIN_DIRS) or "/" not in path or "/bin/" in path)
+
+
+def shebang_line(data: bytes) -> bytes:
+    """The ``#!`` line of a script (kept on the tree in place of its content)."""
+    return data[:MAX_SHEBANG].split(b"\n", 1)[0]
 
 
 @dataclass(frozen=True)

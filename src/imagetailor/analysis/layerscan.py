@@ -124,8 +124,11 @@ def scan_batches(
                         for_packages = 0
                     # ELF programs and libraries: only a summary rides on (the start check).
                     for_elf = read_elf and magic == ELF_MAGIC and elf.wanted(path, mode)
-                    if for_secrets or for_packages or for_elf:
-                        want = max(for_secrets, for_packages, elf.MAX_ELF_BYTES if for_elf else 0)
+                    # Scripts there: their #! line (what the closure follows, analysis/closure.py).
+                    for_script = read_elf and magic[:2] == b"#!" and elf.wanted(path, mode)
+                    if for_secrets or for_packages or for_elf or for_script:
+                        want = max(for_secrets, for_packages, elf.MAX_ELF_BYTES if for_elf else 0,
+                                   elf.MAX_SHEBANG if for_script else 0)  # fmt: skip
                         data = content(want)
                         if hashes is not None:
                             hasher = sha256(data)
@@ -135,6 +138,8 @@ def scan_batches(
                             scan.secret_files.append((path, data[:for_secrets]))
                         if for_elf:
                             data = elf.summarize(data, elf_sections)
+                        elif for_script and not for_packages:
+                            data = elf.shebang_line(data)
                         elif not for_packages:
                             data = None
                         else:  # big inputs (jars) become a small record here

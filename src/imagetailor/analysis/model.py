@@ -260,6 +260,29 @@ class ConfigSummary(BaseModel):
     )
 
 
+class UnneededFolder(BaseModel):
+    path: str = Field(description="a folder (at most three levels deep) of the final tree")
+    size_bytes: int = Field(description="bytes below it the closure does not need")
+
+
+class NeededBytes(BaseModel):
+    """An estimate of what the start command needs (analysis/closure.py, docs/needed.md): the
+    program, its loader and libraries, an interpreter's runtime and packages, the app's folder,
+    certificates and time zones. Blind to dlopen, subprocesses and paths computed at run time."""
+
+    needed_bytes: int = Field(description="bytes of the files the closure holds (an estimate)")
+    file_count: int = Field(description="regular files (distinct contents) the closure holds")
+    runtime: str | None = Field(description="python, node, ruby, php, java; null: none")
+    smallest_base: str | None = Field(
+        description="the smallest upstream base that would serve; null: cannot be judged"
+    )
+    base_reason: str
+    libraries: list[str] = Field(description="file names of the shared objects it loads")
+    unresolved: list[str] = Field(description="libraries or loaders that did not resolve")
+    largest_unneeded: list[UnneededFolder]
+    complete: bool = Field(description="false: an ELF object was not read whole")
+
+
 class Analysis(BaseModel):
     schema_version: int = 1
     reference: str
@@ -295,3 +318,6 @@ class Analysis(BaseModel):
         default=None, description="set when --vuln-db was given; null: not scanned"
     )
     vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    needed: NeededBytes | None = Field(
+        default=None, description="what the start command needs (null: no command)"
+    )

@@ -12,23 +12,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from imagetailor.analysis.elf import ElfInfo, parse
+from imagetailor.analysis import loader
 from imagetailor.analysis.tree import MergedTree
+from imagetailor.analysis.treeview import TreeView
 
 MAX_PROBLEMS = 20
-MAX_OBJECTS = 4000  # shared objects followed per image
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
 _PY_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
 _NODE_VALUE_OPTIONS = {"-r", "--require", "--import", "--loader", "--experimental-loader",
                        "--env-file", "--conditions", "-C", "--title"}  # fmt: skip
 _IMPORT = re.compile(r"\bfrom\s+([A-Za-z_][\w.]*)\s+import\b|\bimport\s+([A-Za-z_][\w.]*)")
-_TRIPLETS = {"EM_X86_64": "x86_64-linux-gnu", "EM_AARCH64": "aarch64-linux-gnu",
-             "EM_386": "i386-linux-gnu", "EM_ARM": "arm-linux-gnueabihf",
-             "EM_PPC64": "powerpc64le-linux-gnu", "EM_S390": "s390x-linux-gnu",
-             "EM_RISCV": "riscv64-linux-gnu"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,105 +31,6 @@ class StartProblem:
     kind: str  # "target" (what the interpreter runs), "library", "interpreter" (PT_INTERP)
     path: str
     message: str
-
-
-class _Tree:
-    """The merged tree with the lookups the checks need (children of a folder, ELF facts, what
-    the image's user may read)."""
-
-    def __init__(self, tree: MergedTree, user: str | None = None) -> None:
-        self.tree = tree
-        self._children: dict[str, set[str]] | None = None
-        self.who = _identity(tree, user)
-        self.denied: list[str] = []  # found, but the user cannot read it
-        self._elf: dict[str, ElfInfo | None] = {}
-
-    def readable(self, path: str) -> bool:
-        """Whether the image's user can reach and read ``path`` (root, or no user: always)."""
-        if self.who is None:
-            return True
-        uid, gids = self.who
-        resolved = self.tree.resolve(path.lstrip("/"))
-        if resolved is None:
-            return False
-        parts = resolved.split("/") if resolved else []
-        for depth in range(len(parts) + 1):
-            node = self.tree.nodes.get("/".join(parts[:depth]))
-            if node is None:
-                continue
-            last = depth == len(parts)
-            need = (0o4 | (0o1 if node.kind == "dir" else 0)) if last else 0o1
-            if node.uid == uid:
-                bits = node.mode >> 6
-            elif node.gid in gids:
-                bits = node.mode >> 3
-            else:
-                bits = node.mode
-            if bits & need != need:
-                return False
-        return True
-
-    def find(self, path: str) -> str | None:
-        """The resolved relative path of an existing non-folder at ``path``, else None."""
-        resolved = self.tree.resolve(path.lstrip("/"))
-        node = self.tree.nodes.get(resolved) if resolved is not None else None
-        return resolved if node is not None and node.kind != "dir" else None
-
-    def is_dir(self, path: str) -> bool:
-        resolved = self.tree.resolve(path.lstrip("/"))
-        node = self.tree.nodes.get(resolved) if resolved is not None else None
-        return node is not None and node.kind == "dir"
-
-    def children(self, folder: str) -> set[str]:
-        if self._children is None:
-            self._children = {}
-            for path in self.tree.nodes:
-                parent, _, name = path.rpartition("/")
-                self._children.setdefault(parent, set()).add(name)
-        resolved = self.tree.resolve(folder.lstrip("/"))
-        return self._children.get(resolved or "", set()) if resolved is not None else set()
-
-    def elf(self, path: str) -> ElfInfo | None:
-        # Memoised: the object scan, the platform filter and the loader walk ask for the same
-        # objects' summaries.
-        if path not in self._elf:
-            node = self.tree.nodes.get(path)
-            self._elf[path] = parse(node.data) if node is not None else None
-        return self._elf[path]
-
-    def paths_under(self, folder: str) -> Iterator[str]:
-        prefix = folder.strip("/") + "/"
-        for path in self.tree.nodes:
-            if path.startswith(prefix):
-                yield path
-
-
-def _identity(tree: MergedTree, user: str | None) -> tuple[int, set[int]] | None:
-    """The image user's uid and gids (None for root or when the name cannot be resolved)."""
-    name, _, group = (user or "").partition(":")
-    if name in ("", "0", "root"):
-        return None
-
-    def table(path: str) -> list[list[str]]:
-        node = tree.nodes.get(path)
-        data = node.data if node is not None else None
-        return [line.split(":") for line in (data or b"").decode("utf-8", "replace").splitlines()]
-
-    passwd = {row[0]: row for row in table("etc/passwd") if len(row) >= 4}
-    if name.isdigit():
-        uid = int(name)
-        gid = next((int(r[3]) for r in passwd.values() if r[2] == name and r[3].isdigit()), uid)
-    elif name in passwd and passwd[name][2].isdigit() and passwd[name][3].isdigit():
-        uid, gid = int(passwd[name][2]), int(passwd[name][3])
-    else:
-        return None
-    groups = {gid}
-    for row in table("etc/group"):
-        if len(row) >= 4 and row[2].isdigit() and name in row[3].split(","):
-            groups.add(int(row[2]))
-    if group.isdigit():
-        groups = {int(group)}
-    return uid, groups
 
 
 def start_problems(
@@ -149,7 +45,7 @@ def start_problems(
     resolved path of argv[0] (None when it is missing, which TP203 reports)."""
     if not argv or program is None:
         return []
-    view = _Tree(tree, user)
+    view = TreeView(tree, user)
     problems: list[StartProblem] = []
     roots = [program.lstrip("/")]
     name = posixpath.basename(argv[0])
@@ -158,44 +54,20 @@ def start_problems(
     if _PYTHON.match(name) or _PYTHON.match(resolved_name):
         problems += _folders(env.get("PYTHONPATH", "").split(":"), "the PYTHONPATH folder", view)
         problems += _python(argv[1:], workdir, env, view)
-        roots += [p for d in _python_path(workdir, env, view) for p in _objects(view, d)]
+        roots += [p for d in _python_path(workdir, env, view) for p in loader.objects(view, d)]
     elif name in ("node", "nodejs") or resolved_name in ("node", "nodejs"):
         modules = posixpath.join(workdir, "node_modules")
         problems += _folders([modules], "the dependency folder", view)
         problems += _node(argv[1:], workdir, view)
-        roots += list(_objects(view, posixpath.join(workdir, "node_modules")))
-    problems += _libraries([roots[0], *_loadable(view, roots[0], roots[1:])], env, view)
+        roots += list(loader.objects(view, posixpath.join(workdir, "node_modules")))
+    walked = loader.walk([roots[0], *loader.loadable(view, roots[0], roots[1:])], env, view)
+    for kind, name, needed_by in walked.missing:
+        what = "program loader" if kind == "interpreter" else "shared library"
+        problems.append(_missing(kind, name, f"the {what} {name} that /{needed_by} needs"))
     return problems[:MAX_PROBLEMS]
 
 
-def _flavour(info: ElfInfo) -> str:
-    """The C library an object is built for: musl or glibc ("" when it does not say)."""
-    names = [posixpath.basename(info.interpreter or ""), *info.needed]
-    if any("musl" in n for n in names):
-        return "musl"
-    return "glibc" if any(n.startswith(("libc.so.", "ld-linux")) for n in names) else ""
-
-
-def _loadable(view: _Tree, program: str, objects: list[str]) -> list[str]:
-    """The objects the program could load: packages ship prebuilt addons for other machines and
-    C libraries (bcrypt's prebuilds/linux-arm, *.musl.node), which their loaders never open."""
-    resolved = view.find(program)
-    info = view.elf(resolved) if resolved is not None else None
-    if info is None:
-        return objects
-    flavour = _flavour(info)
-    kept = []
-    for path in objects:
-        other = view.elf(path)
-        if other is not None and other.machine != info.machine:
-            continue
-        if other is not None and flavour and _flavour(other) not in ("", flavour):
-            continue
-        kept.append(path)
-    return kept
-
-
-def _folders(paths: list[str], what: str, view: _Tree) -> list[StartProblem]:
+def _folders(paths: list[str], what: str, view: TreeView) -> list[StartProblem]:
     """Folders the runtime imports from must be readable by the image's user (a folder made
     0700 by a build step hides every module in it)."""
     for path in paths:
@@ -207,7 +79,7 @@ def _folders(paths: list[str], what: str, view: _Tree) -> list[StartProblem]:
 # --- Python -----------------------------------------------------------------------------------
 
 
-def _python_path(workdir: str, env: dict[str, str], view: _Tree) -> list[str]:
+def _python_path(workdir: str, env: dict[str, str], view: TreeView) -> list[str]:
     """sys.path as the image's interpreter would build it (cwd first for -m and -c)."""
     dirs = [workdir]
     dirs += [d for d in env.get("PYTHONPATH", "").split(":") if d.startswith("/")]
@@ -220,7 +92,7 @@ def _python_path(workdir: str, env: dict[str, str], view: _Tree) -> list[str]:
     return list(dict.fromkeys(dirs))
 
 
-def _module_exists(module: str, dirs: list[str], view: _Tree, runnable: bool) -> bool:
+def _module_exists(module: str, dirs: list[str], view: TreeView, runnable: bool) -> bool:
     """Whether `import module` (or, ``runnable``, `python -m module`) finds it."""
     parts = module.split(".")
     for directory in dirs:
@@ -244,7 +116,9 @@ def _module_exists(module: str, dirs: list[str], view: _Tree, runnable: bool) ->
     return False
 
 
-def _python(args: list[str], workdir: str, env: dict[str, str], view: _Tree) -> list[StartProblem]:
+def _python(
+    args: list[str], workdir: str, env: dict[str, str], view: TreeView
+) -> list[StartProblem]:
     index = 0
     while index < len(args) and args[index].startswith("-") and args[index] not in ("-m", "-c"):
         index += 2 if args[index] in _PY_VALUE_OPTIONS else 1
@@ -278,7 +152,7 @@ def _python(args: list[str], workdir: str, env: dict[str, str], view: _Tree) -> 
 
 
 def _server_app(
-    module: str, args: list[str], dirs: list[str], env: dict[str, str], view: _Tree
+    module: str, args: list[str], dirs: list[str], env: dict[str, str], view: TreeView
 ) -> list[StartProblem]:
     """A server's application reference (gunicorn app.wsgi:application, flask --app x)."""
     from imagetailor import languages
@@ -319,7 +193,7 @@ def _server_app(
 # --- Node -------------------------------------------------------------------------------------
 
 
-def _node(args: list[str], workdir: str, view: _Tree) -> list[StartProblem]:
+def _node(args: list[str], workdir: str, view: TreeView) -> list[StartProblem]:
     index = 0
     launcher = ""
     while index < len(args):
@@ -358,98 +232,13 @@ def _node(args: list[str], workdir: str, view: _Tree) -> list[StartProblem]:
     return []
 
 
-# --- shared libraries -------------------------------------------------------------------------
-
-
-def _objects(view: _Tree, folder: str) -> Iterator[str]:
-    """ELF objects (with a summary) under a folder: extension modules, addons, bundled libs."""
-    count = 0
-    for path in view.paths_under(folder):
-        shared = path.endswith((".so", ".node")) or ".so." in path.rsplit("/", 1)[-1]
-        if shared and view.elf(path) is not None:
-            count += 1
-            if count > MAX_OBJECTS:
-                return
-            yield path
-
-
-def _search_dirs(info: ElfInfo, origin: str, env: dict[str, str], conf: list[str]) -> list[str]:
-    """Where ld.so looks, in its order: DT_RPATH (without DT_RUNPATH), LD_LIBRARY_PATH,
-    DT_RUNPATH, ld.so.conf's folders, then the default ones."""
-
-    def expand(paths: tuple[str, ...]) -> list[str]:
-        return [p.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for p in paths if p]
-
-    triplet = _TRIPLETS.get(info.machine, "x86_64-linux-gnu")
-    dirs = expand(info.rpath) if not info.runpath else []
-    dirs += [d for d in env.get("LD_LIBRARY_PATH", "").split(":") if d]
-    dirs += expand(info.runpath)
-    dirs += conf
-    dirs += [f"/lib/{triplet}", f"/usr/lib/{triplet}", "/lib", "/usr/lib", "/lib64", "/usr/lib64",
-             "/usr/local/lib"]  # fmt: skip
-    return dirs
-
-
-def _ld_conf(view: _Tree) -> list[str]:
-    """Folders named in /etc/ld.so.conf and /etc/ld.so.conf.d/*.conf (when they were read)."""
-    found: list[str] = []
-    files = ["etc/ld.so.conf"] + [
-        f"etc/ld.so.conf.d/{n}" for n in sorted(view.children("etc/ld.so.conf.d"))
-        if n.endswith(".conf")
-    ]  # fmt: skip
-    for path in files:
-        node = view.tree.nodes.get(path)
-        data = node.data if node is not None else None
-        for line in (data or b"").decode("utf-8", "replace").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line.startswith("/"):
-                found.append(line)
-    return found
-
-
-def _libraries(roots: list[str], env: dict[str, str], view: _Tree) -> list[StartProblem]:
-    conf = _ld_conf(view)
-    problems: list[StartProblem] = []
-    seen: set[str] = set()
-    missing: set[str] = set()
-    queue = [r for r in roots if r]
-    while queue and len(seen) < MAX_OBJECTS:
-        path = queue.pop(0)
-        resolved = view.find(path)
-        if resolved is None or resolved in seen:
-            continue
-        seen.add(resolved)
-        info = view.elf(resolved)
-        if info is None or not info.complete:
-            continue
-        loader = info.interpreter
-        if loader and view.find(loader) is None and loader not in missing:
-            missing.add(loader)
-            what = f"the program loader {loader} that /{resolved} needs"
-            problems.append(_missing("interpreter", loader, what))
-        origin = "/" + posixpath.dirname(resolved)
-        dirs = _search_dirs(info, origin, env, conf)
-        for library in info.needed:
-            found = next(
-                (p for d in dirs if (p := view.find(posixpath.join(d, library))) is not None),
-                None,
-            )
-            if found is None and library not in missing:
-                missing.add(library)
-                what = f"the shared library {library} that /{resolved} needs"
-                problems.append(_missing("library", library, what))
-            elif found is not None and found not in seen:
-                queue.append(found)
-    return problems
-
-
-def _missing(kind: str, path: str, what: str, view: _Tree | None = None) -> StartProblem:
+def _missing(kind: str, path: str, what: str, view: TreeView | None = None) -> StartProblem:
     if view is not None and view.denied:
         return _unreadable(view, view.denied[0], what)
     return StartProblem(kind, path, f"{what} is not in the image")
 
 
-def _unreadable(view: _Tree, path: str, what: str) -> StartProblem:
+def _unreadable(view: TreeView, path: str, what: str) -> StartProblem:
     uid = view.who[0] if view.who else 0
     return StartProblem(
         "target",

@@ -89,22 +89,54 @@ def reading_progress(description: str) -> Iterator[tuple[FetchProgress | None, P
 
 
 def analyze_reference(
-    reference: str, platform: str | None, endpoint: Endpoint | None = None
+    reference: str,
+    platform: str | None,
+    endpoint: Endpoint | None = None,
+    cache: bool = True,
 ) -> Analysis:
-    """Open ``reference`` and analyse it in one pass (``endpoint``: a docker-daemon: engine)."""
+    """Open ``reference`` and analyse it in one pass (``endpoint``: a docker-daemon: engine;
+    ``cache``: with the disk layer cache)."""
+    found = _analyzed(reference, platform, cache, stored=False, endpoint=endpoint)
+    assert not isinstance(found, str)
+    return found
+
+
+def inspect_json_or_analysis(
+    reference: str, platform: str | None, endpoint: Endpoint | None = None
+) -> str | Analysis:
+    """`tailor inspect --format json`'s document of an image analysed before, straight from the
+    cache (no models built: docs/cache.md), else the analysis, from the one opening."""
+    return _analyzed(reference, platform, cache=True, stored=True, endpoint=endpoint)
+
+
+def _analyzed(
+    reference: str,
+    platform: str | None,
+    cache: bool,
+    stored: bool,
+    endpoint: Endpoint | None = None,
+) -> str | Analysis:
     # Imported here: commands that only read saved analyses need neither sources nor analyzers.
+    from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image
 
     with (
         reading_progress(f"reading {reference}") as (fetched, progress),
         open_image(reference, platform, fetch_progress=fetched, endpoint=endpoint) as image,
     ):
-        return analyze(image, progress=progress)
+        if stored:
+            from imagetailor.analysis.resultcache import stored_json
+
+            document = stored_json(image)
+            if document is not None:
+                return document
+        return analyze(image, progress=progress, layer_cache=persistent_cache(cache))
 
 
 def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analysis, ImageFiles]:
     """As ``analyze_reference``, with every path of every layer (`tailor explore`, `report`)."""
     from imagetailor.analysis.filetree import FileTreeRecorder
+    from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image
 
     recorder = FileTreeRecorder()
@@ -112,7 +144,7 @@ def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analy
         reading_progress(f"reading {reference}") as (fetched, progress),
         open_image(reference, platform, fetch_progress=fetched) as image,
     ):
-        analysis = analyze(image, progress=progress, files=recorder)
+        analysis = analyze(image, progress=progress, files=recorder, layer_cache=persistent_cache())
     assert recorder.files is not None  # analyze() always finishes what it was fed
     return analysis, recorder.files
 

@@ -11,6 +11,7 @@ import click
 from imagetailor.analysis.model import Analysis
 from imagetailor.cli.analyzing import analyze_reference, load_analysis
 from imagetailor.cli.options import (
+    cache_option,
     engine_location_options,
     output_options,
     platform_option,
@@ -110,6 +111,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Text: every finding with its path and layer, after the summary by rule.",
 )
+@cache_option
 @output_options
 def command(
     reference: str | None,
@@ -135,6 +137,7 @@ def command(
     verbose: bool,
     engine_host: str | None,
     engine_context: str | None,
+    no_cache: bool,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -187,17 +190,18 @@ def command(
         analysis = load_analysis(analysis_file)
     elif compare_reference is not None:
         assert reference is not None
-        from imagetailor.analysis.layercache import LayerCache
+        from imagetailor.analysis.layercache import persistent_cache
         from imagetailor.diff.compare import diff_images, read_for_diff
 
-        cache = LayerCache()  # the layers both share are read once
+        cache = persistent_cache(not no_cache)  # the layers both share are read once
         compared = read_for_diff(compare_reference, platform, cache)
         judged = read_for_diff(reference, platform, cache)
         analysis = judged.analysis
         diffed = (diff_images(compared, judged), compared.analysis)
     else:
         assert reference is not None
-        analysis = analyze_reference(reference, platform, _endpoint(engine_host, engine_context))
+        endpoint = _endpoint(engine_host, engine_context)
+        analysis = analyze_reference(reference, platform, endpoint, cache=not no_cache)
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     if analysis.vulnerability_scan is None:
         if fail_on_vuln is not None:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from imagetailor.cli.options import output_options, platform_option, refuse_existing, terminal_style
+from imagetailor.cli.options import (
+    cache_option,
+    output_options,
+    platform_option,
+    refuse_existing,
+    terminal_style,
+)
 from imagetailor.report.formats import DIFF_FORMATS
 
 
@@ -16,6 +22,7 @@ from imagetailor.report.formats import DIFF_FORMATS
 @platform_option
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="Text: every entry of every list.")
+@cache_option
 @output_options
 def command(
     reference_a: str,
@@ -23,6 +30,7 @@ def command(
     platform: str | None,
     fmt: str,
     verbose: bool,
+    no_cache: bool,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -40,12 +48,12 @@ def command(
       tailor diff oci:build/app docker://localhost:5000/app:1.4.2 --format json
     """
     refuse_existing(output, force)
-    from imagetailor.analysis.layercache import LayerCache
+    from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.diff.compare import diff_images, read_for_diff
     from imagetailor.report.diff import render_diff
     from imagetailor.report.output import write_output
 
-    cache = LayerCache()  # B's layers that A has are replayed, not read again
+    cache = persistent_cache(not no_cache)  # B's layers that A has are replayed, not read again
     a = read_for_diff(reference_a, platform, cache)
     b = read_for_diff(reference_b, platform, cache)
     result = diff_images(a, b)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from imagetailor.cli.analyzing import analyze_reference
+from imagetailor.cli.analyzing import analyze_reference, inspect_json_or_analysis
 from imagetailor.cli.options import (
+    cache_option,
     engine_location_options,
     output_options,
     platform_option,
@@ -16,7 +17,6 @@ from imagetailor.cli.options import (
     terminal_style,
     vuln_options,
 )
-from imagetailor.cli.vulnerable import with_vulnerabilities
 from imagetailor.errors import UsageError
 from imagetailor.report.formats import INSPECT_FORMATS
 from imagetailor.sbom import FORMATS as SBOM_FORMATS
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 )
 @engine_location_options
 @vuln_options
+@cache_option
 @output_options
 def command(
     reference: str,
@@ -72,6 +73,7 @@ def command(
     vex: tuple[Path, ...],
     engine_host: str | None,
     engine_context: str | None,
+    no_cache: bool,
     output: Path | None,
     force: bool,
 ) -> int:
@@ -92,19 +94,31 @@ def command(
     refuse_existing(sbom_path, force)
     if sbom_path is not None and output is not None and sbom_path.absolute() == output.absolute():
         raise UsageError("--sbom and --output name the same file")
-    analysis = analyze_reference(reference, platform, _endpoint(engine_host, engine_context))
+    endpoint = _endpoint(engine_host, engine_context)
+    from imagetailor.report.output import write_output
+
+    if fmt == "json" and not (no_cache or vuln_db or ignore_vuln or vex or sbom_path):
+        found = inspect_json_or_analysis(reference, platform, endpoint)
+        if isinstance(found, str):  # this image was analysed before (docs/cache.md)
+            if output is not None:
+                write_output(found, output, force=force)
+            else:
+                click.echo(found, nl=False)
+            return 0
+        analysis = found
+    else:
+        analysis = analyze_reference(reference, platform, endpoint, cache=not no_cache)
+    # Imported after the analysis: the renderers pull in rich and the models, which load while
+    # the layer workers read (see cli/analyzing.py).
+    from imagetailor.cli.vulnerable import with_vulnerabilities
+    from imagetailor.report.inspect import render_inspect
+
     analysis = with_vulnerabilities(analysis, vuln_db, ignore_vuln, vex)
     if sbom_path is not None:
-        from imagetailor.report.output import write_output
         from imagetailor.sbom import sbom_document
 
         document, _media_type = sbom_document(analysis, sbom_format)
         write_output(document.decode(), sbom_path, force=force)
-    # Imported after the analysis: the renderers pull in rich and the models, which load while
-    # the layer workers read (see cli/analyzing.py).
-    from imagetailor.report.inspect import render_inspect
-    from imagetailor.report.output import write_output
-
     if output is not None:
         write_output(render_inspect(analysis, fmt, top=top), output, force=force)
         return 0

@@ -171,6 +171,16 @@ def emit_rich(renderable: object, width: int | None, output: Path | None, force:
     emit(buffer.getvalue(), output, force)
 
 
+def cache_option(func: F) -> F:
+    """``--no-cache``: read every layer, neither using nor filling the layer cache."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read every layer again (the layer cache in ~/.cache/imagetailor/layers is "
+        "neither read nor written; see docs/cache.md).",
+    )(func)
+
+
 def vuln_options(func: F) -> F:
     """``--vuln-db PATH`` (or TAILOR_VULN_DB), ``--ignore-vuln ID``, ``--vex FILE``."""
     func = click.option(

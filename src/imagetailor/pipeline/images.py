@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imagetailor.analysis.layercache import LayerCache
+from imagetailor.analysis.layercache import LayerCache, persistent_cache
 from imagetailor.diff.compare import ComparedImage
 from imagetailor.engine.bake import bake
 from imagetailor.engine.build import BuildResult, build
@@ -236,7 +236,7 @@ def build_purposes(
     export_started = time.monotonic()
     images = _export([spec.tag(p) for p in wanted], client) if check else {}
     export_seconds = time.monotonic() - export_started  # counted in the first check's time
-    cache = LayerCache()
+    cache = persistent_cache()
     # Local images are proven to be the deploy image plus allowed tools (`check --compare`):
     # deploy is checked first then, its files hashed, and kept until the local ones are judged.
     locals_ = [p for p in wanted if spec.base_purpose(p) == "local"]

@@ -47,6 +47,16 @@ def _summary(analysis: Analysis) -> Table:
         ),
         ("layers", str(len(analysis.layers))),
     ]
+    needed = analysis.needed
+    if needed is not None:
+        base = needed.smallest_base or "cannot tell"
+        rows.append(
+            (
+                "needed (estimate)",
+                f"{_size(needed.needed_bytes)} of {_size(analysis.final_size_bytes)};"
+                f" smallest base {base}",
+            )
+        )
     for field, value in rows:
         add_row(table, field, value)
     return table
