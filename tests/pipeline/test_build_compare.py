@@ -15,8 +15,12 @@ pytestmark = pytest.mark.engine
 def test_build_compares_local_with_deploy(engine: str, tmp_path: Path) -> None:
     root = tmp_path / "hello"
     root.mkdir()
-    (root / "main.py").write_text("print('hello')\n")
-    assert tailor(root, "init", "--yes").returncode == 0
+    # A script with a main guard: what python detection recognises as a cli program.
+    (root / "main.py").write_text(
+        'def main():\n    print("hello")\n\n\nif __name__ == "__main__":\n    main()\n'
+    )
+    done = tailor(root, "init", "--yes")
+    assert done.returncode == 0, done.stderr[-2000:]
     assert tailor(root, "generate").returncode == 0
     done = tailor(root, "build", "deploy", "local", "--format", "json")
     results = {r["purpose"]: r for r in json.loads(done.stdout)}
