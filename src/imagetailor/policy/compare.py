@@ -20,7 +20,8 @@ from importlib import resources
 from imagetailor.analysis.model import Analysis
 from imagetailor.diff.model import ImageDiff
 from imagetailor.errors import UsageError
-from imagetailor.policy.findings import CheckReport, Finding, RuleOutcome, Summary
+from imagetailor.policy.evaluate import rule_findings, summarise
+from imagetailor.policy.findings import CheckReport, RuleOutcome
 from imagetailor.policy.rulebase import Evidence, image_rule
 from imagetailor.policy.settings import PolicySettings
 from imagetailor.rules import Rule, Severity, register
@@ -210,24 +211,8 @@ def add_comparison(
         rules.append(
             RuleOutcome(rule=rule.id, severity=severity, title=rule.title, findings=len(evidence))
         )
-        findings.extend(
-            Finding(
-                rule=rule.id,
-                severity=severity,
-                title=rule.title,
-                message=item.message,
-                path=item.path,
-                layer=item.layer,
-                created_by=None if item.layer is None else created_by.get(item.layer),
-                fix=rule.fix,
-            )
-            for item in evidence
-        )
-    findings.sort(key=lambda f: (-f.severity.rank, f.rule, f.path or "", f.message))
-    summary = Summary(total=len(findings))
-    for finding in findings:
-        setattr(summary, finding.severity.value, getattr(summary, finding.severity.value) + 1)
-    fit = not any(f.severity.rank >= settings.fail_on.rank for f in findings)
+        findings.extend(rule_findings(rule, severity, evidence, created_by))
+    summary, fit = summarise(findings, settings.fail_on)
     return report.model_copy(
         update={"findings": findings, "rules": rules, "summary": summary, "fit": fit}
     )

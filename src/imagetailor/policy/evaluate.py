@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from imagetailor.analysis.model import Analysis
 from imagetailor.policy.findings import CheckReport, Finding, RuleOutcome, Summary
 from imagetailor.policy.rules import POLICY_RULES
@@ -28,24 +30,8 @@ def evaluate(analysis: Analysis, settings: PolicySettings) -> CheckReport:
         outcomes.append(
             RuleOutcome(rule=rule.id, severity=severity, title=rule.title, findings=len(evidence))
         )
-        findings.extend(
-            Finding(
-                rule=rule.id,
-                severity=severity,
-                title=rule.title,
-                message=item.message,
-                path=item.path,
-                layer=item.layer,
-                created_by=None if item.layer is None else created_by.get(item.layer),
-                fix=rule.fix,
-            )
-            for item in evidence
-        )
-    findings.sort(key=lambda f: (-f.severity.rank, f.rule, f.path or "", f.message))
-    summary = Summary(total=len(findings))
-    for finding in findings:
-        setattr(summary, finding.severity.value, getattr(summary, finding.severity.value) + 1)
-    fit = not any(f.severity.rank >= settings.fail_on.rank for f in findings)
+        findings.extend(rule_findings(rule, severity, evidence, created_by))
+    summary, fit = summarise(findings, settings.fail_on)
     return CheckReport(
         purpose=settings.purpose,
         base_purpose=settings.base,
@@ -58,3 +44,32 @@ def evaluate(analysis: Analysis, settings: PolicySettings) -> CheckReport:
         rules=outcomes,
         summary=summary,
     )
+
+
+def rule_findings(
+    rule: Any, severity: Any, evidence: Any, created_by: dict[int, str | None]
+) -> list[Finding]:
+    """One rule's evidence as findings (shared by the image rules and --compare's)."""
+    return [
+        Finding(
+            rule=rule.id,
+            severity=severity,
+            title=rule.title,
+            message=item.message,
+            path=item.path,
+            layer=item.layer,
+            created_by=None if item.layer is None else created_by.get(item.layer),
+            fix=rule.fix,
+        )
+        for item in evidence
+    ]
+
+
+def summarise(findings: list[Finding], fail_on: Any) -> tuple[Summary, bool]:
+    """Sorts ``findings`` (worst first) in place; their counts by severity, and whether none
+    reaches ``fail_on``."""
+    findings.sort(key=lambda f: (-f.severity.rank, f.rule, f.path or "", f.message))
+    summary = Summary(total=len(findings))
+    for finding in findings:
+        setattr(summary, finding.severity.value, getattr(summary, finding.severity.value) + 1)
+    return summary, not any(f.severity.rank >= fail_on.rank for f in findings)
