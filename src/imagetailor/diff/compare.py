@@ -140,17 +140,7 @@ def _hex(digest: bytes | None) -> str | None:
 
 
 def _entry(path: str, item: FinalFile) -> FileEntry:
-    return FileEntry(
-        path=printable("/" + path),
-        kind=item.kind,
-        size_bytes=item.size,
-        mode=item.mode,
-        uid=item.uid,
-        gid=item.gid,
-        digest=_hex(item.digest),
-        link_target=None if item.link is None else printable(item.link),
-        layer=item.layer,
-    )
+    return FileEntry(path=printable("/" + path), **_state(item).model_dump())
 
 
 def _state(item: FinalFile) -> FileState:
