@@ -27,9 +27,10 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from imagetailor.analysis.layerscan import LayerScan, ScannedEntry
+if TYPE_CHECKING:  # the layer reader loads only when a layer is read or replayed
+    from imagetailor.analysis.layerscan import LayerScan, ScannedEntry
 
 MAGIC = b"imagetailor-layer-scan 1\n"
 RESULT_MAGIC = b"imagetailor-result 1\n"
@@ -245,6 +246,8 @@ class _Writer:
 
 
 def _decode(blob: bytes) -> tuple[list[list[ScannedEntry]], LayerScan] | None:
+    from imagetailor.analysis.layerscan import LayerScan
+
     body, digest = blob[:-_DIGEST], blob[-_DIGEST:]
     if not body.startswith(MAGIC) or hashlib.sha256(body).digest() != digest:
         return None

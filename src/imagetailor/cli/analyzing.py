@@ -9,14 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imagetailor.analysis import Progress, analyze
 from imagetailor.errors import UsageError
 
-# pydantic, the models and rich load only when used: analyze() starts its layer workers before
-# it imports the models, so for `tailor inspect` that import overlaps with reading the layers.
+# The analysis, pydantic, the models and rich load only when used: a warm `tailor inspect
+# --format json` needs none of them, and analyze() starts its layer workers before it imports
+# the models, so for a cold one that import overlaps with reading the layers.
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from imagetailor.analysis import Progress
     from imagetailor.analysis.filetree import ImageFiles
     from imagetailor.analysis.model import Analysis
     from imagetailor.engine.endpoint import Endpoint
@@ -117,7 +118,6 @@ def _analyzed(
     endpoint: Endpoint | None = None,
 ) -> str | Analysis:
     # Imported here: commands that only read saved analyses need neither sources nor analyzers.
-    from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image
 
     with (
@@ -130,11 +130,15 @@ def _analyzed(
             document = stored_json(image)
             if document is not None:
                 return document
+        from imagetailor.analysis import analyze
+        from imagetailor.analysis.layercache import persistent_cache
+
         return analyze(image, progress=progress, layer_cache=persistent_cache(cache))
 
 
 def analyze_reference_files(reference: str, platform: str | None) -> tuple[Analysis, ImageFiles]:
     """As ``analyze_reference``, with every path of every layer (`tailor explore`, `report`)."""
+    from imagetailor.analysis import analyze
     from imagetailor.analysis.filetree import FileTreeRecorder
     from imagetailor.analysis.layercache import persistent_cache
     from imagetailor.image import open_image

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from imagetailor.analysis.analyze import printable
 from imagetailor.analysis.contents import ContentRecorder, FinalFile
 from imagetailor.analysis.model import Analysis, PackageInfo
+from imagetailor.analysis.onepass import printable
 from imagetailor.diff.model import (
     AddedRemoved,
     ConfigChange,

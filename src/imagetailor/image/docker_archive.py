@@ -22,7 +22,7 @@ from imagetailor.image.blobs import (
     read_document,
     sniff_compression,
 )
-from imagetailor.image.documents import ArchiveManifestDoc, check_document
+from imagetailor.image.documents import ARCHIVE_MANIFEST, check_document
 from imagetailor.image.manifests import (
     DOCKER_MANIFEST,
     StoreLayer,
@@ -84,7 +84,7 @@ def _parse_entries(raw: bytes, where: str) -> list[dict[str, Any]]:
         raise BadImageError(f"{where} manifest.json lists no images")
     if not all(isinstance(e, dict) for e in entries):
         raise BadImageError(f"{where} manifest.json has an entry that is not an object")
-    check_document(ArchiveManifestDoc, entries, f"{where} manifest.json")
+    check_document(ARCHIVE_MANIFEST, entries, f"{where} manifest.json")
     return entries
 
 

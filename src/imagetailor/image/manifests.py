@@ -21,7 +21,7 @@ from imagetailor.image.blobs import (
     parse_json_object,
     read_document,
 )
-from imagetailor.image.documents import ConfigDoc, ManifestDoc, check_document
+from imagetailor.image.documents import CONFIG, MANIFEST, check_document
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.platforms import Platform, describe, host
 
@@ -203,7 +203,7 @@ def parse_config(data: bytes, digest: str) -> tuple[dict[str, Any], list[str]]:
     rootfs = config.get("rootfs")
     if not isinstance(rootfs, dict) or not isinstance(rootfs.get("diff_ids"), list):
         raise BadImageError(f"config {digest} has no rootfs.diff_ids list")
-    check_document(ConfigDoc, config, f"config {digest}")
+    check_document(CONFIG, config, f"config {digest}")
     diff_ids = [check_digest(d, f"config {digest} diff_id") for d in rootfs["diff_ids"]]
     return config, diff_ids
 
@@ -211,7 +211,7 @@ def parse_config(data: bytes, digest: str) -> tuple[dict[str, Any], list[str]]:
 def parse_manifest(data: bytes, what: str) -> dict[str, Any]:
     """A manifest or index document, its fields' types checked."""
     document = parse_json_object(data, what)
-    check_document(ManifestDoc, document, what)
+    check_document(MANIFEST, document, what)
     return document
 
 

@@ -19,8 +19,8 @@ import heapq
 from collections import Counter
 from typing import Any
 
-from imagetailor.analysis.analyze import printable
 from imagetailor.analysis.filetree import DirIndex
+from imagetailor.analysis.onepass import printable
 
 MIN_SHARE = 0.002  # of the directory's own bytes
 MAX_CHILDREN = 40
