@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from imagetailor.cli.analyzing import analyze_reference
-from imagetailor.cli.options import emit, output_options, platform_option, refuse_existing
+from imagetailor.cli.options import (
+    cache_option,
+    emit,
+    output_options,
+    platform_option,
+    refuse_existing,
+)
 from imagetailor.sbom import FORMATS
 
 
@@ -22,9 +28,15 @@ from imagetailor.sbom import FORMATS
     show_default=True,
     help="CycloneDX 1.6 JSON or SPDX 2.3 JSON.",
 )
+@cache_option
 @output_options
 def command(
-    reference: str, platform: str | None, sbom_format: str, output: Path | None, force: bool
+    reference: str,
+    platform: str | None,
+    sbom_format: str,
+    no_cache: bool,
+    output: Path | None,
+    force: bool,
 ) -> int:
     """Write the software bill of materials of an image: every package the analysis finds,
     with its purl, declared licence, and the layer and instruction that added it, and the
@@ -39,7 +51,7 @@ def command(
       tailor sbom docker-archive:app.tar --format spdx-json -o app.spdx.json
     """
     refuse_existing(output, force)
-    analysis = analyze_reference(reference, platform)
+    analysis = analyze_reference(reference, platform, cache=not no_cache)
     from imagetailor.sbom import sbom_document
 
     document, _media_type = sbom_document(analysis, sbom_format)
