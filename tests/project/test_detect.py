@@ -277,6 +277,35 @@ def test_procfile_web_process_is_the_start(tmp_path: Path) -> None:
     assert found.port == 8000
 
 
+@pytest.mark.parametrize(
+    ("procfile", "start"),
+    [
+        ("web: gunicorn --chdir src desk.wsgi --log-file -\n",
+         ["gunicorn", "--chdir", "src", "desk.wsgi", "--log-file", "-"]),
+        ("", ["gunicorn", "--chdir", "src", "desk.wsgi"]),
+    ],
+)  # fmt: skip
+def test_django_project_in_src(tmp_path: Path, procfile: str, start: list[str]) -> None:
+    """manage.py in src/: collectstatic and the tests run through src/manage.py (else a
+    manifest storage 500s every page and unittest from the root finds no test)."""
+    files = {
+        "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\nwhitenoise==6.11.0\n",
+        "src/manage.py": "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'desk.settings')\n",
+        "src/desk/__init__.py": "",
+        "src/desk/settings.py": "STATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+        "src/desk/wsgi.py": "",
+        "src/pages/__init__.py": "",
+        "src/pages/tests.py": "from django.test import SimpleTestCase\n",
+    }
+    if procfile:
+        files["Procfile"] = procfile
+    facts = detect(write(tmp_path, files), STAND_INS).facts
+    assert facts.start == start
+    assert facts.build == "python src/manage.py collectstatic --noinput"
+    assert facts.test == "python src/manage.py test src"
+    assert facts.kind == "web"
+
+
 def test_flask_factory_boot_sh_and_fastapi(tmp_path: Path) -> None:
     write(
         tmp_path,

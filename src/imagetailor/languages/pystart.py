@@ -38,12 +38,27 @@ _MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*[\"']__main__[\"']\s*:", re.M)
 BOOT_SCRIPTS = ("boot.sh", "entrypoint.sh", "docker-entrypoint.sh", "start.sh", "run.sh")
 
 
-def django_settings(files: ProjectFiles) -> str | None:
+def django_dir(files: ProjectFiles, language: Language) -> str | None:
+    """The folder holding manage.py: "" (the root) or one the language data names (src/, where
+    layouts that keep the project out of the repository root put it); None when not Django."""
+    for folder in ["", *(str(d) for d in language.extra.get("django_dirs", []))]:
+        if files.exists(f"{folder}/manage.py" if folder else "manage.py"):
+            return folder
+    return None
+
+
+def django_manage(folder: str) -> str:
+    """manage.py as commands run from the project root (build, ci) name it."""
+    return f"{folder}/manage.py" if folder else "manage.py"
+
+
+def django_settings(files: ProjectFiles, folder: str = "") -> str | None:
     """settings.py named by manage.py's DJANGO_SETTINGS_MODULE, as a project path."""
-    match = _SETTINGS.search(files.text("manage.py") or "")
+    match = _SETTINGS.search(files.text(django_manage(folder)) or "")
     if not match:
         return None
     path = match.group(1).replace(".", "/") + ".py"
+    path = f"{folder}/{path}" if folder else path
     return path if files.exists(path) else None
 
 
@@ -102,8 +117,9 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
                 )
             _port_from_args(words, facts)
             return
-    if files.exists("manage.py") and meta.has("django"):
-        _django(files, meta, facts)
+    folder = django_dir(files, language)
+    if folder is not None and meta.has("django"):
+        _django(files, meta, facts, folder)
         return
     if meta.scripts_start:
         facts.start, facts.start_source = meta.scripts_start, "[tool.pdm.scripts] start"
@@ -185,20 +201,25 @@ def detect_start(files: ProjectFiles, language: Language, meta: PyMeta, facts: F
     facts.unknowns.append(Unknown("app.start", why, "python -m mypackage"))
 
 
-def _django(files: ProjectFiles, meta: PyMeta, facts: Facts) -> None:
-    settings = django_settings(files)
-    project = PurePosixPath(settings).parent.as_posix().replace("/", ".") if settings else ""
-    wsgi = files.exists(f"{project.replace('.', '/')}/wsgi.py") if project else False
-    asgi = files.exists(f"{project.replace('.', '/')}/asgi.py") if project else False
-    facts.port, facts.start_source = 8000, "Django project (manage.py)"
+def _django(files: ProjectFiles, meta: PyMeta, facts: Facts, folder: str) -> None:
+    settings = django_settings(files, folder)
+    package = PurePosixPath(settings).parent.as_posix() if settings else ""
+    wsgi = files.exists(f"{package}/wsgi.py") if package else False
+    asgi = files.exists(f"{package}/asgi.py") if package else False
+    project = package.removeprefix(f"{folder}/" if folder else "").replace("/", ".")
+    # The servers import the project from the folder manage.py is in, as manage.py does.
+    where = {"gunicorn": ["--chdir", folder], "uvicorn": ["--app-dir", folder]}
+    facts.port, facts.start_source = 8000, f"Django project ({django_manage(folder)})"
     if wsgi and _server(meta, files, "gunicorn"):
-        facts.start = ["gunicorn", f"{project}.wsgi"]
+        facts.start = ["gunicorn", *(where["gunicorn"] if folder else []), f"{project}.wsgi"]
     elif asgi and _server(meta, files, "uvicorn"):
-        facts.start = ["uvicorn", f"{project}.asgi:application"]
-    elif asgi and _server(meta, files, "daphne"):
+        app = f"{project}.asgi:application"
+        facts.start = ["uvicorn", *(where["uvicorn"] if folder else []), app]
+    elif asgi and _server(meta, files, "daphne") and not folder:
         facts.start = ["daphne", f"{project}.asgi:application"]
     else:
-        facts.start = ["python", "manage.py", "runserver", "0.0.0.0:$PORT", "--noreload"]
+        manage = django_manage(folder)
+        facts.start = ["python", manage, "runserver", "0.0.0.0:$PORT", "--noreload"]
         facts.note("Django's development server starts it: add gunicorn for production")
 
 

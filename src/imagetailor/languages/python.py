@@ -124,12 +124,16 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     serves = any(_SERVES.search(files.text(p) or "") for p in list(files.walk((".py",)))[:200])
     facts.kind = "web" if (meta.runtime & WEB_PACKAGES) or serves else "cli"
     installed = meta.requirements if facts.manager == "pip" else meta.runtime | meta.dev
-    _tests(files, meta, facts, installed)
-    _django_build(files, facts)
+    django = pystart.django_dir(files, language) if meta.has("django") else None
+    _tests(files, meta, facts, installed, django)
+    if django is not None:
+        _django_build(files, facts, django)
     return facts
 
 
-def _tests(files: ProjectFiles, meta: PyMeta, facts: Facts, installed: set[str]) -> None:
+def _tests(
+    files: ProjectFiles, meta: PyMeta, facts: Facts, installed: set[str], django: str | None
+) -> None:
     pattern = r"(^|/)(test_[^/]*|[^/]*_tests?|tests?)\.py$"
     test_files = [p for p in files.walk((".py",)) if re.search(pattern, p)]
     pytest_config = (
@@ -146,8 +150,10 @@ def _tests(files: ProjectFiles, meta: PyMeta, facts: Facts, installed: set[str])
         or meta.declares("pytest")
         or any("import pytest" in (files.text(p) or "") for p in test_files[:50])
     )
-    if files.exists("manage.py") and meta.has("django") and not meta.declares("pytest-django"):
-        facts.test = "python manage.py test"
+    if django is not None and not meta.declares("pytest-django"):
+        # From the root, discovery must start in manage.py's folder (it is not a package).
+        label = f" {django}" if django else ""
+        facts.test = f"python {pystart.django_manage(django)} test{label}"
     elif uses_pytest and (test_files or pytest_config):
         facts.test = "python -m pytest"
         if "pytest" not in installed:
@@ -159,10 +165,10 @@ def _tests(files: ProjectFiles, meta: PyMeta, facts: Facts, installed: set[str])
         facts.test = "python -m unittest discover"
 
 
-def _django_build(files: ProjectFiles, facts: Facts) -> None:
+def _django_build(files: ProjectFiles, facts: Facts, folder: str) -> None:
     """collectstatic in the build stage when settings name a STATIC_ROOT; settings that read an
     environment variable without a default get a placeholder for that one command only."""
-    settings = pystart.django_settings(files)
+    settings = pystart.django_settings(files, folder)
     if settings is None:
         return
     text = files.text(settings) or ""
@@ -171,7 +177,7 @@ def _django_build(files: ProjectFiles, facts: Facts) -> None:
         return
     required = re.findall(r"os\.environ\[\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']\s*\]", text)
     prefix = "".join(f"{n}=build-placeholder " for n in dict.fromkeys(required))
-    facts.build = f"{prefix}python manage.py collectstatic --noinput"
+    facts.build = f"{prefix}python {pystart.django_manage(folder)} collectstatic --noinput"
 
 
 # --- the plan ---------------------------------------------------------------------------------
