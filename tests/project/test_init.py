@@ -195,3 +195,17 @@ def test_the_base_map_decides_the_versions_offered(
     monkeypatch.setenv("TAILOR_BASE_MAP", str(mapped))
     assert main(["init", "--yes", "--dir", str(root)]) == 0
     assert tomllib.loads((root / "tailor.toml").read_text())["app"]["runtime_version"] == "20"
+
+
+def test_detection_notes_are_printed_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notes quote the project ("Pipfile [requires]", a start line): brackets are text, not
+    markup that would vanish from the line."""
+    (tmp_path / "Pipfile").write_text('[packages]\n\n[requires]\npython_version = "3.11"\n')
+    (tmp_path / "worker.py").write_text("print('[bold]x[/bold]')\n")
+    (tmp_path / "Procfile").write_text("worker: python worker.py --tag [blue]\n")
+    assert main(["init", "--yes", "--dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "(Pipfile [requires]) allows" in " ".join(err.split())
+    assert "--tag [blue]" in err

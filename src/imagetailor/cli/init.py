@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from imagetailor.cli.options import base_map_option, directory_option
 from imagetailor.errors import UsageError
@@ -60,7 +61,8 @@ def command(
     bases = effective_base_map(parse_base_table({}, "tailor.toml"), base_map)
     detected = detect(directory, bases)
     for note in detected.facts.notes:
-        err.print(f"[dim]detected:[/dim] {note}", highlight=False)
+        # Notes quote the project ("Pipfile [requires]", its start line): text, not markup.
+        err.print(f"[dim]detected:[/dim] {escape(note)}", highlight=False)
 
     def ask(question: str, default: str, check: Check) -> str:
         if yes:
@@ -89,5 +91,5 @@ def command(
         tmp.unlink(missing_ok=True)
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     click.echo(str(target))
-    err.print(f"wrote {target}; next: tailor generate")
+    err.print(f"wrote {escape(str(target))}; next: tailor generate", highlight=False)
     return 0
