@@ -399,6 +399,29 @@ def test_go_commands_vendor_cgo_and_assets(tmp_path: Path) -> None:
     assert found.port == 9090
 
 
+
+@pytest.mark.parametrize(
+    "require",
+    [
+        "require github.com/mattn/go-sqlite3 v1.14.22\n",
+        "require (\n\tgorm.io/driver/sqlite v1.6.0\n"
+        "\tgithub.com/mattn/go-sqlite3 v1.14.22 // indirect\n)\n",
+    ],
+)
+def test_go_cgo_through_a_dependency(tmp_path: Path, require: str) -> None:
+    """go-sqlite3 is cgo: built with CGO_ENABLED=0 it is a stub whose every query fails, so a
+    project requiring it is cgo even though none of its own files imports "C"."""
+    write(
+        tmp_path,
+        {
+            "go.mod": f"module example.com/shelf\n\ngo 1.22\n\n{require}",
+            "main.go": 'package main\nimport _ "github.com/mattn/go-sqlite3"\nfunc main() {}\n',
+        },
+    )
+    facts = detect(tmp_path, STAND_INS).facts
+    assert facts.cgo
+    assert "cgo (github.com/mattn/go-sqlite3 needs it)" in " ".join(facts.notes)
+
 def test_go_without_go_mod_and_several_unnamed_commands(tmp_path: Path) -> None:
     write(tmp_path, {"main.go": 'package main\nimport "fmt"\nfunc main() { fmt.Println("hi") }\n'})
     facts = detect(tmp_path, STAND_INS).facts

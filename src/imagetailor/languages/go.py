@@ -21,6 +21,8 @@ _PACKAGE_MAIN = re.compile(r"^package\s+main\b", re.M)
 _FUNC_MAIN = re.compile(r"^func\s+main\s*\(\s*\)", re.M)
 _IMPORT_C = re.compile(r'^import\s+"C"|^\s*"C"\s*$', re.M)
 _EMBED = re.compile(r"^//go:embed\s+(.+)$", re.M)
+# A requirement: `require PATH vX` or a line of a require block; vendor/modules.txt's `# PATH vX`.
+_REQUIRE = re.compile(r"^(?:require\s+|#\s+|\s+)?([\w.~-]+(?:/[\w.~-]+)+)\s+v\d", re.M)
 _MANIFESTS = {"go.mod", "go.sum", "go.work", "go.work.sum"}
 _SERVES = re.compile(r"\bnet/http\b|ListenAndServe|\.Listen\(|gin\.|echo\.New|fiber\.New")
 
@@ -146,6 +148,14 @@ def _code(files: ProjectFiles, language: Language, facts: Facts, module: str) ->
     facts.cgo = any(_IMPORT_C.search(t) for t in code)
     if facts.cgo:
         facts.note('cgo (import "C"): dynamically linked; deploy on distroless/base (glibc)')
+    else:
+        needs = _cgo_modules(files, language)
+        facts.cgo = bool(needs)
+        if needs:
+            facts.note(
+                f"cgo ({', '.join(needs)} needs it): built with CGO_ENABLED=1, dynamically "
+                "linked; deploy on distroless/base (glibc)"
+            )
     serves = any(_SERVES.search(t) for t in code)
     facts.kind = "web" if serves else "cli"
     facts.assets = _assets(files, language, code, main_dir)
@@ -154,6 +164,15 @@ def _code(files: ProjectFiles, language: Language, facts: Facts, module: str) ->
     if any(p.endswith("_test.go") and not p.startswith("vendor/") for p in texts):
         facts.test = "go test ./..."
     return facts
+
+
+def _cgo_modules(files: ProjectFiles, language: Language) -> list[str]:
+    """Required modules (direct or // indirect, in go.mod or vendor/modules.txt) that only work
+    with cgo: without it they build as stubs that fail at run time (go.toml's cgo_modules)."""
+    known = [str(m) for m in language.extra.get("cgo_modules", [])]
+    text = (files.text("go.mod") or "") + (files.text("vendor/modules.txt") or "")
+    required = set(_REQUIRE.findall(text))
+    return [m for m in known if m in required]
 
 
 def _assets(files: ProjectFiles, language: Language, code: list[str], main_dir: str) -> list[str]:
