@@ -399,7 +399,6 @@ def test_go_commands_vendor_cgo_and_assets(tmp_path: Path) -> None:
     assert found.port == 9090
 
 
-
 @pytest.mark.parametrize(
     "require",
     [
@@ -421,6 +420,7 @@ def test_go_cgo_through_a_dependency(tmp_path: Path, require: str) -> None:
     facts = detect(tmp_path, STAND_INS).facts
     assert facts.cgo
     assert "cgo (github.com/mattn/go-sqlite3 needs it)" in " ".join(facts.notes)
+
 
 def test_go_without_go_mod_and_several_unnamed_commands(tmp_path: Path) -> None:
     write(tmp_path, {"main.go": 'package main\nimport "fmt"\nfunc main() { fmt.Println("hi") }\n'})
