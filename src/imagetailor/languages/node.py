@@ -11,7 +11,7 @@ from typing import Any
 from imagetailor.errors import UsageError
 from imagetailor.generate.plan import Copy, Plan, PlanContext, Run, manager_runs, test_argv
 from imagetailor.generate.quoting import shell_word
-from imagetailor.languages import nodestart
+from imagetailor.languages import nextjs, nodestart
 from imagetailor.languages.facts import Constraint, Facts
 from imagetailor.languages.files import ProjectFiles
 from imagetailor.languages.plugin import Language
@@ -125,6 +125,7 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
     if test and nodestart.PLACEHOLDER_TEST not in test:
         facts.test = manager.test
     nodestart.start_command(files, language, manifest, facts, _workspace_scripts(files, manifest))
+    nextjs.detect(files, language, manifest, facts)
     serves = _serves(files, language, manifest)
     if not nodestart.static_site(files, language, manifest, facts, serves):
         facts.kind = "web" if serves else "cli"
@@ -234,6 +235,7 @@ def plan(ctx: PlanContext) -> Plan:
         else:
             p.entrypoint = [interpreter, *args]
     p.deploy_env = {"NODE_ENV": "production"}
+    nextjs.plan(p, ctx)
     p.ci_cmd = test_argv(app.test or language.no_tests.replace("{main}", shell_word(main)))
     p.dev_cmd = _dev(ctx, manager.run_script)
     p.dev_ports = [language.layout.debug_port]
