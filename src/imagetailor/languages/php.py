@@ -118,6 +118,9 @@ def detect(files: ProjectFiles, language: Language) -> Facts:
         facts.note("Laravel: `php artisan config:cache` runs at start (the environment is known")
         facts.note("then, never at build time); storage/ and bootstrap/cache/ are writable")
         facts.native = sorted({*facts.native, "pcntl"})  # the start hands over to FPM by exec
+    for title, _, own in writable(files, language):
+        if title != "Laravel":  # (said above, with its start)
+            facts.note(f"{title}: {', '.join(f'{o}/' for o in own)} belongs to deploy's user")
     if symfony(files):
         # Symfony commits .env as the documented defaults (no secrets): its names are the
         # configuration; the file itself never reaches an image (the build leaves an empty one).
@@ -250,9 +253,17 @@ LARAVEL_START = (
     " pcntl_exec($argv[1], array_slice($argv, 2));"
     ' fwrite(STDERR, "tailor: cannot exec $argv[1]\\n"); exit(1);'
 )
-# What Laravel writes at run time, owned by deploy's user.
-LARAVEL_WRITABLE = ("storage/app", "storage/framework/cache", "storage/framework/sessions",
-                    "storage/framework/views", "storage/logs", "bootstrap/cache")  # fmt: skip
+
+
+def writable(files: ProjectFiles, language: Language) -> list[tuple[str, list[str], list[str]]]:
+    """(framework, folders it writes at run time, the trees to own) for each framework in
+    php.toml's [extra.writable] the project is: its package required and its marker file there."""
+    require = _requires(files.json("composer.json") or {}, "require")
+    found: list[tuple[str, list[str], list[str]]] = []
+    for entry in language.extra.get("writable", {}).values():
+        if entry["package"] in require and files.exists(entry["marker"]):
+            found.append((str(entry["title"]), list(entry["dirs"]), list(entry["own"])))
+    return found
 
 
 def laravel(files: ProjectFiles) -> bool:
@@ -311,11 +322,11 @@ def plan(ctx: PlanContext) -> Plan:
     if composer and laravel(files):
         entrypoint = [PHP, "-r", LARAVEL_START, "--", *fpm]
         note = (*note, "Laravel: config:cache from the run-time environment, then exec FPM.")
-        dirs = " ".join(LARAVEL_WRITABLE)
+    for title, dirs, own in writable(files, language) if composer else []:
         owned = Run(
-            (f"mkdir -p {dirs}", f"chown -R {UID} storage bootstrap/cache"),
+            (f"mkdir -p {' '.join(dirs)}", f"chown -R {UID} {' '.join(own)}"),
             (),
-            ("What Laravel writes at run time belongs to deploy's user.",),
+            (f"What {title} writes at run time belongs to deploy's user.",),
         )
         build = [*build, owned]
     return Plan(
