@@ -275,6 +275,27 @@ def test_procfile_web_process_is_the_start(tmp_path: Path) -> None:
     assert facts.build == "SECRET_KEY=build-placeholder python manage.py collectstatic --noinput"
     assert facts.config == ["SECRET_KEY", "DATABASE_URL"]
     assert found.port == 8000
+    assert (
+        "Procfile release (python manage.py migrate): deploy does not run it; run it once per "
+        "release (a job or init container) with the deploy image"
+    ) in facts.notes
+
+
+def test_procfile_other_processes_are_named_with_their_command(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "flask==3.1.2\ngunicorn==23.0.0\ncelery==5.5.3\n",
+            "Procfile": "worker: celery -A tasks worker\nweb: gunicorn web:app\n",
+            "web.py": "from flask import Flask\napp = Flask(__name__)\n",
+        },
+    )
+    facts = detect(tmp_path, STAND_INS).facts
+    assert facts.start == ["gunicorn", "web:app"]
+    assert (
+        "Procfile worker (celery -A tasks worker): deploy runs web only; run worker as its own "
+        "deployment of the image, with that command"
+    ) in facts.notes
 
 
 @pytest.mark.parametrize(

@@ -64,9 +64,17 @@ def procfile(files: ProjectFiles, facts: Facts) -> None:
     _go_binary(facts)
     # What the Procfile settled is no longer unknown.
     facts.unknowns = [u for u in facts.unknowns if u.key != "app.start"]
-    others = [p for p in processes if p not in (chosen, "release")]
-    if others:
-        facts.note(f"Procfile also has {', '.join(others)}: run them as separate deployments")
+    # The image runs one process: name each other one with its command, so it can be run.
+    if "release" in processes and chosen != "release":
+        facts.note(
+            f"Procfile release ({processes['release'][:80]}): deploy does not run it; run it "
+            "once per release (a job or init container) with the deploy image"
+        )
+    for other in [p for p in processes if p not in (chosen, "release")]:
+        facts.note(
+            f"Procfile {other} ({processes[other][:80]}): deploy runs {chosen} only; run {other} "
+            "as its own deployment of the image, with that command"
+        )
 
 
 def _go_binary(facts: Facts) -> None:
