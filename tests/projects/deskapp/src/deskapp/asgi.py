@@ -1,0 +1,8 @@
+"""ASGI config for deskapp."""
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskapp.settings")
+
+application = get_asgi_application()
