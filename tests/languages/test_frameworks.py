@@ -64,6 +64,8 @@ def test_next_without_standalone_keeps_next_start(tmp_path: Path) -> None:
     app, dockerfile = generated(tmp_path, {**NEXT, "next.config.mjs": "export default {};\n"})
     assert app["start"] == ["node", "node_modules/next/dist/bin/next", "start"]
     assert "COPY --from=deps-prod /app /app" in stage(dockerfile, "deploy")
+    # The build's webpack cache (44 MB for a two-page app) never reaches deploy.
+    assert "RUN rm -rf .next/cache\n" in stage(dockerfile, "build")
 
 
 def test_codeigniter_writable_belongs_to_deploys_user(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from imagetailor.generate.plan import Copy, Plan, PlanContext, Run
+from imagetailor.generate.quoting import shell_word
 from imagetailor.languages.facts import Facts
 from imagetailor.languages.files import ProjectFiles
 from imagetailor.languages.nodestart import dependencies
@@ -38,8 +39,18 @@ def detect(files: ProjectFiles, language: Language, manifest: dict[str, Any], fa
 
 
 def plan(p: Plan, ctx: PlanContext) -> None:
-    """Deploy takes .next/standalone from the build (after the copies Next leaves to us)."""
+    """Deploy takes .next/standalone from the build (after the copies Next leaves to us); without
+    standalone it takes the whole build, less Next's build cache."""
     if SERVER not in [w.removeprefix("./") for w in ctx.spec.app.start]:
+        manifest = ProjectFiles(ctx.project).json("package.json") or {}
+        app_dir = ctx.spec.app.workdir
+        if app_dir != ".":
+            manifest = ProjectFiles(ctx.project / app_dir).json("package.json") or {}
+        if "next" in dependencies(manifest, "dependencies"):
+            cache = ".next/cache" if app_dir == "." else f"{app_dir}/.next/cache"
+            p.build_cleanup.append(
+                Run((f"rm -rf {shell_word(cache)}",), (), ("Next's build cache: not run.",))
+            )
         return
     p.build_cleanup = [
         Run(
