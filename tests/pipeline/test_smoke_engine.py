@@ -3,6 +3,7 @@ as silence; a cli image must exit 0; a worker must keep running."""
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -20,7 +21,9 @@ SERVER = (
     "class H(http.server.BaseHTTPRequestHandler):\n"
     "    def do_GET(self):\n"
     "        print('broken handler for', self.path, flush=True)\n"
-    "        self.send_response(int(os.environ.get('STATUS', '500'))); self.end_headers()\n"
+    "        own = self.path == '/' and 'ROOT_STATUS' in os.environ\n"
+    "        status = os.environ['ROOT_STATUS'] if own else os.environ.get('STATUS', '500')\n"
+    "        self.send_response(int(status)); self.end_headers()\n"
     "http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()\n"
 )
 
@@ -30,6 +33,9 @@ def images(engine: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
     python = run_offline_bases().image("python:3.11-slim-bookworm")
     folder = tmp_path_factory.mktemp("smoke")
     (folder / "server.py").write_text(SERVER)
+    # One image per xdist worker (its label makes the ID differ): test_no_container_is_left
+    # looks for containers by image, and the other worker's smokes must not count.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     made = {}
     for name, cmd in {
         "web": '["python3", "/server.py"]',
@@ -37,8 +43,11 @@ def images(engine: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
         "cli-fails": '["python3", "-c", "import sys; print(\'bad input\'); sys.exit(3)"]',
         "worker": '["python3", "-c", "import time; time.sleep(600)"]',
     }.items():
-        (folder / "Dockerfile").write_text(f"FROM {python}\nCOPY server.py /\nCMD {cmd}\n")
-        tag = f"imagetailor-test/smoke-{name}:1"
+        (folder / "Dockerfile").write_text(
+            f"FROM {python}\nLABEL dev.imagetailor.test-worker={worker}\nCOPY server.py /\n"
+            f"CMD {cmd}\n"
+        )
+        tag = f"imagetailor-test/smoke-{name}-{worker}:1"
         docker("build", "--network", "host", "-q", "-t", tag, str(folder))
         made[name] = tag
     return made
@@ -82,6 +91,19 @@ def test_workers_must_keep_running(images: dict[str, str]) -> None:
     assert not quits.ok and "keeps running" in quits.reason
 
 
+def test_a_health_route_over_failing_pages_fails(images: dict[str, str]) -> None:
+    result = smoke(
+        select_client(announce=False), images["web"], free_port(),
+        env={"STATUS": "200", "ROOT_STATUS": "500"}, requests=3,
+    )  # fmt: skip
+    assert result.statuses == {200: 3} and result.root_status == 500 and not result.ok
+    assert "/healthz answers but http://127.0.0.1:" in result.reason
+    assert "broken handler for /\n" in result.as_json()["logs_tail"]
+
+
 def test_no_container_is_left(images: dict[str, str], tmp_path: Path) -> None:
+    client = select_client(announce=False)
+    assert not smoke(client, images["web"], free_port(), timeout=5).ok  # fails, and cleans up
+    assert smoke(client, images["web"], free_port(), env={"STATUS": "200"}, requests=1).ok
     left = docker("ps", "-aq", "--filter", "ancestor=" + images["web"]).stdout.strip()
     assert left == b""

@@ -43,6 +43,7 @@ class SmokeResult:
     kind: str = "web"
     exit_code: int | None = None
     last_status: int | None = None
+    root_status: int | None = None  # the answer on / when the probed path is another one
 
     def percentile(self, fraction: float) -> float | None:
         if not self.latencies_ms:
@@ -73,6 +74,7 @@ class SmokeResult:
             "kind": self.kind,
             "exit_code": self.exit_code,
             "last_status": self.last_status,
+            "root_status": self.root_status,
             "logs_tail": "" if self.ok else self.logs[-LOG_TAIL:],
         }
 
@@ -191,6 +193,31 @@ def probe(
         result.ok = result.errors == 0 and bad == 0
         if not result.ok:
             result.reason = f"{bad + result.errors} of {requests} requests failed"
+            return
+        check_root(http, result)
+
+
+def check_root(http: httpx.Client, result: SmokeResult) -> None:
+    """Ask the app's root once when the probed path is another one. A health route can answer
+    while every page fails (Django's manifest storage without collected static files: /healthz
+    200, every page 500), and an image whose pages fail does not do its job. Only a 5xx or no
+    answer fails: a 404 (an API with no root route), a redirect or a 401 is an app at work."""
+    probed = httpx.URL(result.url)
+    if probed.path == "/":
+        return
+    root = probed.copy_with(path="/", query=None)
+    try:
+        result.root_status = http.get(root).status_code  # redirects are not followed
+    except httpx.TransportError as error:
+        result.ok = False
+        result.reason = f"{probed.path} answers but {root} does not ({type(error).__name__})"
+        return
+    if result.root_status >= 500:
+        result.ok = False
+        result.reason = (
+            f"{probed.path} answers but {root} answered {result.root_status}: the app's pages "
+            "fail (its logs say why)"
+        )
 
 
 def smoke_process(
