@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import httpx
+
 from imagetailor.errors import BadImageError
 from imagetailor.image.blobs import check_digest, parse_json_object
 from imagetailor.image.manifests import OCI_INDEX, OCI_MANIFEST
@@ -28,6 +30,7 @@ EMPTY_BYTES = b"{}"
 EMPTY_DIGEST = "sha256:" + hashlib.sha256(EMPTY_BYTES).hexdigest()
 CHECK_REPORT_TYPE = "application/vnd.imagetailor.check+json"
 MAX_REFERRERS = 1000  # entries of a referrers list we look through
+MAX_PAGES = 100  # pages of the referrers API we follow
 
 
 def referrers_tag(digest: str) -> str:
@@ -73,8 +76,14 @@ def attach(
         "sha256:" + hashlib.sha256(manifest).hexdigest(), manifest, OCI_MANIFEST
     )
     headers = writer.last_headers
-    if headers is not None and headers.get("oci-subject") == subject.digest:
+    answered = headers.get("oci-subject") if headers is not None else None
+    if answered == subject.digest:
         return Attached(digest, subject.digest, "referrers API")
+    if answered:  # it took the subject, but says it is another manifest
+        raise BadImageError(
+            f"{writer.where} answered the artifact {digest} with OCI-Subject "
+            f"{answered[:80]!r}, not its subject {subject.digest}"
+        )
     tag = referrers_tag(subject.digest)
     index = _tag_index(writer, tag)
     entries = index["manifests"]
@@ -113,24 +122,64 @@ def _index(data: bytes, what: str) -> dict[str, Any]:
 
 def referrers(store: RegistryStore, subject: str, artifact_type: str) -> list[dict[str, Any]]:
     """The descriptors of the artifacts of ``artifact_type`` referring to ``subject``: from the
-    referrers API, or (where the registry answers it with 404) from the referrers tag."""
+    referrers API (every page, by its ``Link: rel="next"``), or (where the registry answers it
+    with 404) from the referrers tag. Filtered here too: ``artifactType`` is only a request
+    (a registry that applied it says ``OCI-Filters-Applied``; one that did not sends all)."""
+    check_digest(subject, "subject")
     path = f"/v2/{store.name.repository}/referrers/{subject}?artifactType={quote(artifact_type)}"
+    entries: list[dict[str, Any]] = []
+    for page in range(MAX_PAGES):
+        index, path_next = _referrers_page(store, path, subject)
+        if index is None:
+            if page == 0:  # no referrers API: the tag schema
+                index = _tag_index(store, referrers_tag(subject))
+                entries = [e for e in index["manifests"][:MAX_REFERRERS] if isinstance(e, dict)]
+            break
+        entries += [e for e in index["manifests"] if isinstance(e, dict)]
+        if path_next is None or len(entries) >= MAX_REFERRERS:
+            break
+        path = path_next
+    else:
+        raise BadImageError(
+            f"{store.where} lists the referrers of {subject} on more than {MAX_PAGES} pages"
+        )
+    return [e for e in entries[:MAX_REFERRERS] if e.get("artifactType") == artifact_type]
+
+
+def _referrers_page(
+    store: RegistryStore, path: str, subject: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """One page of the referrers API: its index (None on 404: no API) and the path of the
+    next page, which must be on the same registry (it is sent our credentials)."""
+    what = f"referrers of {subject} in {store.where}"
     response, deadline = store.get(path, {"Accept": OCI_INDEX}, stream=True)
     try:
-        if response.status_code == 200:
-            data = store._read_bounded(response, f"referrers of {subject}", deadline)
-            index = _index(data, f"referrers of {subject} in {store.where}")
-        elif response.status_code == 404:
-            index = None
-        else:
+        if response.status_code == 404:
+            return None, None
+        if response.status_code != 200:
             store._fail(response, f"referrers of {subject}")
-            raise AssertionError("unreachable")
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if media_type != OCI_INDEX:
+            raise BadImageError(
+                f"{what}: the answer is {media_type[:80] or 'untyped'!r}, not an OCI image index"
+            )
+        data = store._read_bounded(response, f"referrers of {subject}", deadline)
+        following = response.links.get("next", {}).get("url")
+        url = response.url
     finally:
         response.close()
-    if index is None:
-        index = _tag_index(store, referrers_tag(subject))
-    entries = [e for e in index["manifests"][:MAX_REFERRERS] if isinstance(e, dict)]
-    return [e for e in entries if e.get("artifactType") == artifact_type]
+    index = _index(data, what)
+    if index.get("mediaType", OCI_INDEX) != OCI_INDEX:
+        raise BadImageError(f"{what}: its mediaType is not {OCI_INDEX}")
+    if not following:
+        return index, None
+    target = url.join(following)
+    base = httpx.URL(store.base)
+    if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+        raise BadImageError(
+            f"{what}: the next page is on another host ({str(target)[:80]}); not followed"
+        )
+    return index, target.raw_path.decode("ascii")
 
 
 def read_artifact(
