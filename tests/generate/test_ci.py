@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 
 from imagetailor.cli.main import main
 from imagetailor.errors import UsageError
+from imagetailor.generate import install
 from imagetailor.generate.ci import ACTIONS, CI_FILES, PUSH_IF, parse_platforms
 from imagetailor.generate.files import MARKER_LINE
 from imagetailor.generate.quoting import (
@@ -35,6 +36,9 @@ SCHEMAS = {"github": "vendor.github-workflows", "gitlab": "vendor.gitlab-ci"}
 @pytest.fixture(autouse=True)
 def _no_env_base_map(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TAILOR_BASE_MAP", raising=False)
+    # The goldens do not depend on how this checkout's imagetailor is installed (editable
+    # here): tests/generate/test_tailor_spec.py tests each install's default.
+    monkeypatch.setattr(install, "running_spec", lambda: ("imagetailor==0.1.0", None))
 
 
 def project(tmp_path: Path, example: str) -> Path:

@@ -16,6 +16,7 @@ from imagetailor.generate.files import (
     render_all,
     write_files,
 )
+from imagetailor.generate.install import check_spec
 from imagetailor.project.model import Spec, load_project
 
 
@@ -29,10 +30,23 @@ from imagetailor.project.model import Spec, load_project
     help="Also write CI pipelines: github (.github/workflows/images.yml), gitlab "
     "(.gitlab-ci.yml), comma-separated. Once written, they are kept up to date.",
 )
+@click.option(
+    "--tailor-spec",
+    "tailor_spec",
+    metavar="SPEC",
+    help="How the CI pipelines install imagetailor: a pip requirement (imagetailor==0.1.0, "
+    "git+https://HOST/REPO@TAG, a wheel URL). Default: the one they record, else how this "
+    "tailor was installed.",
+)
 @base_map_option
 @directory_option
 def command(
-    check: bool, force: bool, ci: str | None, base_map: Path | None, directory: Path
+    check: bool,
+    force: bool,
+    ci: str | None,
+    tailor_spec: str | None,
+    base_map: Path | None,
+    directory: Path,
 ) -> int:
     """Generate the Dockerfile and its companions from tailor.toml.
 
@@ -41,11 +55,20 @@ def command(
       tailor generate                         write what tailor.toml changed
       tailor generate --check                 in CI: exit 1 when a file is stale
       tailor generate --ci github,gitlab      also the CI pipelines
+      tailor generate --ci github --tailor-spec 'git+https://host/imagetailor@v0.1.0'
     """
     err = Console(stderr=True)
     platforms = parse_platforms(ci) if ci is not None else []
+    if tailor_spec:
+        check_spec(tailor_spec)  # before anything is read: one line naming the option
     spec, bases = load_project(directory, base_map)
-    rendered = render_all(spec, directory, platforms)
+    rendered = render_all(
+        spec,
+        directory,
+        platforms,
+        tailor_spec,
+        notice=lambda text: err.print(f"note: {text}", highlight=False, soft_wrap=True),
+    )
     check_mapped(spec, directory, bases)
     if check:
         states = compare(directory, rendered)

@@ -1,7 +1,8 @@
 """CI pipelines: ``.github/workflows/images.yml`` and ``.gitlab-ci.yml`` (``tailor generate --ci``).
 
 Both run one list of plain commands (``pipeline_steps``), the same on any machine with an
-engine, after a platform's own setup (install imagetailor, log in, warm BuildKit's cache):
+engine, after a platform's own setup (install imagetailor with the pip requirement its header
+records, log in, warm BuildKit's cache):
 
 1. the generated files are up to date;
 2. ``tailor build``: every purpose built (deploy once), the ci image's tests run in it, each
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from imagetailor import __version__
+from imagetailor.generate.install import TailorSpec
 from imagetailor.generate.quoting import (
     gitlab_variable,
     shell_word,
@@ -111,10 +112,19 @@ def _cache_sets(spec: Spec, cache: str) -> list[str]:
     return lines
 
 
-def render_github(spec: Spec) -> list[str]:
+def _header(tailor: TailorSpec) -> list[str]:
+    """The install spec, where a later `tailor generate` reads it back (generate/install.py)."""
+    return [
+        "# CI installs imagetailor with this pip requirement (tailor generate --tailor-spec):",
+        tailor.header(),
+    ]
+
+
+def render_github(spec: Spec, tailor: TailorSpec) -> list[str]:
     q = workflow_string
     name = spec.app.name
     lines = [
+        *_header(tailor),
         "# Builds each purpose's image once, runs the tests in the ci image and the deploy image",
         "# with traffic, checks every image (SARIF to code scanning), and pushes the tested images",
         "# only from the default branch and tags. Steps after `setup` are plain commands that run",
@@ -145,7 +155,7 @@ def render_github(spec: Spec) -> list[str]:
         "        run: |",
         *workflow_block(
             [
-                f"python -m pip install {shell_word(f'imagetailor=={__version__}')}",
+                f"python -m pip install {shell_word(tailor.spec)}",
                 # ghcr.io wants lower case: bash's ${VAR,,} lowers what GitHub gives.
                 'echo "IMAGE_REPO=ghcr.io/${GITHUB_REPOSITORY,,}/"'
                 f'{shell_word(name)} >> "$GITHUB_ENV"',
@@ -195,13 +205,14 @@ def render_github(spec: Spec) -> list[str]:
     return lines
 
 
-def render_gitlab(spec: Spec) -> list[str]:
+def render_gitlab(spec: Spec, tailor: TailorSpec) -> list[str]:
     q = yaml_string
     warm = ["docker buildx bake --file", shell_word(spec.generate.bake), "--load"]
     for line in _cache_sets(spec, "type=registry,ref=$IMAGE_REPO:buildcache-{purpose}"):
         target, _, value = line.partition("=")
         warm.append(f'--set "{target}={value}"')  # $IMAGE_REPO expands in the shell
     lines = [
+        *_header(tailor),
         "# Builds each purpose's image once, runs the tests in the ci image and the deploy image",
         "# with traffic, checks every image (JUnit to the test report), and pushes the tested",
         "# images only from the default branch and tags. before_script is GitLab's setup; the",
@@ -219,8 +230,7 @@ def render_gitlab(spec: Spec) -> list[str]:
         "  before_script:",
         '    - "apk add --no-cache python3 py3-pip bash"',
         q(
-            "python3 -m venv /opt/tailor && /opt/tailor/bin/pip install "
-            + shell_word(f"imagetailor=={__version__}")
+            "python3 -m venv /opt/tailor && /opt/tailor/bin/pip install " + shell_word(tailor.spec)
         ).join(("    - ", "")),
         '    - "export PATH=\\"/opt/tailor/bin:$PATH\\""',
         '    - "echo \\"$CI_REGISTRY_PASSWORD\\" | docker login --username \\"$CI_REGISTRY_USER\\" '
@@ -251,7 +261,8 @@ def render_gitlab(spec: Spec) -> list[str]:
     return lines
 
 
-def render_ci(spec: Spec, platforms: list[str]) -> dict[str, list[str]]:
-    """File name -> lines (without the marker) for each platform asked for."""
+def render_ci(spec: Spec, platforms: list[str], tailor: TailorSpec) -> dict[str, list[str]]:
+    """File name -> lines (without the marker) for each platform asked for; ``tailor`` is the
+    pip requirement that installs imagetailor there (generate/install.py chooses it)."""
     renderers = {"github": render_github, "gitlab": render_gitlab}
-    return {CI_FILES[p]: renderers[p](spec) for p in platforms}
+    return {CI_FILES[p]: renderers[p](spec, tailor) for p in platforms}

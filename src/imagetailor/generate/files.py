@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +70,18 @@ def ci_platforms(project: Path, asked: list[str] | tuple[str, ...] = ()) -> list
     ]
 
 
-def render_all(spec: Spec, project: Path, ci: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+def render_all(
+    spec: Spec,
+    project: Path,
+    ci: list[str] | tuple[str, ...] = (),
+    tailor_spec: str | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> dict[str, str]:
     """File name -> exact content, each starting with the marker line. Depends only on
     tailor.toml and the project's files, never on a base map. ``ci``: the CI platforms whose
-    pipelines to write as well (github, gitlab), beside those written before."""
+    pipelines to write as well (github, gitlab), beside those written before; ``tailor_spec``
+    how they install imagetailor (default: generate/install.py's choice, whose note, if any,
+    goes to ``notice``)."""
     names = output_names(spec, project)
     files = ProjectFiles(project)
     for name in spec.app.manifests:
@@ -105,15 +114,34 @@ def render_all(spec: Spec, project: Path, ci: list[str] | tuple[str, ...] = ()) 
         names["bake"]: text(render_bake(spec, df.args)),
         names["compose"]: text(render_compose(spec)),
         **{name: text(lines) for name, lines in extra.items()},
-        **{name: text(lines) for name, lines in _ci_files(spec, project, ci).items()},
+        **{
+            name: text(lines)
+            for name, lines in _ci_files(spec, project, ci, tailor_spec, notice).items()
+        },
     }
 
 
-def _ci_files(spec: Spec, project: Path, ci: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
-    from imagetailor.generate.ci import render_ci
+def _ci_files(
+    spec: Spec,
+    project: Path,
+    ci: list[str] | tuple[str, ...],
+    tailor_spec: str | None,
+    notice: Callable[[str], None] | None,
+) -> dict[str, list[str]]:
+    from imagetailor.generate.ci import CI_FILES, render_ci
+    from imagetailor.generate.install import choose_spec
 
+    platforms = ci_platforms(project, ci)
+    if not platforms:
+        if tailor_spec:
+            raise UsageError("--tailor-spec is how the CI pipelines install imagetailor: add --ci")
+        return {}
+    ours = [project / name for name in CI_FILES.values() if is_generated(project / name)]
+    chosen = choose_spec(tailor_spec, ours)
+    if chosen.note and notice is not None:
+        notice(chosen.note)
     try:
-        return render_ci(spec, ci_platforms(project, ci))
+        return render_ci(spec, platforms, chosen)
     except UnsafeValue as exc:
         raise UsageError(f"tailor.toml: {exc}") from None
 
