@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from imagetailor.audit import catalogue
-from imagetailor.audit.results import SharedLayerCache, VerdictStore
+from imagetailor.audit.layers import SharedLayerCache
+from imagetailor.audit.results import VerdictStore
 from imagetailor.audit.run import audit
 from imagetailor.cli.main import main
 from imagetailor.policy.settings import resolve
@@ -148,3 +149,47 @@ def test_a_list_with_two_words_on_a_line(tmp_path: Path, capsys: pytest.CaptureF
     listed.write_text("a:1 b:2\n")
     assert main(["audit", "--from", str(listed)]) == 2
     assert "list.txt:1: one reference a line" in capsys.readouterr().err
+
+
+def test_a_second_audit_reads_manifests_only_and_follows_a_moved_tag(pushed, tmp_path: Path):
+    """The warm path (audit/warm.py), through a front that counts what the registry is asked
+    (tests/image/referrers_registry.py forwards every request to the real registry)."""
+    from tests.image.referrers_registry import ReferrersRegistry
+
+    registry, images = pushed
+    front = ReferrersRegistry(registry)
+    try:
+        refs = [f"docker://{front.address}/audit/app{n}:1.0" for n in range(4)]
+        store = VerdictStore(tmp_path)
+        first = audit(refs, settings, store=store, jobs=2)
+        asked = len(front.state.requests)
+        again = audit(refs, settings, store=store, jobs=2)
+        requests = front.state.requests[asked:]
+        assert sorted(requests) == sorted(f"GET /v2/audit/app{n}/manifests/1.0" for n in range(4))
+        assert [r.as_json() | {"cached": False} for r in again.rows] == [
+            r.as_json() for r in first.rows
+        ]
+        assert (again.unique_layers, again.layer_uses) == (first.unique_layers, first.layer_uses)
+        # A tag moved to another image (app1's, a ci image, over app0's deploy one): its
+        # config is new, so it is read and judged afresh, not taken from what was kept.
+        push(registry, "audit/app0", "1.0", images[1].built)
+        try:
+            moved = audit(refs[:1], settings, store=store, jobs=2)
+        finally:
+            push(registry, "audit/app0", "1.0", images[0].built)
+        assert moved.rows[0].purpose == images[1].purpose == "ci"
+        assert moved.rows[0].config_digest == images[1].built.config_digest
+        # What was kept of a config is checked against the manifest: a record that does not
+        # match (a layer count edited) is not used, and the image is opened in full.
+        for path in tmp_path.glob("*.json"):
+            kept = json.loads(path.read_text())
+            if "diff_ids" in kept:
+                path.write_text(json.dumps({**kept, "layers": 7}))
+        asked = len(front.state.requests)
+        third = audit(refs, settings, store=store, jobs=2)
+        assert any("/blobs/" in r for r in front.state.requests[asked:])
+        assert [r.as_json() | {"cached": False} for r in third.rows] == [
+            r.as_json() for r in first.rows
+        ]
+    finally:
+        front.close()

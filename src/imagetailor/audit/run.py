@@ -3,6 +3,8 @@ names, reading each unique layer once.
 
 1. Every image's manifest and config are read (small documents, several at once): its purpose,
    its config digest and its layers' diffIDs.
+   Once a config has been read, what it says is kept by its digest, so a later audit reads
+   only the manifest (audit/warm.py).
 2. Rows already in the verdict store (audit/results.py) are taken from there.
 3. The rest are analysed on ``jobs`` threads sharing one layer cache: an image waits while
    another is reading a layer it also has, so that layer is read once and replayed for both;
@@ -16,11 +18,15 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from imagetailor.audit.results import RECORD_BYTES, SharedLayerCache, VerdictStore, verdict_key
+from imagetailor.audit.results import VerdictStore, facts_key, verdict_key
+from imagetailor.audit.warm import known_config
 from imagetailor.errors import TailorError, one_line
 from imagetailor.policy.settings import PolicySettings
+
+if TYPE_CHECKING:
+    from imagetailor.audit.layers import SharedLayerCache
 
 PURPOSE_LABEL = "dev.imagetailor.purpose"
 Settings = Callable[[str], PolicySettings]
@@ -88,17 +94,27 @@ class _Seen:
     key: str | None = None
 
 
-def _describe(reference: str, default_purpose: str, settings: Settings) -> _Seen:
-    from imagetailor.image import open_image
-
+def _describe(
+    reference: str, default_purpose: str, settings: Settings, store: VerdictStore, warm: bool
+) -> _Seen:
     row = AuditRow(reference)
     try:
-        with open_image(reference) as image:
-            labels = (image.config.get("config") or {}).get("Labels") or {}
-            label = labels.get(PURPOSE_LABEL) if isinstance(labels, dict) else None
-            row.config_digest = image.config_digest
-            row.layers = len(image.layers)
-            diff_ids = [layer.diff_id or layer.descriptor.digest for layer in image.layers]
+        known = known_config(reference, store) if warm else None
+        if known is not None:
+            row.config_digest, label, row.layers, diff_ids = known
+        else:
+            from imagetailor.image import open_image
+
+            with open_image(reference) as image:
+                labels = (image.config.get("config") or {}).get("Labels") or {}
+                label = labels.get(PURPOSE_LABEL) if isinstance(labels, dict) else None
+                row.config_digest = image.config_digest
+                row.layers = len(image.layers)
+                diff_ids = [layer.diff_id or layer.descriptor.digest for layer in image.layers]
+            store.put(facts_key(row.config_digest), {
+                "config_digest": row.config_digest, "label": label, "layers": row.layers,
+                "diff_ids": diff_ids,
+            })  # fmt: skip
         if isinstance(label, str) and label.strip():
             row.purpose = label.strip()
         else:
@@ -161,10 +177,13 @@ def audit(
 ) -> AuditResult:
     started = time.monotonic()
     store = store or VerdictStore(None)
+    warm = store.holds_any()
     interval = sys.getswitchinterval()  # the in-process layer reader sets it per layer
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs) * 4) as pool:
-            seen = list(pool.map(lambda r: _describe(r, default_purpose, settings), references))
+            seen = list(pool.map(
+                lambda r: _describe(r, default_purpose, settings, store, warm), references
+            ))  # fmt: skip
         unique = {d for s in seen for d in s.diff_ids}
         uses = sum(len(s.diff_ids) for s in seen)
         todo: dict[str, list[_Seen]] = {}  # by verdict key: one judgement per config+purpose
@@ -177,8 +196,12 @@ def audit(
                 item.row.cached = True
             else:
                 todo.setdefault(item.key, []).append(item)
-        cache = layer_cache or SharedLayerCache(max(1, memory_bytes // RECORD_BYTES))
-        read = _judge_all(todo, settings, cache, max(1, jobs))
+        read = 0
+        if todo:  # a warm audit judges nothing: the analysis is not even imported
+            from imagetailor.audit.layers import RECORD_BYTES, SharedLayerCache
+
+            cache = layer_cache or SharedLayerCache(max(1, memory_bytes // RECORD_BYTES))
+            read = _judge_all(todo, settings, cache, max(1, jobs))
         for key, group in todo.items():
             first = group[0].row
             for other in group[1:]:

@@ -82,7 +82,6 @@ def command(
     from imagetailor.audit.catalogue import read_reference_list, split_target, walk_registry
     from imagetailor.audit.results import VerdictStore, default_cache_dir
     from imagetailor.audit.run import audit
-    from imagetailor.policy.evaluate import policy_rule_ids
     from imagetailor.policy.settings import PolicySettings, read_config, resolve
     from imagetailor.policy.sizes import parse_size
 
@@ -94,7 +93,13 @@ def command(
     except ValueError as error:
         raise UsageError(f"--memory: {error}") from None
     tables, source = read_config(config_path)
-    known = policy_rule_ids()
+    # Rule ids a [policy] table names are checked for typos; the built-in tables' are known
+    # good (tests/policy), and without a table the rules' modules need not be imported.
+    known = None
+    if tables:
+        from imagetailor.policy.evaluate import policy_rule_ids
+
+        known = policy_rule_ids()
     resolved: dict[str, PolicySettings] = {}
 
     def settings(purpose: str) -> PolicySettings:

@@ -22,23 +22,35 @@ from imagetailor.image.blobs import (
     read_document,
 )
 from imagetailor.image.documents import CONFIG, MANIFEST, check_document
+
+# The media types live in image/mediatypes.py (no document models there); named here too.
+from imagetailor.image.mediatypes import (
+    CONFIG_TYPES as CONFIG_TYPES,
+)
+from imagetailor.image.mediatypes import (
+    DOCKER_MANIFEST as DOCKER_MANIFEST,
+)
+from imagetailor.image.mediatypes import (
+    DOCKER_MANIFEST_LIST as DOCKER_MANIFEST_LIST,
+)
+from imagetailor.image.mediatypes import (
+    DOCKER_SCHEMA1 as DOCKER_SCHEMA1,
+)
+from imagetailor.image.mediatypes import (
+    INDEX_TYPES as INDEX_TYPES,
+)
+from imagetailor.image.mediatypes import (
+    MANIFEST_TYPES as MANIFEST_TYPES,
+)
+from imagetailor.image.mediatypes import (
+    OCI_INDEX as OCI_INDEX,
+)
+from imagetailor.image.mediatypes import (
+    OCI_MANIFEST as OCI_MANIFEST,
+)
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.platforms import Platform, describe, host
 
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-DOCKER_SCHEMA1 = (
-    "application/vnd.docker.distribution.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.v1+prettyjws",
-)
-MANIFEST_TYPES = (OCI_MANIFEST, DOCKER_MANIFEST)
-INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
-CONFIG_TYPES = (
-    "application/vnd.oci.image.config.v1+json",
-    "application/vnd.docker.container.image.v1+json",
-)
 REF_NAME = "org.opencontainers.image.ref.name"
 CONTAINERD_NAME = "io.containerd.image.name"
 # Indexes may nest (Docker 25 writes index.json -> index -> manifests); bound the recursion.

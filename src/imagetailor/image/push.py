@@ -27,7 +27,7 @@ from isal import isal_zlib
 from imagetailor.deadline import Deadline
 from imagetailor.errors import BadImageError, DigestMismatchError, SourceUnavailableError
 from imagetailor.image.http import read_bounded
-from imagetailor.image.manifests import OCI_MANIFEST
+from imagetailor.image.mediatypes import OCI_MANIFEST
 from imagetailor.image.model import Descriptor, Image
 from imagetailor.image.registry import RegistryStore
 

@@ -20,7 +20,7 @@ import httpx
 
 from imagetailor.errors import BadImageError
 from imagetailor.image.blobs import check_digest, parse_json_object
-from imagetailor.image.manifests import OCI_INDEX, OCI_MANIFEST
+from imagetailor.image.mediatypes import OCI_INDEX, OCI_MANIFEST
 from imagetailor.image.model import Descriptor
 from imagetailor.image.push import RegistryWriter
 from imagetailor.image.registry import RegistryStore

@@ -33,14 +33,7 @@ from imagetailor.image.http import (
     say,
     send_with_retries,
 )
-from imagetailor.image.manifests import (
-    INDEX_TYPES,
-    MANIFEST_TYPES,
-    build_image,
-    document_kind,
-    parse_manifest,
-    resolve_index,
-)
+from imagetailor.image.mediatypes import INDEX_TYPES, MANIFEST_TYPES
 from imagetailor.image.model import Descriptor, Image
 from imagetailor.image.platforms import Platform
 from imagetailor.image.reference import DOCKER_HUB, ImageName, ImageReference
@@ -360,6 +353,15 @@ def open_registry_image(
     timeout: float = 30.0,
     deadline: float | None = None,
 ) -> Image:
+    # Here, not at the top: the document models (pydantic) cost 0.1 s to import, and a
+    # store that only reads manifests (a warm `tailor audit`) does not need them.
+    from imagetailor.image.manifests import (
+        build_image,
+        document_kind,
+        parse_manifest,
+        resolve_index,
+    )
+
     name = reference.name
     assert name is not None
     credentials = find_credentials(name.registry, docker_config)
