@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform as host_platform
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +53,8 @@ def parse_platform(text: str) -> Platform:
 
 def host() -> Platform:
     """The platform images for this machine use (always linux: that is what the engine runs)."""
+    import platform as host_platform  # here: 4 ms to import, and most reads never ask
+
     machine = host_platform.machine().lower()
     architecture, variant = _HOST_ARCH.get(machine, (machine, None))
     return Platform("linux", architecture, variant)
