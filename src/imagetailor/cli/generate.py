@@ -54,8 +54,7 @@ def command(
     Examples:
       tailor generate                         write what tailor.toml changed
       tailor generate --check                 in CI: exit 1 when a file is stale
-      tailor generate --ci github,gitlab      also the CI pipelines
-      tailor generate --ci github --tailor-spec 'git+https://host/imagetailor@v0.1.0'
+      tailor generate --ci github,gitlab --tailor-spec 'git+https://HOST/REPO@TAG'
     """
     err = Console(stderr=True)
     platforms = parse_platforms(ci) if ci is not None else []
