@@ -72,6 +72,8 @@ class _Stream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:  # fmt: skip
+        if ssl_context is DEFERRED_TLS:  # the first TLS connection makes the real one
+            ssl_context = default_tls()
         tls = self._stream.start_tls(ssl_context, server_hostname, self._operation.bound(timeout))
         return _Stream(tls, self._operation)
 
@@ -104,6 +106,11 @@ class _Backend(httpcore.NetworkBackend):
 
 
 _TLS_CONTEXTS: dict[tuple[str, str], ssl.SSLContext] = {}
+# What a client is built with in place of the verifying context, which costs 45 ms to make and
+# which a plain-HTTP registry (loopback) never needs: every TLS handshake goes through
+# ``_Stream.start_tls``, which swaps this for ``default_tls()``. Used as it is, it would trust
+# no certificate at all (no CA loaded, hostnames checked): a mistake fails closed.
+DEFERRED_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 _TLS_LOCK = threading.Lock()
 
 
@@ -114,7 +121,10 @@ def default_tls() -> ssl.SSLContext:
     key = (os.environ.get("SSL_CERT_FILE", ""), os.environ.get("SSL_CERT_DIR", ""))
     with _TLS_LOCK:
         if key not in _TLS_CONTEXTS:
-            _TLS_CONTEXTS[key] = httpx.create_ssl_context()
+            context = httpx.create_ssl_context()
+            # What httpcore sets on the context it is given (here it is given DEFERRED_TLS).
+            context.set_alpn_protocols(["http/1.1"])
+            _TLS_CONTEXTS[key] = context
         return _TLS_CONTEXTS[key]
 
 
@@ -131,7 +141,7 @@ def guarded_client(
     ``proxy_for`` is the base URL whose proxy (from the environment) it goes through;
     ``verify`` the TLS context (a transport of ours is not given the client's)."""
     proxy = None if uds else _environment_proxy(proxy_for)
-    tls = default_tls() if verify is True else verify
+    tls = DEFERRED_TLS if verify is True else verify
     transport = httpx.HTTPTransport(uds=uds, proxy=proxy, verify=tls)
     # httpx builds the httpcore pool itself and offers no way to hand it a network backend;
     # the pool keeps it in one attribute, wrapped here (tests prove the trickle is cut off).
