@@ -24,7 +24,6 @@ from imagetailor.image.blobs import (
 )
 from imagetailor.image.documents import ARCHIVE_MANIFEST, check_document
 from imagetailor.image.manifests import (
-    DOCKER_MANIFEST,
     StoreLayer,
     build_image,
     document_kind,
@@ -32,6 +31,7 @@ from imagetailor.image.manifests import (
     parse_config,
     parse_manifest,
 )
+from imagetailor.image.mediatypes import DOCKER_MANIFEST
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.oci_archive import open_layout_in_archive
 from imagetailor.image.platforms import Platform

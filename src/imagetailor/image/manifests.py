@@ -22,32 +22,7 @@ from imagetailor.image.blobs import (
     read_document,
 )
 from imagetailor.image.documents import CONFIG, MANIFEST, check_document
-
-# The media types live in image/mediatypes.py (no document models there); named here too.
-from imagetailor.image.mediatypes import (
-    CONFIG_TYPES as CONFIG_TYPES,
-)
-from imagetailor.image.mediatypes import (
-    DOCKER_MANIFEST as DOCKER_MANIFEST,
-)
-from imagetailor.image.mediatypes import (
-    DOCKER_MANIFEST_LIST as DOCKER_MANIFEST_LIST,
-)
-from imagetailor.image.mediatypes import (
-    DOCKER_SCHEMA1 as DOCKER_SCHEMA1,
-)
-from imagetailor.image.mediatypes import (
-    INDEX_TYPES as INDEX_TYPES,
-)
-from imagetailor.image.mediatypes import (
-    MANIFEST_TYPES as MANIFEST_TYPES,
-)
-from imagetailor.image.mediatypes import (
-    OCI_INDEX as OCI_INDEX,
-)
-from imagetailor.image.mediatypes import (
-    OCI_MANIFEST as OCI_MANIFEST,
-)
+from imagetailor.image.mediatypes import CONFIG_TYPES, DOCKER_SCHEMA1, INDEX_TYPES, MANIFEST_TYPES
 from imagetailor.image.model import Descriptor, Image, Layer
 from imagetailor.image.platforms import Platform, describe, host
 
