@@ -50,6 +50,8 @@ FAMILIES = {
     "php, document root htdocs/ (never the project root)": "guestnotes",
     "rust, a config folder read at run time": "rotlog",
     "php, ext-* requirements installed with docker-php-ext-install": "php-intl-money",
+    "python, Django in src/, WhiteNoise manifest storage (collectstatic)": "deskapp",
+    "node, Next.js output: standalone (server.js, static copied in)": "release-notes",
 }
 ALL = os.environ.get("TAILOR_CORPUS") == "all"
 SELECTED = [
