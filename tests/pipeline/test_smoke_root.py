@@ -50,14 +50,19 @@ def judged(root_status: int | None, path: str = "/healthz") -> SmokeResult:
 def test_a_root_that_answers_below_500_keeps_the_smoke_ok(status: int) -> None:
     result = judged(status)
     assert result.ok is True and result.root_status == status and result.reason == ""
+    assert result.warnings == []
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_a_root_that_fails_fails_the_smoke_and_says_why(status: int) -> None:
+def test_a_root_that_fails_is_a_warning_with_its_status(status: int) -> None:
+    # mysite and microblog: / queries tables their release step (migrate) makes; the smoke
+    # runs no release step, and the image is fine. deskapp before its fix looked the same.
     result = judged(status)
-    assert result.ok is False and result.root_status == status
-    assert result.reason.startswith("/healthz answers but http://127.0.0.1:")
-    assert f"/ answered {status}: the app's pages fail" in result.reason
+    assert result.ok is True and result.root_status == status
+    (warning,) = result.warnings
+    assert warning.startswith("/healthz answers but http://127.0.0.1:")
+    assert f"/ answered {status}: the pages fail here" in warning
+    assert result.as_json()["warnings"] == [warning]
 
 
 def test_a_root_with_no_answer_fails_the_smoke() -> None:

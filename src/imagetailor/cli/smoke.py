@@ -153,4 +153,5 @@ def _line(result: SmokeResult, data: dict[str, object]) -> str:
         f"{data['requests']} requests, statuses {data['statuses']}, "
         f"p50 {latency['p50']} ms, p95 {latency['p95']} ms"
         + ("" if result.root_status is None else f"; / answered {result.root_status}")
+        + "".join(f"\n  warning: {warning}" for warning in result.warnings)
     )

@@ -44,6 +44,7 @@ class SmokeResult:
     exit_code: int | None = None
     last_status: int | None = None
     root_status: int | None = None  # the answer on / when the probed path is another one
+    warnings: list[str] = field(default_factory=list)
 
     def percentile(self, fraction: float) -> float | None:
         if not self.latencies_ms:
@@ -75,7 +76,8 @@ class SmokeResult:
             "exit_code": self.exit_code,
             "last_status": self.last_status,
             "root_status": self.root_status,
-            "logs_tail": "" if self.ok else self.logs[-LOG_TAIL:],
+            "warnings": self.warnings,
+            "logs_tail": "" if self.ok and not self.warnings else self.logs[-LOG_TAIL:],
         }
 
 
@@ -199,9 +201,12 @@ def probe(
 
 def check_root(http: httpx.Client, result: SmokeResult) -> None:
     """Ask the app's root once when the probed path is another one. A health route can answer
-    while every page fails (Django's manifest storage without collected static files: /healthz
-    200, every page 500), and an image whose pages fail does not do its job. Only a 5xx or no
-    answer fails: a 404 (an API with no root route), a redirect or a 401 is an app at work."""
+    while every page fails: Django's manifest storage without collected static files (/healthz
+    200, every page 500) is a broken image, but so looks an app whose pages need a database or
+    a migration this run did not provide (Procfile release:), which is a working image. So a
+    5xx there is a warning with the status, not a failure; no answer at all (the process died
+    on the request) fails. A 404 (an API with no root route), a redirect or a 401 is an app
+    at work."""
     probed = httpx.URL(result.url)
     if probed.path == "/":
         return
@@ -213,10 +218,9 @@ def check_root(http: httpx.Client, result: SmokeResult) -> None:
         result.reason = f"{probed.path} answers but {root} does not ({type(error).__name__})"
         return
     if result.root_status >= 500:
-        result.ok = False
-        result.reason = (
-            f"{probed.path} answers but {root} answered {result.root_status}: the app's pages "
-            "fail (its logs say why)"
+        result.warnings.append(
+            f"{probed.path} answers but {root} answered {result.root_status}: the pages fail "
+            "here (a database or migration this run did not provide? the logs say why)"
         )
 
 
