@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from imagetailor.pipeline.smoke import SmokeResult, check_root
 
 
+@contextmanager
 def serve(root_status: int | None) -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -38,12 +40,10 @@ def serve(root_status: int | None) -> Iterator[str]:
 
 
 def judged(root_status: int | None, path: str = "/healthz") -> SmokeResult:
-    for base in serve(root_status):
+    with serve(root_status) as base, httpx.Client(trust_env=False, timeout=5.0) as client:
         result = SmokeResult("app:1", f"{base}{path}", ok=True, ready_seconds=0.1)
-        with httpx.Client(trust_env=False, timeout=5.0) as client:
-            check_root(client, result)
-        return result
-    raise AssertionError("the server did not start")
+        check_root(client, result)
+    return result
 
 
 @pytest.mark.parametrize("status", [200, 301, 302, 401, 403, 404])
