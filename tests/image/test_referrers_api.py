@@ -20,17 +20,15 @@ from imagetailor.cli.main import main
 from imagetailor.errors import BadImageError
 from imagetailor.image.referrers import CHECK_REPORT_TYPE, attach, read_artifact, referrers
 from imagetailor.pipeline.publish import PURPOSE_ANNOTATION, ship
-from tests.conftest import start_registry
 from tests.image.referrers_registry import ReferrersRegistry
 from tests.image.test_push_referrers import _image, _report, _writer
 
 
-@pytest.fixture(scope="module")
-def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    process, address = start_registry(tmp_path_factory.mktemp("upstream"))
-    yield address
-    process.terminate()
-    process.wait(timeout=10)
+@pytest.fixture
+def upstream(registry: str) -> str:
+    """The real registry behind the front: the session's (this module's repositories are its
+    own: api/app, paged/app, subject/app, hostile/...)."""
+    return registry
 
 
 @pytest.fixture
